@@ -1,0 +1,4 @@
+package io.eksupgrader.workflows.model;
+
+/** Wait until a control-plane update ends. */
+public record AwaitVersionUpdateRequest(ClusterRef cluster, String updateId, String targetVersion) {}

@@ -1,0 +1,25 @@
+package io.eksupgrader.workflows.model;
+
+import java.util.Locale;
+
+/** What an operator decides about a failed step. */
+public enum DecisionAction {
+  /** Run the step again; steps already completed are not repeated. */
+  RETRY,
+  /** Mark the step skipped and go on with the next one. */
+  SKIP,
+  /** Stop the upgrade here; later steps are cancelled. */
+  ABORT;
+
+  /** Parses "retry", "RETRY", " Skip " and so on; null when the text names no action. */
+  public static DecisionAction parse(String text) {
+    if (text == null) {
+      return null;
+    }
+    try {
+      return valueOf(text.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,13 @@
+package io.eksupgrader.workflows.model;
+
+/** How an upgrade stands or ended. */
+public enum UpgradeOutcome {
+  RUNNING,
+  SUCCEEDED,
+  /** Pre-flight refused the upgrade before anything changed. */
+  REFUSED,
+  /** An operator rejected a gate. */
+  REJECTED,
+  /** An operator aborted after a failed step. */
+  ABORTED
+}

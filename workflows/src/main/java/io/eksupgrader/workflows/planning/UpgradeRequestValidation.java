@@ -1,0 +1,52 @@
+package io.eksupgrader.workflows.planning;
+
+import io.eksupgrader.workflows.model.KubernetesVersion;
+import io.eksupgrader.workflows.model.UpgradeRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Checks an upgrade request's own shape, before any AWS call: the CLI runs it before starting a
+ * workflow, and the workflow runs it again because the Temporal UI can start one too.
+ */
+public final class UpgradeRequestValidation {
+
+  /** EKS cluster names: 1-100 characters, a letter or digit first, then letters, digits, - and _. */
+  private static final Pattern CLUSTER_NAME = Pattern.compile("[0-9A-Za-z][A-Za-z0-9\\-_]{0,99}");
+
+  private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
+
+  private UpgradeRequestValidation() {}
+
+  /** Returns what is wrong with the request, each with what to do; empty when it is fine. */
+  public static List<String> problems(UpgradeRequest request) {
+    List<String> problems = new ArrayList<>();
+    if (request == null || request.cluster() == null) {
+      problems.add("the request names no cluster: give --cluster and --region");
+      return problems;
+    }
+    String name = request.cluster().name();
+    if (name == null || !CLUSTER_NAME.matcher(name).matches()) {
+      problems.add(
+          "cluster name '"
+              + name
+              + "' is not a valid EKS cluster name: 1-100 letters, digits, '-' or '_', starting"
+              + " with a letter or digit");
+    }
+    String region = request.cluster().region();
+    if (region == null || !REGION.matcher(region).matches()) {
+      problems.add("region '" + region + "' is not an AWS region name such as us-east-1");
+    }
+    if (!KubernetesVersion.isValid(request.targetVersion())) {
+      problems.add(
+          "target version '"
+              + request.targetVersion()
+              + "' is not an EKS Kubernetes version: use MAJOR.MINOR, e.g. 1.33");
+    }
+    if (request.options() != null && request.options().gateReminderMinutes() < 0) {
+      problems.add("gateReminderMinutes must be 0 (default) or positive");
+    }
+    return problems;
+  }
+}

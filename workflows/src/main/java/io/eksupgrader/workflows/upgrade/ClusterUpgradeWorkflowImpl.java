@@ -1,0 +1,696 @@
+package io.eksupgrader.workflows.upgrade;
+
+import io.eksupgrader.workflows.activities.ClusterInspectionActivities;
+import io.eksupgrader.workflows.model.Approval;
+import io.eksupgrader.workflows.model.AuditEntry;
+import io.eksupgrader.workflows.model.ClusterRef;
+import io.eksupgrader.workflows.model.ClusterSnapshot;
+import io.eksupgrader.workflows.model.ControlPlaneStepRequest;
+import io.eksupgrader.workflows.model.ControlPlaneStepResult;
+import io.eksupgrader.workflows.model.DecisionAction;
+import io.eksupgrader.workflows.model.OpenGate;
+import io.eksupgrader.workflows.model.OperatorDecision;
+import io.eksupgrader.workflows.model.PendingDecision;
+import io.eksupgrader.workflows.model.PlanStep;
+import io.eksupgrader.workflows.model.StepKind;
+import io.eksupgrader.workflows.model.StepState;
+import io.eksupgrader.workflows.model.StepStatus;
+import io.eksupgrader.workflows.model.UpgradeOptions;
+import io.eksupgrader.workflows.model.UpgradeOutcome;
+import io.eksupgrader.workflows.model.UpgradePlan;
+import io.eksupgrader.workflows.model.UpgradeRequest;
+import io.eksupgrader.workflows.model.UpgradeResult;
+import io.eksupgrader.workflows.model.UpgradeStatus;
+import io.eksupgrader.workflows.model.VersionUpdateHandle;
+import io.eksupgrader.workflows.planning.PreflightCheck;
+import io.eksupgrader.workflows.planning.UpgradePlanner;
+import io.eksupgrader.workflows.planning.UpgradeRequestValidation;
+import io.eksupgrader.workflows.planning.WorkflowIds;
+import io.temporal.common.SearchAttributeKey;
+import io.temporal.common.SearchAttributeUpdate;
+import io.temporal.common.converter.EncodedValues;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.ChildWorkflowFailure;
+import io.temporal.failure.TemporalFailure;
+import io.temporal.workflow.ChildWorkflowOptions;
+import io.temporal.workflow.DynamicSignalHandler;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+
+/**
+ * The upgrade of one cluster.
+ *
+ * <ol>
+ *   <li>Validate the request, then pre-flight: inspect the cluster and refuse, before any change,
+ *       when it does not exist, is not ACTIVE, runs an update, or the target is not an offered
+ *       later minor.
+ *   <li>Plan: one control-plane step per minor, each behind an approval gate named after it.
+ *   <li>For each step: open its gate and wait for {@code approve} or {@code reject} (re-announcing
+ *       itself while it waits, never approving by itself); then run the step's child workflow.
+ *   <li>Verify that the cluster runs the target and is ACTIVE.
+ * </ol>
+ *
+ * A step whose activity still fails after its retry policy turns FAILED and the upgrade waits for
+ * {@code decide}: retry runs that step again (with a new EKS request token), skip goes on, abort
+ * ends the upgrade. Steps that completed are never run again. Approvals and decisions that name
+ * the wrong gate or step, or arrive malformed, are refused and recorded; none is ever taken as an
+ * approval.
+ */
+public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
+
+  public static final String UPGRADE_REFUSED = "UpgradeRefused";
+  public static final String APPROVAL_REFUSED = "ApprovalRefused";
+  public static final String DECISION_REFUSED = "DecisionRefused";
+
+  private static final Logger log = Workflow.getLogger(ClusterUpgradeWorkflowImpl.class);
+  private static final Set<String> APPROVAL_FIELDS = Set.of("gate", "by", "comment");
+  private static final Set<String> DECISION_FIELDS = Set.of("step", "action", "by", "comment");
+
+  private final ClusterInspectionActivities inspection =
+      Workflow.newActivityStub(ClusterInspectionActivities.class);
+
+  private UpgradeRequest request;
+  private String workflowId;
+  private UpgradePlan plan;
+  private final List<StepProgress> steps = new ArrayList<>();
+  private final List<AuditEntry> audit = new ArrayList<>();
+  private UpgradeOutcome outcome = UpgradeOutcome.RUNNING;
+  private String phase = UpgradePlanner.PREFLIGHT_STEP;
+  private String currentVersion;
+  private String lastError;
+  private Instant startedAt;
+
+  private GateWait gate;
+  private PendingWait pending;
+
+  @Override
+  public UpgradeResult upgrade(UpgradeRequest upgradeRequest) {
+    this.request = upgradeRequest;
+    this.workflowId = Workflow.getInfo().getWorkflowId();
+    this.startedAt = now();
+    Workflow.registerListener((DynamicSignalHandler) this::onSignal);
+
+    StepProgress preflight = new StepProgress(UpgradePlanner.preflightStep(null));
+    steps.add(preflight);
+    List<String> problems = UpgradeRequestValidation.problems(upgradeRequest);
+    if (!problems.isEmpty()) {
+      return refuse(preflight, problems);
+    }
+    upsert(
+        SearchAttributeUpdate.valueSet(UpgradeSearchAttributes.CLUSTER, request.cluster().toString()),
+        SearchAttributeUpdate.valueSet(UpgradeSearchAttributes.TARGET_VERSION, request.targetVersion()),
+        SearchAttributeUpdate.valueSet(UpgradeSearchAttributes.PHASE, phase));
+
+    ClusterSnapshot[] observed = new ClusterSnapshot[1];
+    boolean go =
+        runStep(
+            preflight,
+            List.of(DecisionAction.RETRY, DecisionAction.ABORT),
+            () -> {
+              observed[0] = inspection.inspectCluster(request.cluster());
+              return "cluster " + observed[0].status() + " at " + observed[0].version();
+            });
+    if (!go) {
+      return end(UpgradeOutcome.ABORTED, "aborted by an operator during pre-flight; nothing was changed");
+    }
+    ClusterSnapshot snapshot = observed[0];
+    currentVersion = snapshot.version();
+    List<String> blockers = PreflightCheck.blockers(snapshot, request.targetVersion());
+    if (!blockers.isEmpty()) {
+      return refuse(preflight, blockers);
+    }
+
+    plan = UpgradePlanner.plan(request.cluster(), snapshot.version(), request.targetVersion());
+    for (PlanStep step : plan.steps().subList(1, plan.steps().size())) {
+      steps.add(new StepProgress(step));
+    }
+    refreshDetails();
+    log.info(
+        "Plan for {}: {}",
+        workflowId,
+        plan.steps().stream().map(PlanStep::id).collect(Collectors.joining(" → ")));
+
+    for (StepProgress step : steps) {
+      if (step.state != StepState.PENDING) {
+        continue;
+      }
+      if (step.step.gate() != null && !awaitGate(step)) {
+        step.state = StepState.REJECTED;
+        step.finishedAt = now();
+        return end(
+            UpgradeOutcome.REJECTED,
+            "gate " + step.step.gate() + " was rejected; the cluster stays at " + currentVersion);
+      }
+      List<DecisionAction> allowed =
+          List.of(DecisionAction.RETRY, DecisionAction.SKIP, DecisionAction.ABORT);
+      boolean carryOn =
+          switch (step.step.kind()) {
+            case CONTROL_PLANE -> runStep(step, allowed, () -> upgradeControlPlane(step));
+            case VERIFY -> runStep(step, allowed, this::verify);
+            case PREFLIGHT -> true;
+          };
+      if (!carryOn) {
+        return end(
+            UpgradeOutcome.ABORTED,
+            "aborted by an operator at step " + step.step.id() + "; the cluster runs " + currentVersion);
+      }
+    }
+    return end(
+        UpgradeOutcome.SUCCEEDED,
+        "cluster " + request.cluster() + " runs Kubernetes " + currentVersion);
+  }
+
+  private String upgradeControlPlane(StepProgress step) {
+    PlanStep planStep = step.step;
+    String childId = WorkflowIds.step(workflowId, planStep.id());
+    if (step.attempts > 1) {
+      childId = childId + "/attempt-" + step.attempts;
+    }
+    ControlPlaneUpgradeWorkflow child =
+        Workflow.newChildWorkflowStub(
+            ControlPlaneUpgradeWorkflow.class,
+            ChildWorkflowOptions.newBuilder().setWorkflowId(childId).build());
+    String token =
+        WorkflowIds.requestToken(
+            workflowId, Workflow.getInfo().getFirstExecutionRunId(), planStep.id(), step.attempts);
+    ControlPlaneStepResult result =
+        child.upgrade(
+            new ControlPlaneStepRequest(
+                request.cluster(), planStep.fromVersion(), planStep.toVersion(), token));
+    currentVersion = result.finalVersion();
+    return result.how() == VersionUpdateHandle.How.ALREADY_AT_TARGET
+        ? "already at " + result.finalVersion() + "; nothing was called"
+        : "update "
+            + result.updateId()
+            + (result.how() == VersionUpdateHandle.How.ADOPTED ? " (adopted)" : "")
+            + " succeeded after "
+            + result.polls()
+            + " polls; control plane at "
+            + result.finalVersion();
+  }
+
+  private String verify() {
+    ClusterSnapshot snapshot = inspection.inspectCluster(request.cluster());
+    currentVersion = snapshot.version();
+    if (!request.targetVersion().equals(snapshot.version()) || !"ACTIVE".equals(snapshot.status())) {
+      throw new StepCheckFailed(
+          "the cluster reports "
+              + snapshot.version()
+              + " and "
+              + snapshot.status()
+              + ", expected "
+              + request.targetVersion()
+              + " and ACTIVE");
+    }
+    return "cluster ACTIVE at " + snapshot.version();
+  }
+
+  /**
+   * Runs a step until it succeeds or an operator decides. Returns false when the operator aborted.
+   */
+  private boolean runStep(StepProgress step, List<DecisionAction> allowed, Supplier<String> body) {
+    while (true) {
+      step.attempts++;
+      step.state = StepState.RUNNING;
+      step.startedAt = now();
+      step.finishedAt = null;
+      step.error = null;
+      phase = step.step.id();
+      upsert(SearchAttributeUpdate.valueSet(UpgradeSearchAttributes.PHASE, phase));
+      refreshDetails();
+      try {
+        step.detail = body.get();
+        step.state = StepState.SUCCEEDED;
+        step.finishedAt = now();
+        refreshDetails();
+        return true;
+      } catch (ActivityFailure | ChildWorkflowFailure | StepCheckFailed e) {
+        step.state = StepState.FAILED;
+        step.finishedAt = now();
+        step.error = describe(e);
+        lastError = step.step.id() + ": " + step.error;
+        log.warn("Step {} failed: {}", step.step.id(), step.error);
+        DecisionAction action = awaitDecision(step, allowed);
+        switch (action) {
+          case RETRY -> log.info("Step {}: retry decided", step.step.id());
+          case SKIP -> {
+            step.state = StepState.SKIPPED;
+            return true;
+          }
+          case ABORT -> {
+            step.state = StepState.ABORTED;
+            return false;
+          }
+        }
+      }
+    }
+  }
+
+  private boolean awaitGate(StepProgress step) {
+    String gateName = step.step.gate();
+    UpgradeOptions options = request.optionsOrDefaults();
+    if (options.autoApprove()) {
+      audit.add(
+          new AuditEntry(
+              now(), "approve", gateName, request.requestedBy(), null, true, "autoApprove option", "option"));
+      return true;
+    }
+    gate = new GateWait(gateName, step.step.id(), step.step.title(), now());
+    step.state = StepState.AWAITING_APPROVAL;
+    upsert(SearchAttributeUpdate.valueSet(UpgradeSearchAttributes.AWAITING_GATE, gateName));
+    refreshDetails();
+    log.info(
+        "Gate {} is open: send signal '{}' with {}",
+        gateName,
+        UpgradeSignals.APPROVE,
+        UpgradeSignals.approvalJson(gateName));
+    Duration reminder = Duration.ofMinutes(options.reminderMinutesOrDefault());
+    while (gate.verdict == null) {
+      if (!Workflow.await(reminder, () -> gate.verdict != null)) {
+        gate.reminders++;
+        gate.lastReminderAt = now();
+        log.warn(
+            "Gate {} still waits for approval after {} minutes: send signal '{}' or '{}' with {}",
+            gateName,
+            Duration.between(gate.openedAt, gate.lastReminderAt).toMinutes(),
+            UpgradeSignals.APPROVE,
+            UpgradeSignals.REJECT,
+            UpgradeSignals.approvalJson(gateName));
+        refreshDetails();
+      }
+    }
+    boolean approved = gate.verdict;
+    gate = null;
+    step.state = StepState.PENDING;
+    upsert(SearchAttributeUpdate.valueUnset(UpgradeSearchAttributes.AWAITING_GATE));
+    return approved;
+  }
+
+  private DecisionAction awaitDecision(StepProgress step, List<DecisionAction> allowed) {
+    pending = new PendingWait(step.step.id(), step.error, allowed, now());
+    upsert(
+        SearchAttributeUpdate.valueSet(
+            UpgradeSearchAttributes.AWAITING_GATE, "decide:" + step.step.id()));
+    refreshDetails();
+    Duration reminder = Duration.ofMinutes(request.optionsOrDefaults().reminderMinutesOrDefault());
+    while (pending.action == null) {
+      if (!Workflow.await(reminder, () -> pending.action != null)) {
+        pending.reminders++;
+        log.warn(
+            "Step {} failed and still waits for a decision: send signal '{}' with {}",
+            step.step.id(),
+            UpgradeSignals.DECIDE,
+            UpgradeSignals.decisionJson(step.step.id()));
+        refreshDetails();
+      }
+    }
+    DecisionAction action = pending.action;
+    pending = null;
+    upsert(SearchAttributeUpdate.valueUnset(UpgradeSearchAttributes.AWAITING_GATE));
+    return action;
+  }
+
+  // ---- human input -------------------------------------------------------------------------
+
+  /**
+   * Signals arrive here undecoded, so a malformed payload is refused and recorded instead of
+   * being dropped by the SDK. A signal handler must never throw: that would fail the workflow.
+   */
+  private void onSignal(String name, EncodedValues args) {
+    try {
+      switch (name) {
+        case UpgradeSignals.APPROVE, UpgradeSignals.REJECT -> {
+          boolean approve = name.equals(UpgradeSignals.APPROVE);
+          Approval approval = decodeApproval(name, args);
+          if (approval != null) {
+            String refusal = approvalRefusal(approval);
+            record(name, approval.gate(), approval.by(), approval.comment(), refusal, "signal");
+            if (refusal == null) {
+              gate.verdict = approve;
+            }
+          }
+        }
+        case UpgradeSignals.DECIDE -> {
+          OperatorDecision decision = decodeDecision(args);
+          if (decision != null) {
+            String refusal = decisionRefusal(decision);
+            record(name, decision.step(), decision.by(), decision.comment(), refusal, "signal");
+            if (refusal == null) {
+              pending.action = decision.action();
+            }
+          }
+        }
+        default ->
+            record(
+                name,
+                null,
+                null,
+                null,
+                "unknown signal '" + name + "': send approve, reject or decide",
+                "signal");
+      }
+    } catch (RuntimeException e) {
+      record(name, null, null, null, "refused: " + e.getMessage(), "signal");
+    }
+    refreshDetails();
+  }
+
+  private Approval decodeApproval(String name, EncodedValues args) {
+    Map<?, ?> payload = decodeObject(name, args, APPROVAL_FIELDS, UpgradeSignals.approvalJson("<gate>"));
+    if (payload == null) {
+      return null;
+    }
+    return new Approval(text(payload, "gate"), text(payload, "by"), text(payload, "comment"));
+  }
+
+  private OperatorDecision decodeDecision(EncodedValues args) {
+    Map<?, ?> payload =
+        decodeObject(UpgradeSignals.DECIDE, args, DECISION_FIELDS, UpgradeSignals.decisionJson("<step>"));
+    if (payload == null) {
+      return null;
+    }
+    String actionText = text(payload, "action");
+    DecisionAction action = DecisionAction.parse(actionText);
+    if (action == null) {
+      record(
+          UpgradeSignals.DECIDE,
+          text(payload, "step"),
+          text(payload, "by"),
+          text(payload, "comment"),
+          "malformed payload: action '" + actionText + "' is not retry, skip or abort",
+          "signal");
+      return null;
+    }
+    return new OperatorDecision(text(payload, "step"), action, text(payload, "by"), text(payload, "comment"));
+  }
+
+  /** Decodes a JSON object with only the given fields, or records why not and returns null. */
+  private Map<?, ?> decodeObject(String name, EncodedValues args, Set<String> fields, String example) {
+    Map<?, ?> payload;
+    try {
+      payload = args.get(0, Map.class);
+    } catch (RuntimeException e) {
+      payload = null;
+    }
+    if (payload == null) {
+      record(name, null, null, null, "malformed payload: expected a JSON object like " + example, "signal");
+      return null;
+    }
+    for (Object key : payload.keySet()) {
+      if (!fields.contains(String.valueOf(key))) {
+        record(
+            name,
+            null,
+            null,
+            null,
+            "malformed payload: unknown field '" + key + "'; expected " + example,
+            "signal");
+        return null;
+      }
+    }
+    for (Map.Entry<?, ?> entry : payload.entrySet()) {
+      if (entry.getValue() != null && !(entry.getValue() instanceof String)) {
+        record(
+            name,
+            null,
+            null,
+            null,
+            "malformed payload: field '" + entry.getKey() + "' must be a string; expected " + example,
+            "signal");
+        return null;
+      }
+    }
+    return payload;
+  }
+
+  private static String text(Map<?, ?> payload, String field) {
+    Object value = payload.get(field);
+    return value == null ? null : value.toString();
+  }
+
+  @Override
+  public void validateApproveGate(Approval approval) {
+    validateApprovalShape(approval);
+  }
+
+  @Override
+  public String approveGate(Approval approval) {
+    return answerApproval(UpgradeSignals.APPROVE, approval, true);
+  }
+
+  @Override
+  public void validateRejectGate(Approval approval) {
+    validateApprovalShape(approval);
+  }
+
+  @Override
+  public String rejectGate(Approval approval) {
+    return answerApproval(UpgradeSignals.REJECT, approval, false);
+  }
+
+  @Override
+  public void validateDecideStep(OperatorDecision decision) {
+    if (decision == null || isBlank(decision.step()) || decision.action() == null || isBlank(decision.by())) {
+      throw new IllegalArgumentException(
+          "malformed decision: step, action (RETRY, SKIP or ABORT) and by are required");
+    }
+  }
+
+  @Override
+  public String decideStep(OperatorDecision decision) {
+    String refusal = decisionRefusal(decision);
+    record(UpgradeSignals.DECIDE, decision.step(), decision.by(), decision.comment(), refusal, "update");
+    refreshDetails();
+    if (refusal != null) {
+      throw ApplicationFailure.newNonRetryableFailure(refusal, DECISION_REFUSED);
+    }
+    pending.action = decision.action();
+    return decision.action() + " accepted for step " + decision.step();
+  }
+
+  private static void validateApprovalShape(Approval approval) {
+    if (approval == null || isBlank(approval.gate()) || isBlank(approval.by())) {
+      throw new IllegalArgumentException("malformed approval: gate and by are required");
+    }
+  }
+
+  /** Gate checks happen in the handler, not the validator, so that refusals are recorded. */
+  private String answerApproval(String kind, Approval approval, boolean approve) {
+    String refusal = approvalRefusal(approval);
+    record(kind, approval.gate(), approval.by(), approval.comment(), refusal, "update");
+    refreshDetails();
+    if (refusal != null) {
+      throw ApplicationFailure.newNonRetryableFailure(refusal, APPROVAL_REFUSED);
+    }
+    gate.verdict = approve;
+    return (approve ? "approved" : "rejected") + " gate " + approval.gate();
+  }
+
+  private String approvalRefusal(Approval approval) {
+    if (isBlank(approval.gate())) {
+      return "the payload names no gate: send " + UpgradeSignals.approvalJson("<gate>");
+    }
+    if (isBlank(approval.by())) {
+      return "the payload names no approver: set \"by\" to your name";
+    }
+    if (gate != null && gate.name.equals(approval.gate())) {
+      return gate.verdict == null ? null : "gate " + approval.gate() + " was already answered";
+    }
+    List<String> known = knownGates();
+    if (!known.contains(approval.gate())) {
+      return "unknown gate '"
+          + approval.gate()
+          + "'"
+          + (known.isEmpty() ? "; the plan is not built yet" : "; gates of this upgrade: " + String.join(", ", known));
+    }
+    return "gate "
+        + approval.gate()
+        + " is not open"
+        + (gate != null ? "; the open gate is " + gate.name : "; no gate is open now");
+  }
+
+  private String decisionRefusal(OperatorDecision decision) {
+    if (pending == null) {
+      return "no step waits for a decision; decide is only taken for a FAILED step";
+    }
+    if (!pending.step.equals(decision.step())) {
+      return "step '" + decision.step() + "' does not wait for a decision; step " + pending.step + " does";
+    }
+    if (pending.action != null) {
+      return "step " + pending.step + " was already decided";
+    }
+    if (!pending.allowed.contains(decision.action())) {
+      return decision.action() + " is not possible for step " + pending.step + "; allowed: " + pending.allowed;
+    }
+    return null;
+  }
+
+  private List<String> knownGates() {
+    return steps.stream().map(s -> s.step.gate()).filter(g -> g != null).toList();
+  }
+
+  private void record(String kind, String target, String by, String comment, String refusal, String via) {
+    boolean accepted = refusal == null;
+    audit.add(new AuditEntry(now(), kind, target, by, comment, accepted, accepted ? "accepted" : refusal, via));
+    if (!accepted) {
+      log.warn("Refused {} via {} for '{}' by '{}': {}", kind, via, target, by, refusal);
+    }
+  }
+
+  // ---- status ----------------------------------------------------------------------------
+
+  @Override
+  public UpgradeStatus status() {
+    return new UpgradeStatus(
+        workflowId,
+        request == null ? null : request.cluster(),
+        request == null ? null : request.targetVersion(),
+        currentVersion,
+        request == null ? null : request.requestedBy(),
+        outcome,
+        phase,
+        plan,
+        steps.stream().map(StepProgress::toStatus).toList(),
+        gate == null
+            ? null
+            : new OpenGate(gate.name, gate.step, gate.summary, gate.openedAt, gate.reminders, gate.lastReminderAt),
+        pending == null
+            ? null
+            : new PendingDecision(pending.step, pending.error, pending.allowed, pending.since, pending.reminders),
+        List.copyOf(audit),
+        lastError,
+        startedAt,
+        now());
+  }
+
+  private UpgradeResult refuse(StepProgress preflight, List<String> blockers) {
+    preflight.state = StepState.FAILED;
+    preflight.finishedAt = now();
+    preflight.error = String.join("; ", blockers);
+    lastError = "refused: " + preflight.error;
+    outcome = UpgradeOutcome.REFUSED;
+    phase = "refused";
+    refreshDetails();
+    String where = request != null && request.cluster() != null ? " of " + request.cluster() : "";
+    throw ApplicationFailure.newNonRetryableFailure(
+        "upgrade" + where + " refused before any change: " + String.join("; ", blockers),
+        UPGRADE_REFUSED);
+  }
+
+  private UpgradeResult end(UpgradeOutcome finalOutcome, String message) {
+    outcome = finalOutcome;
+    phase = finalOutcome.name().toLowerCase();
+    for (StepProgress step : steps) {
+      if (step.state == StepState.PENDING || step.state == StepState.AWAITING_APPROVAL) {
+        step.state = StepState.CANCELLED;
+      }
+    }
+    upsert(SearchAttributeUpdate.valueSet(UpgradeSearchAttributes.PHASE, phase));
+    refreshDetails();
+    log.info("Upgrade {} ended {}: {}", workflowId, finalOutcome, message);
+    return new UpgradeResult(finalOutcome, currentVersion, message, status());
+  }
+
+  private void refreshDetails() {
+    Workflow.setCurrentDetails(StatusMarkdown.render(status()));
+  }
+
+  @SafeVarargs
+  private static void upsert(SearchAttributeUpdate<String>... updates) {
+    Workflow.upsertTypedSearchAttributes(updates);
+  }
+
+  private static Instant now() {
+    return Instant.ofEpochMilli(Workflow.currentTimeMillis());
+  }
+
+  private static boolean isBlank(String s) {
+    return s == null || s.isBlank();
+  }
+
+  /** The innermost failure's message, which is where EKS's own words end up. */
+  static String describe(Throwable failure) {
+    Throwable innermost = failure;
+    while (innermost.getCause() != null && innermost.getCause() != innermost) {
+      innermost = innermost.getCause();
+    }
+    if (innermost instanceof ApplicationFailure app) {
+      return app.getType() + ": " + app.getOriginalMessage();
+    }
+    if (innermost instanceof TemporalFailure temporal) {
+      return temporal.getOriginalMessage();
+    }
+    return innermost.getMessage();
+  }
+
+  /** A check in workflow code that failed; treated like a failed activity. */
+  private static final class StepCheckFailed extends RuntimeException {
+    StepCheckFailed(String message) {
+      super(message);
+    }
+  }
+
+  /** The mutable progress of one plan step. */
+  private static final class StepProgress {
+    final PlanStep step;
+    StepState state = StepState.PENDING;
+    Instant startedAt;
+    Instant finishedAt;
+    int attempts;
+    String detail;
+    String error;
+
+    StepProgress(PlanStep step) {
+      this.step = step;
+    }
+
+    StepStatus toStatus() {
+      return new StepStatus(
+          step.id(), step.kind(), step.title(), step.gate(), state, startedAt, finishedAt, attempts, detail, error);
+    }
+  }
+
+  /** An open gate and, once a human answered, the answer. */
+  private static final class GateWait {
+    final String name;
+    final String step;
+    final String summary;
+    final Instant openedAt;
+    int reminders;
+    Instant lastReminderAt;
+    Boolean verdict;
+
+    GateWait(String name, String step, String summary, Instant openedAt) {
+      this.name = name;
+      this.step = step;
+      this.summary = summary;
+      this.openedAt = openedAt;
+    }
+  }
+
+  /** A failed step waiting for a decision and, once taken, the decision. */
+  private static final class PendingWait {
+    final String step;
+    final String error;
+    final List<DecisionAction> allowed;
+    final Instant since;
+    int reminders;
+    DecisionAction action;
+
+    PendingWait(String step, String error, List<DecisionAction> allowed, Instant since) {
+      this.step = step;
+      this.error = error;
+      this.allowed = allowed;
+      this.since = since;
+    }
+  }
+}

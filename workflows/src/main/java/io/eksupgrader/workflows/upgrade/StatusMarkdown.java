@@ -1,0 +1,130 @@
+package io.eksupgrader.workflows.upgrade;
+
+import io.eksupgrader.workflows.model.AuditEntry;
+import io.eksupgrader.workflows.model.StepStatus;
+import io.eksupgrader.workflows.model.UpgradeStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Renders an upgrade's status as markdown: the workflow's current details in the Temporal UI and
+ * the CLI's {@code status} output. It says what runs, what waits, and the exact signal and JSON
+ * that moves it on.
+ */
+public final class StatusMarkdown {
+
+  private StatusMarkdown() {}
+
+  public static String render(UpgradeStatus status) {
+    StringBuilder md = new StringBuilder();
+    md.append("### ")
+        .append(status.workflowId() == null ? "eks-upgrade" : status.workflowId())
+        .append(": ")
+        .append(status.currentVersion() == null ? "?" : status.currentVersion())
+        .append(" → ")
+        .append(status.targetVersion())
+        .append(" — ")
+        .append(status.outcome())
+        .append('\n');
+    if (status.requestedBy() != null) {
+      md.append("Started by ").append(status.requestedBy()).append('\n');
+    }
+    md.append('\n');
+    if (status.openGate() != null) {
+      String gate = status.openGate().gate();
+      md.append("**Waiting for approval** of gate `")
+          .append(gate)
+          .append("` (")
+          .append(status.openGate().summary())
+          .append("), open since ")
+          .append(status.openGate().openedAt());
+      if (status.openGate().reminders() > 0) {
+        md.append(", reminded ").append(status.openGate().reminders()).append("×");
+      }
+      md.append(".\n\nSend signal `")
+          .append(UpgradeSignals.APPROVE)
+          .append("` (or `")
+          .append(UpgradeSignals.REJECT)
+          .append("`) with:\n\n```json\n")
+          .append(UpgradeSignals.approvalJson(gate))
+          .append("\n```\n")
+          .append(cliHint(status, "approve --gate " + gate))
+          .append('\n');
+    }
+    if (status.pendingDecision() != null) {
+      String step = status.pendingDecision().step();
+      md.append("**Step `")
+          .append(step)
+          .append("` FAILED** and waits for a decision (")
+          .append(status.pendingDecision().allowed())
+          .append("):\n\n> ")
+          .append(status.pendingDecision().error())
+          .append("\n\nSend signal `")
+          .append(UpgradeSignals.DECIDE)
+          .append("` with:\n\n```json\n")
+          .append(UpgradeSignals.decisionJson(step))
+          .append("\n```\n")
+          .append(cliHint(status, "decide --step " + step + " --retry"))
+          .append('\n');
+    }
+    if (status.openGate() == null && status.pendingDecision() == null && "RUNNING".equals(status.outcome().name())) {
+      md.append("**Running**: `").append(status.phase()).append("`\n\n");
+    }
+    md.append("| step | state | attempts | took | detail |\n|---|---|---|---|---|\n");
+    for (StepStatus step : status.steps()) {
+      md.append("| ")
+          .append(step.id())
+          .append(" | ")
+          .append(step.state())
+          .append(" | ")
+          .append(step.attempts())
+          .append(" | ")
+          .append(took(step.startedAt(), step.finishedAt()))
+          .append(" | ")
+          .append(step.error() != null ? "**" + step.error() + "**" : step.detail() == null ? "" : step.detail())
+          .append(" |\n");
+    }
+    List<AuditEntry> refused = status.refused();
+    if (!refused.isEmpty()) {
+      md.append("\nRefused:\n");
+      for (AuditEntry entry : refused) {
+        md.append("- ")
+            .append(entry.at())
+            .append(' ')
+            .append(entry.kind())
+            .append(" via ")
+            .append(entry.via())
+            .append(entry.by() != null ? " by " + entry.by() : "")
+            .append(": ")
+            .append(entry.reason())
+            .append('\n');
+      }
+    }
+    if (status.lastError() != null) {
+      md.append("\nLast error: ").append(status.lastError()).append('\n');
+    }
+    return md.toString();
+  }
+
+  private static String cliHint(UpgradeStatus status, String command) {
+    if (status.cluster() == null) {
+      return "";
+    }
+    return "\nCLI: `eks-upgrader "
+        + command
+        + " --cluster "
+        + status.cluster().name()
+        + " --region "
+        + status.cluster().region()
+        + "`\n";
+  }
+
+  private static String took(Instant start, Instant end) {
+    if (start == null || end == null) {
+      return "";
+    }
+    Duration d = Duration.between(start, end);
+    return d.toSeconds() >= 60 ? d.toMinutes() + "m" + d.toSecondsPart() + "s" : d.toMillis() / 1000.0 + "s";
+  }
+}

@@ -1,0 +1,81 @@
+package io.eksupgrader.workflows.upgrade;
+
+import io.eksupgrader.workflows.activities.ActivityTypes;
+import io.eksupgrader.workflows.activities.FailureTypes;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.worker.WorkflowImplementationOptions;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Activity options per activity type. Workflow code creates its stubs without options, so every
+ * timeout and retry policy is set here at registration: the worker builds the map from its
+ * configuration, tests use {@link #defaults()}.
+ */
+public final class UpgradeActivityOptions {
+
+  private UpgradeActivityOptions() {}
+
+  public static ActivityOptions options(
+      Duration startToClose,
+      Duration heartbeat,
+      Duration initialInterval,
+      double backoff,
+      Duration maximumInterval,
+      int maximumAttempts) {
+    ActivityOptions.Builder builder =
+        ActivityOptions.newBuilder()
+            .setStartToCloseTimeout(startToClose)
+            .setRetryOptions(
+                RetryOptions.newBuilder()
+                    .setInitialInterval(initialInterval)
+                    .setBackoffCoefficient(backoff)
+                    .setMaximumInterval(maximumInterval)
+                    .setMaximumAttempts(maximumAttempts)
+                    .setDoNotRetry(FailureTypes.NON_RETRYABLE.toArray(String[]::new))
+                    .build());
+    if (heartbeat != null) {
+      builder.setHeartbeatTimeout(heartbeat);
+    }
+    return builder.build();
+  }
+
+  /** The defaults of the worker's application.yml. */
+  public static Map<String, ActivityOptions> defaults() {
+    Map<String, ActivityOptions> map = new LinkedHashMap<>();
+    map.put(
+        ActivityTypes.INSPECT_CLUSTER,
+        options(Duration.ofMinutes(2), null, Duration.ofSeconds(1), 2.0, Duration.ofMinutes(1), 10));
+    map.put(
+        ActivityTypes.START_VERSION_UPDATE,
+        options(
+            Duration.ofMinutes(30),
+            Duration.ofMinutes(2),
+            Duration.ofSeconds(5),
+            2.0,
+            Duration.ofMinutes(2),
+            10));
+    map.put(
+        ActivityTypes.AWAIT_VERSION_UPDATE,
+        options(
+            Duration.ofMinutes(90),
+            Duration.ofMinutes(2),
+            Duration.ofSeconds(5),
+            2.0,
+            Duration.ofMinutes(2),
+            10));
+    return map;
+  }
+
+  public static WorkflowImplementationOptions implementationOptions(
+      Map<String, ActivityOptions> perType) {
+    for (String type : ActivityTypes.ALL) {
+      if (!perType.containsKey(type)) {
+        throw new IllegalArgumentException("no activity options configured for activity type " + type);
+      }
+    }
+    return WorkflowImplementationOptions.newBuilder().setActivityOptions(perType).build();
+  }
+}
