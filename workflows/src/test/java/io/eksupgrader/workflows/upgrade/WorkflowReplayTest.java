@@ -1,0 +1,125 @@
+package io.eksupgrader.workflows.upgrade;
+
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.eksupgrader.workflows.model.Approval;
+import io.eksupgrader.workflows.model.OperatorDecision;
+import io.eksupgrader.workflows.model.UpgradeRequest;
+import io.eksupgrader.workflows.model.UpgradeResult;
+import io.eksupgrader.workflows.model.UpgradeStatus;
+import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import io.temporal.workflow.Workflow;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Replays histories recorded from released workflow code (see {@link RecordHistoriesTest}). A
+ * change that is not guarded by Workflow.getVersion makes them fail with a non-determinism error.
+ */
+class WorkflowReplayTest {
+
+  private static final String UPGRADE_ID = "eks-upgrade/us-east-1/payments";
+
+  private TestWorkflowEnvironment env;
+
+  @BeforeEach
+  void setUp() {
+    env = TestWorkflowEnvironment.newInstance();
+  }
+
+  @AfterEach
+  void tearDown() {
+    env.close();
+  }
+
+  @Test
+  void theRecordedUpgradeWithGatesARefusedSignalAndARetriedStepReplays() {
+    Worker worker = registered(ClusterUpgradeWorkflowImpl.class);
+    assertThatCode(() -> worker.replayWorkflowExecution(history("cluster-upgrade-1.32-to-1.34.json", UPGRADE_ID)))
+        .doesNotThrowAnyException();
+  }
+
+  @Test
+  void theRecordedControlPlaneChildReplays() {
+    Worker worker = registered(ClusterUpgradeWorkflowImpl.class);
+    assertThatCode(() -> worker.replayWorkflowExecution(history("control-plane-1.33.json", UPGRADE_ID + "/control-plane-1.33")))
+        .doesNotThrowAnyException();
+  }
+
+  @Test
+  void anUnguardedChangeToTheWorkflowIsCaughtByReplay() {
+    Worker worker = registered(ChangedWithoutGetVersion.class);
+    assertThatThrownBy(() -> worker.replayWorkflowExecution(history("cluster-upgrade-1.32-to-1.34.json", UPGRADE_ID)))
+        .hasMessageContaining("TMPRL1100");
+  }
+
+  private Worker registered(Class<?> upgradeImplementation) {
+    Worker worker = env.newWorker("replay");
+    worker.registerWorkflowImplementationTypes(
+        UpgradeActivityOptions.implementationOptions(UpgradeActivityOptions.defaults()),
+        upgradeImplementation,
+        ControlPlaneUpgradeWorkflowImpl.class);
+    return worker;
+  }
+
+  /** The workflow id is part of what replays: child ids and request tokens derive from it. */
+  private static WorkflowExecutionHistory history(String name, String workflowId) throws IOException {
+    try (InputStream in = WorkflowReplayTest.class.getResourceAsStream("/histories/" + name)) {
+      return WorkflowExecutionHistory.fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8), workflowId);
+    }
+  }
+
+  /** The released workflow with a timer added in front, as a careless change would do. */
+  public static class ChangedWithoutGetVersion implements ClusterUpgradeWorkflow {
+    private final ClusterUpgradeWorkflowImpl released = new ClusterUpgradeWorkflowImpl();
+
+    @Override
+    public UpgradeResult upgrade(UpgradeRequest request) {
+      Workflow.sleep(Duration.ofSeconds(1));
+      return released.upgrade(request);
+    }
+
+    @Override
+    public UpgradeStatus status() {
+      return released.status();
+    }
+
+    @Override
+    public String approveGate(Approval approval) {
+      return released.approveGate(approval);
+    }
+
+    @Override
+    public void validateApproveGate(Approval approval) {
+      released.validateApproveGate(approval);
+    }
+
+    @Override
+    public String rejectGate(Approval approval) {
+      return released.rejectGate(approval);
+    }
+
+    @Override
+    public void validateRejectGate(Approval approval) {
+      released.validateRejectGate(approval);
+    }
+
+    @Override
+    public String decideStep(OperatorDecision decision) {
+      return released.decideStep(decision);
+    }
+
+    @Override
+    public void validateDecideStep(OperatorDecision decision) {
+      released.validateDecideStep(decision);
+    }
+  }
+}
