@@ -1,0 +1,36 @@
+package io.eksupgrader.worker;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+
+/** {@code eks-upgrader.temporal.*}: where the worker finds Temporal and which queue it polls. */
+@ConfigurationProperties("eks-upgrader.temporal")
+public class TemporalSettings {
+
+  private String target = "localhost:7233";
+  private String namespace = "default";
+  private String taskQueue = "eks-upgrader";
+
+  public String getTarget() {
+    return target;
+  }
+
+  public void setTarget(String target) {
+    this.target = target;
+  }
+
+  public String getNamespace() {
+    return namespace;
+  }
+
+  public void setNamespace(String namespace) {
+    this.namespace = namespace;
+  }
+
+  public String getTaskQueue() {
+    return taskQueue;
+  }
+
+  public void setTaskQueue(String taskQueue) {
+    this.taskQueue = taskQueue;
+  }
+}

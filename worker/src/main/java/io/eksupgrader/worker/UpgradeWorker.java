@@ -1,0 +1,80 @@
+package io.eksupgrader.worker;
+
+import io.eksupgrader.activities.eks.ControlPlaneActivitySettings;
+import io.eksupgrader.activities.eks.EksClientProvider;
+import io.eksupgrader.activities.eks.EksClusterInspectionActivities;
+import io.eksupgrader.activities.eks.EksControlPlaneActivities;
+import io.eksupgrader.workflows.upgrade.ClusterUpgradeWorkflowImpl;
+import io.eksupgrader.workflows.upgrade.ControlPlaneUpgradeWorkflowImpl;
+import io.eksupgrader.workflows.upgrade.UpgradeActivityOptions;
+import io.micronaut.context.event.StartupEvent;
+import io.micronaut.runtime.event.annotation.EventListener;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import jakarta.annotation.PreDestroy;
+import io.micronaut.context.annotation.Requires;
+import jakarta.inject.Singleton;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Registers the workflows, with each activity type's options from configuration, and the
+ * activities on the task queue, then starts polling.
+ */
+@Singleton
+@Requires(property = "eks-upgrader.worker.enabled", notEquals = "false")
+public class UpgradeWorker {
+
+  private static final Logger log = LoggerFactory.getLogger(UpgradeWorker.class);
+
+  private final WorkerFactory factory;
+  private final TemporalSettings temporal;
+  private final List<ActivitySettings> activitySettings;
+  private final ControlPlaneSettings controlPlane;
+  private final EksClientProvider eks;
+  private volatile boolean started;
+
+  public UpgradeWorker(
+      WorkerFactory factory,
+      TemporalSettings temporal,
+      List<ActivitySettings> activitySettings,
+      ControlPlaneSettings controlPlane,
+      EksClientProvider eks) {
+    this.factory = factory;
+    this.temporal = temporal;
+    this.activitySettings = activitySettings;
+    this.controlPlane = controlPlane;
+    this.eks = eks;
+  }
+
+  @EventListener
+  void onStartup(StartupEvent event) {
+    Worker worker = factory.newWorker(temporal.getTaskQueue());
+    worker.registerWorkflowImplementationTypes(
+        UpgradeActivityOptions.implementationOptions(ActivityOptionsFromConfig.build(activitySettings)),
+        ClusterUpgradeWorkflowImpl.class,
+        ControlPlaneUpgradeWorkflowImpl.class);
+    worker.registerActivitiesImplementations(
+        new EksClusterInspectionActivities(eks),
+        new EksControlPlaneActivities(
+            eks,
+            new ControlPlaneActivitySettings(controlPlane.getPollInterval(), controlPlane.getConflictBackoff())));
+    factory.start();
+    started = true;
+    log.info(
+        "Worker polls task queue '{}' in namespace '{}' at {}",
+        temporal.getTaskQueue(),
+        temporal.getNamespace(),
+        temporal.getTarget());
+  }
+
+  public boolean isStarted() {
+    return started && factory.isStarted() && !factory.isShutdown();
+  }
+
+  @PreDestroy
+  void stop() {
+    started = false;
+  }
+}
