@@ -1,0 +1,469 @@
+package io.eksupgrader.sandbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import io.eksupgrader.sandbox.CallLog.Effect;
+import io.eksupgrader.sandbox.EksWorld.ClusterView;
+import io.eksupgrader.sandbox.EksWorld.UpdateError;
+import io.eksupgrader.sandbox.EksWorld.UpdateParam;
+import io.eksupgrader.sandbox.EksWorld.UpdateResult;
+import io.eksupgrader.sandbox.EksWorld.UpdateView;
+import io.eksupgrader.sandbox.Scenario.OfferedVersionSpec;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Speaks EKS's REST-JSON protocol. Per request: the region comes from the SigV4 credential scope
+ * (signatures are not checked), then a fault may be injected before anything is read or changed,
+ * then the operation runs against the {@link EksWorld}. Mutating requests are recorded in the
+ * {@link CallLog} with what they did, errors included.
+ */
+final class EksHttpHandler implements HttpHandler {
+
+  private static final Logger log = LoggerFactory.getLogger(EksHttpHandler.class);
+
+  private static final Pattern CREDENTIAL_SCOPE =
+      Pattern.compile("Credential=[^/,\\s]+/\\d{8}/([^/,\\s]+)/([^/,\\s]+)/aws4_request");
+  private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+  private final EksWorld world;
+  private final Scenario scenario;
+  private final SimulatedClock clock;
+  private final CallLog callLog;
+  private final FaultInjector faults;
+  private final ObjectMapper mapper;
+
+  EksHttpHandler(
+      EksWorld world, Scenario scenario, SimulatedClock clock, CallLog callLog, ObjectMapper mapper) {
+    this.world = world;
+    this.scenario = scenario;
+    this.clock = clock;
+    this.callLog = callLog;
+    this.faults = new FaultInjector(scenario.faults());
+    this.mapper = mapper;
+  }
+
+  /** A successful answer and what it did, for the call log. */
+  private record Answer(int status, ObjectNode body, Effect effect, String resourceId) {
+    static Answer read(ObjectNode body) {
+      return new Answer(200, body, null, null);
+    }
+  }
+
+  /** What a mutating request asked for, as far as it can be read, for the call log. */
+  private record Ask(String operation, String region, String cluster, String token, String version) {}
+
+  SandboxServer.Stats stats() {
+    return faults.stats();
+  }
+
+  @Override
+  public void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      byte[] body = exchange.getRequestBody().readAllBytes();
+      String method = exchange.getRequestMethod();
+      String rawPath = exchange.getRequestURI().getRawPath();
+      EksRoutes.Match match = EksRoutes.match(method, rawPath);
+      boolean mutating = match != null ? match.route().mutating() : !method.equals("GET");
+      String region = region(exchange);
+      Ask ask = mutating ? ask(match, method, rawPath, region, body) : null;
+      try {
+        if (region == null) {
+          throw new AwsError(
+              403,
+              "MissingAuthenticationTokenException",
+              "Missing Authentication Token: sign the request with SigV4 (the sandbox reads the"
+                  + " region from its credential scope)",
+              Map.of());
+        }
+        switch (faults.draw()) {
+          case THROTTLING -> throw new AwsError(
+              429, "ThrottlingException", "Rate exceeded (sandbox fault faults.throttlingRate)", Map.of());
+          case SERVER_ERROR -> throw new AwsError(
+              500, "ServerException", "Internal failure (sandbox fault faults.serverErrorRate)", Map.of());
+          default -> {}
+        }
+        if (match == null) {
+          List<String> elsewhere = EksRoutes.operationsAt(rawPath);
+          throw new AwsError(
+              404,
+              "UnknownOperationException",
+              "No EKS operation answers "
+                  + method
+                  + " "
+                  + rawPath
+                  + (elsewhere.isEmpty() ? "" : " (this path serves " + String.join(", ", elsewhere) + ")"),
+              Map.of());
+        }
+        Answer answer = dispatch(match, region, Query.parse(exchange.getRequestURI().getRawQuery()), body);
+        // Recorded before answering, so that a client that got its answer finds it in the log.
+        if (ask != null) {
+          record(ask, answer.status(), answer.effect(), answer.resourceId(), null);
+        }
+        write(exchange, answer.status(), answer.body(), null);
+        log.debug("{} {} {} -> {}", region, method, rawPath, answer.status());
+      } catch (RuntimeException failure) {
+        AwsError e;
+        if (failure instanceof AwsError aws) {
+          e = aws;
+        } else {
+          log.error("sandbox failed to answer {} {}", method, rawPath, failure);
+          e = new AwsError(500, "ServerException", "sandbox failure: " + failure, Map.of());
+        }
+        ObjectNode error = JSON.objectNode();
+        error.put("message", e.getMessage());
+        e.fields().forEach(error::put);
+        if (ask != null) {
+          record(ask, e.status(), Effect.REJECTED, null, e.code());
+        }
+        write(exchange, e.status(), error, e.code());
+        log.debug("{} {} {} -> {} {}", region, method, rawPath, e.status(), e.code());
+      }
+    }
+  }
+
+  private Answer dispatch(EksRoutes.Match match, String region, Query query, byte[] body) {
+    String cluster = match.param("name");
+    return switch (match.operation()) {
+      case "DescribeCluster" -> Answer.read(single("cluster", cluster(world.describeCluster(region, cluster))));
+      case "ListUpdates" -> listUpdates(region, cluster, query);
+      case "DescribeUpdate" -> {
+        requireNoSubresource(query, cluster);
+        yield Answer.read(
+            single("update", update(world.describeUpdate(region, cluster, match.param("updateId")))));
+      }
+      case "DescribeClusterVersions" -> Answer.read(clusterVersions(query));
+      case "UpdateClusterVersion" -> updateClusterVersion(region, cluster, body);
+      default -> throw AwsError.invalidRequest(
+          "The sandbox does not implement the EKS operation "
+              + match.operation()
+              + " ("
+              + match.route().method()
+              + " "
+              + match.route().template()
+              + ")",
+          cluster);
+    };
+  }
+
+  private Answer updateClusterVersion(String region, String cluster, byte[] body) {
+    JsonNode json = json(body);
+    String version = text(json, "version");
+    String token = text(json, "clientRequestToken");
+    if (version == null) {
+      throw AwsError.invalidParameter("version is required.", cluster);
+    }
+    UpdateResult result = world.updateClusterVersion(region, cluster, version, token);
+    return new Answer(
+        200,
+        single("update", update(result.update())),
+        result.replayed() ? Effect.REPLAYED : Effect.CREATED,
+        result.update().id());
+  }
+
+  private Answer listUpdates(String region, String cluster, Query query) {
+    List<String> ids = world.updateIds(region, cluster);
+    requireNoSubresource(query, cluster);
+    Page page = page(query, ids.size(), cluster);
+    ObjectNode out = JSON.objectNode();
+    ArrayNode array = out.putArray("updateIds");
+    ids.subList(page.from(), page.to()).forEach(array::add);
+    if (page.nextToken() != null) {
+      out.put("nextToken", page.nextToken());
+    }
+    return Answer.read(out);
+  }
+
+  /** There are no node groups, add-ons or capabilities yet, so an update of one is not found. */
+  private static void requireNoSubresource(Query query, String cluster) {
+    if (query.first("nodegroupName") != null) {
+      throw AwsError.notFound("No node group found for name: " + query.first("nodegroupName") + ".", cluster);
+    }
+    if (query.first("addonName") != null) {
+      throw AwsError.notFound("No addon found for name: " + query.first("addonName") + ".", cluster);
+    }
+    if (query.first("capabilityName") != null) {
+      throw AwsError.notFound(
+          "No capability found for name: " + query.first("capabilityName") + ".", cluster);
+    }
+  }
+
+  /**
+   * Versions newest first. Without {@code includeAll} EKS leaves out versions past their end of
+   * extended support; the other parameters filter.
+   */
+  private ObjectNode clusterVersions(Query query) {
+    boolean includeAll = "true".equals(query.first("includeAll"));
+    boolean defaultOnly = "true".equals(query.first("defaultOnly"));
+    String clusterType = query.first("clusterType");
+    String versionStatus = query.first("versionStatus");
+    String legacyStatus = query.first("status");
+    List<String> wanted = query.all("clusterVersions");
+    List<OfferedVersionSpec> versions = new ArrayList<>();
+    for (OfferedVersionSpec v : scenario.offeredVersions()) {
+      boolean keep =
+          (includeAll || !v.status().equals("UNSUPPORTED"))
+              && (!defaultOnly || v.defaultVersion())
+              && (clusterType == null || clusterType.equals("eks"))
+              && (versionStatus == null || versionStatus.equals(v.status()))
+              && (legacyStatus == null || legacyStatus.equals(legacyStatus(v.status())))
+              && (wanted.isEmpty() || wanted.contains(v.version()));
+      if (keep) {
+        versions.add(v);
+      }
+    }
+    versions.sort(Comparator.comparing(EksHttpHandler::versionKey).reversed());
+    Page page = page(query, versions.size(), null);
+    ObjectNode out = JSON.objectNode();
+    ArrayNode array = out.putArray("clusterVersions");
+    for (OfferedVersionSpec v : versions.subList(page.from(), page.to())) {
+      ObjectNode n = array.addObject();
+      n.put("clusterVersion", v.version());
+      n.put("clusterType", "eks");
+      n.put("defaultPlatformVersion", v.defaultPlatformVersion());
+      n.put("defaultVersion", v.defaultVersion());
+      putTime(n, "releaseDate", v.releaseDate());
+      putTime(n, "endOfStandardSupportDate", v.endOfStandardSupport());
+      putTime(n, "endOfExtendedSupportDate", v.endOfExtendedSupport());
+      n.put("status", legacyStatus(v.status()));
+      n.put("versionStatus", v.status());
+    }
+    if (page.nextToken() != null) {
+      out.put("nextToken", page.nextToken());
+    }
+    return out;
+  }
+
+  private static long versionKey(OfferedVersionSpec v) {
+    String[] parts = v.version().split("\\.");
+    return Long.parseLong(parts[0]) * 10_000 + Long.parseLong(parts[1]);
+  }
+
+  private static String legacyStatus(String status) {
+    return status.toLowerCase().replace('_', '-');
+  }
+
+  private record Page(int from, int to, String nextToken) {}
+
+  private static Page page(Query query, int total, String cluster) {
+    int max = 100;
+    String maxText = query.first("maxResults");
+    if (maxText != null) {
+      try {
+        max = Integer.parseInt(maxText);
+      } catch (NumberFormatException e) {
+        max = -1;
+      }
+      if (max < 1 || max > 100) {
+        throw AwsError.invalidParameter("maxResults must be between 1 and 100.", cluster);
+      }
+    }
+    int from = 0;
+    String token = query.first("nextToken");
+    if (token != null) {
+      try {
+        String decoded = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+        from = Integer.parseInt(decoded.substring("offset:".length()));
+      } catch (RuntimeException e) {
+        from = -1;
+      }
+      if (from < 0 || from > total) {
+        throw AwsError.invalidParameter("The nextToken " + token + " is not valid.", cluster);
+      }
+    }
+    int to = Math.min(total, from + max);
+    String next =
+        to < total
+            ? Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(("offset:" + to).getBytes(StandardCharsets.UTF_8))
+            : null;
+    return new Page(from, to, next);
+  }
+
+  private ObjectNode cluster(ClusterView c) {
+    ObjectNode n = JSON.objectNode();
+    n.put("name", c.name());
+    n.put("arn", c.arn());
+    putTime(n, "createdAt", c.createdAt());
+    n.put("version", c.version());
+    n.put("endpoint", c.endpoint());
+    n.put("roleArn", c.roleArn());
+    ObjectNode vpc = n.putObject("resourcesVpcConfig");
+    vpc.putArray("subnetIds");
+    vpc.putArray("securityGroupIds");
+    vpc.put("endpointPublicAccess", true);
+    vpc.put("endpointPrivateAccess", false);
+    ObjectNode net = n.putObject("kubernetesNetworkConfig");
+    net.put("serviceIpv4Cidr", "10.100.0.0/16");
+    net.put("ipFamily", "ipv4");
+    n.put("status", c.status());
+    n.putObject("certificateAuthority").put("data", c.certificateAuthorityData());
+    n.put("platformVersion", c.platformVersion());
+    n.putObject("tags");
+    n.putObject("health").putArray("issues");
+    n.putObject("accessConfig").put("authenticationMode", "API_AND_CONFIG_MAP");
+    n.putObject("upgradePolicy").put("supportType", "EXTENDED");
+    return n;
+  }
+
+  private ObjectNode update(UpdateView u) {
+    ObjectNode n = JSON.objectNode();
+    n.put("id", u.id());
+    n.put("status", u.status());
+    n.put("type", u.type());
+    ArrayNode params = n.putArray("params");
+    for (UpdateParam p : u.params()) {
+      params.addObject().put("type", p.type()).put("value", p.value());
+    }
+    putTime(n, "createdAt", u.createdAt());
+    ArrayNode errors = n.putArray("errors");
+    for (UpdateError e : u.errors()) {
+      ObjectNode err = errors.addObject();
+      err.put("errorCode", e.errorCode());
+      err.put("errorMessage", e.errorMessage());
+      ArrayNode ids = err.putArray("resourceIds");
+      e.resourceIds().forEach(ids::add);
+    }
+    return n;
+  }
+
+  private static ObjectNode single(String key, ObjectNode value) {
+    ObjectNode n = JSON.objectNode();
+    n.set(key, value);
+    return n;
+  }
+
+  /** EKS sends timestamps as epoch seconds with a fraction. */
+  private static void putTime(ObjectNode n, String key, Instant t) {
+    if (t != null) {
+      n.put(key, BigDecimal.valueOf(t.toEpochMilli(), 3));
+    }
+  }
+
+  private void record(Ask ask, int status, Effect effect, String resourceId, String errorCode) {
+    CallLog.Entry e =
+        callLog.append(
+            clock.instant(),
+            "eks",
+            ask.operation(),
+            ask.region(),
+            ask.cluster(),
+            ask.token(),
+            ask.version(),
+            status,
+            effect,
+            resourceId,
+            errorCode);
+    log.info(
+        "call #{} {} {}/{} token={} version={} -> {} {} {}",
+        e.sequence(),
+        e.operation(),
+        e.region(),
+        e.cluster(),
+        e.clientRequestToken(),
+        e.version(),
+        e.status(),
+        e.effect(),
+        e.resourceId() != null ? e.resourceId() : e.errorCode());
+  }
+
+  private Ask ask(EksRoutes.Match match, String method, String rawPath, String region, byte[] body) {
+    JsonNode json;
+    try {
+      json = body.length == 0 ? null : mapper.readTree(body);
+    } catch (IOException e) {
+      json = null;
+    }
+    String operation = match != null ? match.operation() : method + " " + rawPath;
+    String cluster = match != null ? match.param("name") : null;
+    return new Ask(operation, region, cluster, text(json, "clientRequestToken"), text(json, "version"));
+  }
+
+  private JsonNode json(byte[] body) {
+    if (body.length == 0) {
+      return JSON.objectNode();
+    }
+    try {
+      JsonNode n = mapper.readTree(body);
+      if (n == null || !n.isObject()) {
+        throw new AwsError(400, "SerializationException", "The request body must be a JSON object.", Map.of());
+      }
+      return n;
+    } catch (IOException e) {
+      throw new AwsError(
+          400, "SerializationException", "The request body is not valid JSON: " + e.getMessage(), Map.of());
+    }
+  }
+
+  private static String text(JsonNode json, String key) {
+    if (json == null || !json.hasNonNull(key)) {
+      return null;
+    }
+    return json.get(key).asText();
+  }
+
+  private static String region(HttpExchange exchange) {
+    String auth = exchange.getRequestHeaders().getFirst("Authorization");
+    if (auth == null) {
+      return null;
+    }
+    Matcher m = CREDENTIAL_SCOPE.matcher(auth);
+    return m.find() ? m.group(1) : null;
+  }
+
+  private void write(HttpExchange exchange, int status, ObjectNode body, String errorType)
+      throws IOException {
+    byte[] bytes = mapper.writeValueAsBytes(body);
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
+    if (errorType != null) {
+      exchange.getResponseHeaders().set("x-amzn-ErrorType", errorType);
+    }
+    exchange.sendResponseHeaders(status, bytes.length);
+    exchange.getResponseBody().write(bytes);
+  }
+
+  /** Query parameters; a list parameter repeats its name. */
+  private record Query(Map<String, List<String>> values) {
+    static Query parse(String raw) {
+      Map<String, List<String>> values = new LinkedHashMap<>();
+      if (raw != null && !raw.isEmpty()) {
+        for (String pair : raw.split("&")) {
+          int eq = pair.indexOf('=');
+          String key = EksRoutes.decode(eq < 0 ? pair : pair.substring(0, eq));
+          String value = eq < 0 ? "" : EksRoutes.decode(pair.substring(eq + 1));
+          values.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
+        }
+      }
+      return new Query(values);
+    }
+
+    String first(String key) {
+      List<String> v = values.get(key);
+      return v == null || v.isEmpty() ? null : v.get(0);
+    }
+
+    List<String> all(String key) {
+      return values.getOrDefault(key, List.of());
+    }
+  }
+}
