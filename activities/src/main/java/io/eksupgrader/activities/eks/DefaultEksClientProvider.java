@@ -1,12 +1,14 @@
 package io.eksupgrader.activities.eks;
 
+import java.io.Closeable;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -14,20 +16,24 @@ import software.amazon.awssdk.services.eks.EksClient;
 import software.amazon.awssdk.services.eks.EksClientBuilder;
 
 /**
- * One EKS client per region, built once. The SDK's standard retry mode absorbs short throttling
- * and 5xx bursts; what outlasts it fails the activity attempt and Temporal's retry policy takes
- * over.
+ * One {@link EksClient} per region, made on first use and kept: clients are thread safe and hold
+ * connection pools, so sharing them across activities is cheaper than building one per call.
+ * Retry mode is the SDK's {@code standard} (throttling and 5xx retried with backoff a few times);
+ * what still fails is left to the activity's Temporal retry policy.
  */
-public final class DefaultEksClientProvider implements EksClientProvider {
+public final class DefaultEksClientProvider implements EksClientProvider, Closeable {
+
+  private static final Logger log = LoggerFactory.getLogger(DefaultEksClientProvider.class);
 
   private final EksClientSettings settings;
   private final AwsCredentialsProvider credentials;
   private final Map<String, EksClient> clients = new ConcurrentHashMap<>();
+  private volatile boolean closed;
 
   public DefaultEksClientProvider(EksClientSettings settings) {
     this.settings = settings;
     this.credentials =
-        settings.accessKeyId() != null && settings.secretAccessKey() != null
+        settings.staticCredentials()
             ? StaticCredentialsProvider.create(
                 AwsBasicCredentials.create(settings.accessKeyId(), settings.secretAccessKey()))
             : DefaultCredentialsProvider.builder().build();
@@ -35,6 +41,12 @@ public final class DefaultEksClientProvider implements EksClientProvider {
 
   @Override
   public EksClient forRegion(String region) {
+    if (closed) {
+      throw new IllegalStateException("the EKS client provider is closed");
+    }
+    if (region == null || region.isBlank()) {
+      throw new IllegalArgumentException("an AWS region is required");
+    }
     return clients.computeIfAbsent(region, this::build);
   }
 
@@ -44,16 +56,28 @@ public final class DefaultEksClientProvider implements EksClientProvider {
             .region(Region.of(region))
             .credentialsProvider(credentials)
             .httpClientBuilder(UrlConnectionHttpClient.builder())
-            .overrideConfiguration(ClientOverrideConfiguration.builder().retryStrategy(RetryMode.STANDARD).build());
+            .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD));
     if (settings.endpointOverride() != null) {
       builder.endpointOverride(settings.endpointOverride());
     }
+    log.info(
+        "EKS client for {}{}",
+        region,
+        settings.endpointOverride() == null ? "" : " at " + settings.endpointOverride());
     return builder.build();
   }
 
   @Override
   public void close() {
+    closed = true;
     clients.values().forEach(EksClient::close);
     clients.clear();
+    if (credentials instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        log.warn("closing the credentials provider failed", e);
+      }
+    }
   }
 }

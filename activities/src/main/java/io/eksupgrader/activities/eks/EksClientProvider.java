@@ -2,11 +2,9 @@ package io.eksupgrader.activities.eks;
 
 import software.amazon.awssdk.services.eks.EksClient;
 
-/** Gives the EKS client for a region; clusters live in many regions, the worker in one. */
-public interface EksClientProvider extends AutoCloseable {
+/** EKS clients by region: a cluster lives in one region, and the worker serves clusters in many. */
+public interface EksClientProvider {
 
+  /** A client for the region; callers must not close it. */
   EksClient forRegion(String region);
-
-  @Override
-  void close();
 }

@@ -3,25 +3,26 @@ package io.eksupgrader.activities.eks;
 import io.eksupgrader.workflows.activities.ClusterInspectionActivities;
 import io.eksupgrader.workflows.model.ClusterRef;
 import io.eksupgrader.workflows.model.ClusterSnapshot;
+import io.eksupgrader.workflows.model.ClusterSnapshot.InProgressUpdate;
 import io.eksupgrader.workflows.model.OfferedVersion;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.eks.EksClient;
 import software.amazon.awssdk.services.eks.model.Cluster;
 import software.amazon.awssdk.services.eks.model.ClusterVersionInformation;
-import software.amazon.awssdk.services.eks.model.DescribeClusterVersionsResponse;
 import software.amazon.awssdk.services.eks.model.ResourceNotFoundException;
-import software.amazon.awssdk.services.eks.model.Update;
-import software.amazon.awssdk.services.eks.model.UpdateParamType;
-import software.amazon.awssdk.services.eks.model.UpdateStatus;
 
 /**
- * Observes a cluster: DescribeCluster, its updates still InProgress (ListUpdates, then
- * DescribeUpdate for each), and the versions EKS offers in the region. Read-only, so any attempt
- * may run any number of times.
+ * Observes a cluster without changing anything: DescribeCluster, then its InProgress updates
+ * (ListUpdates, DescribeUpdate each), then every version EKS offers in the region, unsupported
+ * ones included (DescribeClusterVersions with includeAll, all pages). A cluster EKS does not know
+ * is reported as a snapshot, not a failure, so that the workflow can refuse with a clear message.
  */
 public class EksClusterInspectionActivities implements ClusterInspectionActivities {
+
+  private static final Logger log = LoggerFactory.getLogger(EksClusterInspectionActivities.class);
 
   private final EksClientProvider clients;
 
@@ -30,65 +31,44 @@ public class EksClusterInspectionActivities implements ClusterInspectionActiviti
   }
 
   @Override
-  public ClusterSnapshot inspectCluster(ClusterRef ref) {
-    EksClient eks = clients.forRegion(ref.region());
+  public ClusterSnapshot inspectCluster(ClusterRef cluster) {
+    EksClient eks = clients.forRegion(cluster.region());
     List<OfferedVersion> offered = offeredVersions(eks);
-    Cluster cluster;
     try {
-      cluster = eks.describeCluster(r -> r.name(ref.name())).cluster();
+      Cluster c = eks.describeCluster(r -> r.name(cluster.name())).cluster();
+      List<InProgressUpdate> running = EksUpdates.inProgress(eks, cluster.name());
+      log.info(
+          "{}: {} {} {}, {} update(s) in progress",
+          cluster,
+          c.version(),
+          c.statusAsString(),
+          c.platformVersion(),
+          running.size());
+      return new ClusterSnapshot(
+          cluster, true, c.statusAsString(), c.version(), c.platformVersion(), running, offered);
     } catch (ResourceNotFoundException e) {
-      return ClusterSnapshot.notFound(ref, offered);
+      log.info("{}: not found", cluster);
+      return ClusterSnapshot.notFound(cluster, offered);
     }
-    return new ClusterSnapshot(
-        ref,
-        true,
-        cluster.statusAsString(),
-        cluster.version(),
-        cluster.platformVersion(),
-        inProgressUpdates(eks, ref.name()),
-        offered);
-  }
-
-  static List<ClusterSnapshot.InProgressUpdate> inProgressUpdates(EksClient eks, String cluster) {
-    List<ClusterSnapshot.InProgressUpdate> updates = new ArrayList<>();
-    for (String id : eks.listUpdatesPaginator(r -> r.name(cluster)).updateIds()) {
-      Update update = eks.describeUpdate(r -> r.name(cluster).updateId(id)).update();
-      if (update.status() == UpdateStatus.IN_PROGRESS) {
-        updates.add(new ClusterSnapshot.InProgressUpdate(update.id(), update.typeAsString(), versionParam(update)));
-      }
-    }
-    return updates;
-  }
-
-  static String versionParam(Update update) {
-    return update.params().stream()
-        .filter(p -> p.type() == UpdateParamType.VERSION)
-        .map(p -> p.value())
-        .findFirst()
-        .orElse(null);
   }
 
   private static List<OfferedVersion> offeredVersions(EksClient eks) {
-    List<OfferedVersion> offered = new ArrayList<>();
-    String next = null;
-    do {
-      String token = next;
-      DescribeClusterVersionsResponse page =
-          eks.describeClusterVersions(r -> r.includeAll(true).nextToken(token));
-      for (ClusterVersionInformation v : page.clusterVersions()) {
-        offered.add(
-            new OfferedVersion(
-                v.clusterVersion(),
-                v.versionStatusAsString() != null ? v.versionStatusAsString() : v.statusAsString(),
-                text(v.endOfStandardSupportDate()),
-                text(v.endOfExtendedSupportDate())));
-      }
-      next = page.nextToken();
-    } while (next != null && !next.isEmpty());
-    return offered;
+    return eks.describeClusterVersionsPaginator(r -> r.includeAll(true)).clusterVersions().stream()
+        .map(EksClusterInspectionActivities::offered)
+        .toList();
   }
 
-  private static String text(Instant instant) {
-    return instant == null ? null : instant.toString();
+  private static OfferedVersion offered(ClusterVersionInformation v) {
+    // versionStatus replaced the older status field; fall back for responses that lack it.
+    String status =
+        v.versionStatusAsString() != null
+            ? v.versionStatusAsString()
+            : v.statusAsString() == null ? null : v.statusAsString().toUpperCase().replace('-', '_');
+    return new OfferedVersion(
+        v.clusterVersion(), status, iso(v.endOfStandardSupportDate()), iso(v.endOfExtendedSupportDate()));
+  }
+
+  private static String iso(Instant t) {
+    return t == null ? null : t.toString();
   }
 }
