@@ -1,7 +1,6 @@
 package io.eksupgrader.worker;
 
 import io.eksupgrader.activities.eks.DefaultEksClientProvider;
-import io.eksupgrader.activities.eks.EksClientProvider;
 import io.eksupgrader.activities.eks.EksClientSettings;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
@@ -38,7 +37,7 @@ public class ClientFactory {
 
   @Singleton
   @Bean(preDestroy = "close")
-  EksClientProvider eksClientProvider(AwsSettings aws) {
+  DefaultEksClientProvider eksClientProvider(AwsSettings aws) {
     URI endpoint = aws.getEndpointOverride().isBlank() ? null : URI.create(aws.getEndpointOverride());
     return new DefaultEksClientProvider(
         new EksClientSettings(

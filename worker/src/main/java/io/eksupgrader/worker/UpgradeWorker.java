@@ -33,6 +33,7 @@ public class UpgradeWorker {
   private final List<ActivitySettings> activitySettings;
   private final ControlPlaneSettings controlPlane;
   private final EksClientProvider eks;
+  private final WorkerRoles roles;
   private volatile boolean started;
 
   public UpgradeWorker(
@@ -40,33 +41,45 @@ public class UpgradeWorker {
       TemporalSettings temporal,
       List<ActivitySettings> activitySettings,
       ControlPlaneSettings controlPlane,
-      EksClientProvider eks) {
+      EksClientProvider eks,
+      WorkerRoles roles) {
     this.factory = factory;
     this.temporal = temporal;
     this.activitySettings = activitySettings;
     this.controlPlane = controlPlane;
     this.eks = eks;
+    this.roles = roles;
   }
 
   @EventListener
   void onStartup(StartupEvent event) {
+    if (!roles.isWorkflows() && !roles.isActivities()) {
+      throw new IllegalStateException(
+          "eks-upgrader.worker.workflows and eks-upgrader.worker.activities are both false: this worker would do nothing");
+    }
     Worker worker = factory.newWorker(temporal.getTaskQueue());
-    worker.registerWorkflowImplementationTypes(
-        UpgradeActivityOptions.implementationOptions(ActivityOptionsFromConfig.build(activitySettings)),
-        ClusterUpgradeWorkflowImpl.class,
-        ControlPlaneUpgradeWorkflowImpl.class);
-    worker.registerActivitiesImplementations(
-        new EksClusterInspectionActivities(eks),
-        new EksControlPlaneActivities(
-            eks,
-            new ControlPlaneActivitySettings(controlPlane.getPollInterval(), controlPlane.getConflictBackoff())));
+    if (roles.isWorkflows()) {
+      worker.registerWorkflowImplementationTypes(
+          UpgradeActivityOptions.implementationOptions(ActivityOptionsFromConfig.build(activitySettings)),
+          ClusterUpgradeWorkflowImpl.class,
+          ControlPlaneUpgradeWorkflowImpl.class);
+    }
+    if (roles.isActivities()) {
+      worker.registerActivitiesImplementations(
+          new EksClusterInspectionActivities(eks),
+          new EksControlPlaneActivities(
+              eks,
+              new ControlPlaneActivitySettings(controlPlane.getPollInterval(), controlPlane.getConflictBackoff())));
+    }
     factory.start();
     started = true;
     log.info(
-        "Worker polls task queue '{}' in namespace '{}' at {}",
+        "Worker polls task queue '{}' in namespace '{}' at {} for {}{}",
         temporal.getTaskQueue(),
         temporal.getNamespace(),
-        temporal.getTarget());
+        temporal.getTarget(),
+        roles.isWorkflows() ? "workflows " : "",
+        roles.isActivities() ? "activities" : "");
   }
 
   public boolean isStarted() {
