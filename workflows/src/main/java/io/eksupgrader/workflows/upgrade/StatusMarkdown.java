@@ -20,12 +20,16 @@ public final class StatusMarkdown {
     StringBuilder md = new StringBuilder();
     md.append("### ")
         .append(status.workflowId() == null ? "eks-upgrade" : status.workflowId())
-        .append(": ")
-        .append(status.currentVersion() == null ? "?" : status.currentVersion())
-        .append(" → ")
-        .append(status.targetVersion())
         .append(" — ")
         .append(status.outcome())
+        .append('\n');
+    String from = status.plan() != null ? status.plan().currentVersion() : status.currentVersion();
+    md.append("Kubernetes ")
+        .append(from == null ? "?" : from)
+        .append(" → ")
+        .append(status.targetVersion())
+        .append("; the cluster runs ")
+        .append(status.currentVersion() == null ? "?" : status.currentVersion())
         .append('\n');
     if (status.requestedBy() != null) {
       md.append("Started by ").append(status.requestedBy()).append('\n');
@@ -125,6 +129,8 @@ public final class StatusMarkdown {
       return "";
     }
     Duration d = Duration.between(start, end);
-    return d.toSeconds() >= 60 ? d.toMinutes() + "m" + d.toSecondsPart() + "s" : d.toMillis() / 1000.0 + "s";
+    return d.toSeconds() >= 60
+        ? d.toMinutes() + " min " + d.toSecondsPart() + " s"
+        : String.format(java.util.Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
   }
 }
