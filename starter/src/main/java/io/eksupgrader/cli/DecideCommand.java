@@ -1,0 +1,66 @@
+package io.eksupgrader.cli;
+
+import io.eksupgrader.workflows.model.DecisionAction;
+import io.eksupgrader.workflows.model.OperatorDecision;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowServiceException;
+import io.temporal.client.WorkflowUpdateException;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Decides what happens to a FAILED step. */
+@Command(
+    name = "decide",
+    description = "Decide about a failed step: --retry it, --skip it, or --abort the upgrade.",
+    mixinStandardHelpOptions = true)
+public class DecideCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+  @Mixin TemporalOptions temporal;
+  @Mixin ClusterOptions cluster;
+
+  @Option(names = "--step", required = true, description = "The failed step, e.g. control-plane-1.33.")
+  String step;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Action action;
+
+  @Option(names = "--comment", description = "Why; recorded in the audit.")
+  String comment;
+
+  static class Action {
+    @Option(names = "--retry", description = "Run the step again.") boolean retry;
+    @Option(names = "--skip", description = "Go on without it.") boolean skip;
+    @Option(names = "--abort", description = "End the upgrade here.") boolean abort;
+
+    DecisionAction value() {
+      return retry ? DecisionAction.RETRY : skip ? DecisionAction.SKIP : DecisionAction.ABORT;
+    }
+  }
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    try (TemporalConnection connection = temporal.connect()) {
+      try {
+        out.println(
+            connection
+                .upgrade(cluster.ref())
+                .decideStep(new OperatorDecision(step, action.value(), temporal.identity, comment)));
+        return ExitCodes.OK;
+      } catch (WorkflowUpdateException e) {
+        throw new CliFailure(ExitCodes.REFUSED, "refused: " + TemporalConnection.rootMessage(e));
+      } catch (WorkflowNotFoundException e) {
+        throw new CliFailure(ExitCodes.NOT_FOUND, "no running upgrade of " + cluster.ref());
+      } catch (WorkflowServiceException e) {
+        throw connection.unreachable(e);
+      }
+    }
+  }
+}

@@ -1,0 +1,72 @@
+package io.eksupgrader.cli;
+
+import io.eksupgrader.sandbox.Scenario;
+import io.eksupgrader.workflows.model.ClusterRef;
+import io.eksupgrader.workflows.model.UpgradeOptions;
+import io.eksupgrader.workflows.model.UpgradeRequest;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * One process, one command: a Temporal test server, the sandbox and the worker, then a whole
+ * upgrade of the demo cluster with its gates answered at the terminal.
+ */
+@Command(
+    name = "demo",
+    description = "Run a whole upgrade (1.32 → 1.34) on the built-in sandbox, in this process.",
+    mixinStandardHelpOptions = true)
+public class DemoCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--auto-approve", description = "Approve every gate instead of asking at the terminal.")
+  boolean autoApprove;
+
+  @Option(names = "--scenario", description = "A scenario file instead of the built-in demo world.")
+  Path scenarioFile;
+
+  @Option(names = "--cluster", description = "Cluster of the scenario to upgrade (default: its first).")
+  String clusterName;
+
+  @Option(names = "--to", defaultValue = "1.34", description = "Target version (default ${DEFAULT-VALUE}).")
+  String targetVersion;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    Scenario scenario = Scenarios.load(scenarioFile);
+    ClusterRef cluster = Scenarios.cluster(scenario, clusterName);
+    TemporalOptions temporal = new TemporalOptions();
+    temporal.namespace = LocalEnvironment.NAMESPACE;
+    temporal.taskQueue = "eks-upgrader";
+    temporal.identity = System.getProperty("user.name", "operator");
+    out.printf(
+        "eks-upgrader demo: upgrading %s to %s on the sandbox (scenario '%s', simulated time runs %.0f× faster).%n",
+        cluster, targetVersion, scenario.name(), scenario.timeScale());
+    try (LocalEnvironment env = LocalEnvironment.start(scenario, 0, 0, temporal.taskQueue)) {
+      env.startWorker();
+      temporal.target = env.temporalTarget();
+      out.printf("Temporal test server on %s, sandbox on %s, worker started.%n", env.temporalTarget(), env.sandbox.endpoint());
+      try (TemporalConnection connection = temporal.connect()) {
+        StartCommand.startUpgrade(
+            connection, new UpgradeRequest(cluster, targetVersion, UpgradeOptions.defaults(), temporal.identity), out);
+        GateAnswers answers =
+            autoApprove
+                ? GateAnswers.autoApprove()
+                : new TerminalGateAnswers(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), out);
+        int code = new UpgradeWatcher(connection, cluster, out, answers, scenario.timeScale()).followToEnd();
+        out.println("Mutating AWS calls the sandbox received:");
+        out.println(env.callSummary());
+        return code;
+      }
+    }
+  }
+}

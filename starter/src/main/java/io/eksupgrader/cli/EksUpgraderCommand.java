@@ -1,0 +1,61 @@
+package io.eksupgrader.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code eks-upgrader} command line. */
+@Command(
+    name = "eks-upgrader",
+    mixinStandardHelpOptions = true,
+    version = "eks-upgrader 0.1.0",
+    description = "Upgrades Amazon EKS clusters one Kubernetes minor at a time, as durable Temporal workflows.",
+    subcommands = {
+      StartCommand.class,
+      StatusCommand.class,
+      ApproveCommand.class,
+      RejectCommand.class,
+      DecideCommand.class,
+      ListCommand.class,
+      CallsCommand.class,
+      DemoCommand.class,
+      DevCommand.class
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:done; a followed upgrade SUCCEEDED",
+      "1:the upgrade ended without success (rejected, aborted)",
+      "2:bad input, refused before anything was sent",
+      "3:refused (already running, pre-flight, approval or decision refused)",
+      "4:no upgrade found for that cluster",
+      "5:Temporal, a worker or the sandbox could not be reached"
+    })
+public class EksUpgraderCommand {
+
+  public static void main(String[] args) {
+    // The worker's jar (on the class path for demo and dev) brings its own logback.xml.
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "logback-cli.xml");
+    }
+    System.exit(run(args));
+  }
+
+  /** Runs the CLI and returns its exit code; tests call this instead of main. */
+  public static int run(String... args) {
+    return commandLine().execute(args);
+  }
+
+  public static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new EksUpgraderCommand());
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          if (e instanceof CliFailure failure) {
+            commandLine.getErr().println("eks-upgrader: " + failure.getMessage());
+            return failure.exitCode();
+          }
+          commandLine.getErr().println("eks-upgrader: unexpected error: " + e);
+          e.printStackTrace(commandLine.getErr());
+          return ExitCodes.UNREACHABLE;
+        });
+    return cli;
+  }
+}

@@ -1,0 +1,153 @@
+package io.eksupgrader.cli;
+
+import io.eksupgrader.sandbox.CallLog;
+import io.eksupgrader.sandbox.SandboxServer;
+import io.eksupgrader.sandbox.Scenario;
+import io.eksupgrader.worker.WorkerApplication;
+import io.eksupgrader.workflows.upgrade.UpgradeSearchAttributes;
+import io.micronaut.context.ApplicationContext;
+import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.api.operatorservice.v1.AddSearchAttributesRequest;
+import io.temporal.serviceclient.OperatorServiceStubs;
+import io.temporal.serviceclient.OperatorServiceStubsOptions;
+import io.temporal.testserver.TestServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.StringJoiner;
+
+/**
+ * Everything {@code demo} and {@code dev} run in one process: Temporal's test server on
+ * localhost (in memory, real time), the sandbox with a scenario, and optionally the worker.
+ */
+final class LocalEnvironment implements AutoCloseable {
+
+  static final String NAMESPACE = "default";
+  static final String SANDBOX_KEY = "sandbox";
+
+  final int temporalPort;
+  final String taskQueue;
+  final SandboxServer sandbox;
+  private final TestServer.PortBoundTestServer temporal;
+  private ApplicationContext worker;
+
+  private LocalEnvironment(int temporalPort, String taskQueue, TestServer.PortBoundTestServer temporal, SandboxServer sandbox) {
+    this.temporalPort = temporalPort;
+    this.taskQueue = taskQueue;
+    this.temporal = temporal;
+    this.sandbox = sandbox;
+  }
+
+  static LocalEnvironment start(Scenario scenario, int temporalPort, int sandboxPort, String taskQueue) {
+    int port = temporalPort > 0 ? temporalPort : freePort();
+    TestServer.PortBoundTestServer server;
+    try {
+      server = TestServer.createPortBoundServer(port);
+    } catch (RuntimeException e) {
+      throw new CliFailure(ExitCodes.UNREACHABLE, "cannot start the Temporal test server on port " + port + ": " + e.getMessage());
+    }
+    registerSearchAttributes(port);
+    SandboxServer sandbox;
+    try {
+      sandbox = SandboxServer.start(scenario, sandboxPort);
+    } catch (UncheckedIOException e) {
+      server.close();
+      throw new CliFailure(ExitCodes.UNREACHABLE, "cannot start the sandbox on port " + sandboxPort + ": " + e.getMessage());
+    }
+    return new LocalEnvironment(port, taskQueue, server, sandbox);
+  }
+
+  String temporalTarget() {
+    return "127.0.0.1:" + temporalPort;
+  }
+
+  /**
+   * The worker's configuration against this environment: the sandbox's endpoint and static keys,
+   * and polling scaled to the scenario's simulated time.
+   */
+  Map<String, Object> workerProperties() {
+    double scale = Math.max(1.0, sandbox.scenario().timeScale());
+    Map<String, Object> properties = new LinkedHashMap<>();
+    properties.put("eks-upgrader.temporal.target", temporalTarget());
+    properties.put("eks-upgrader.temporal.namespace", NAMESPACE);
+    properties.put("eks-upgrader.temporal.task-queue", taskQueue);
+    properties.put("eks-upgrader.aws.endpoint-override", sandbox.endpoint().toString());
+    properties.put("eks-upgrader.aws.access-key-id", SANDBOX_KEY);
+    properties.put("eks-upgrader.aws.secret-access-key", SANDBOX_KEY);
+    properties.put("eks-upgrader.control-plane.poll-interval", scaled(Duration.ofSeconds(30), scale));
+    properties.put("eks-upgrader.control-plane.conflict-backoff", scaled(Duration.ofSeconds(20), scale));
+    return properties;
+  }
+
+  void startWorker() {
+    startWorker(Map.of());
+  }
+
+  /** Starts a worker in this process, with extra properties over {@link #workerProperties()}. */
+  void startWorker(Map<String, Object> overrides) {
+    Map<String, Object> properties = workerProperties();
+    properties.put("micronaut.server.port", -1);
+    properties.putAll(overrides);
+    worker = WorkerApplication.start(properties);
+  }
+
+  /** A real duration divided by the time scale, but never below 200 ms so polling stays cheap. */
+  static String scaled(Duration real, double scale) {
+    return Math.max(200, Math.round(real.toMillis() / scale)) + "ms";
+  }
+
+  private static void registerSearchAttributes(int port) {
+    OperatorServiceStubs operator =
+        OperatorServiceStubs.newServiceStubs(
+            OperatorServiceStubsOptions.newBuilder().setTarget("127.0.0.1:" + port).validateAndBuildWithDefaults());
+    try {
+      AddSearchAttributesRequest.Builder request = AddSearchAttributesRequest.newBuilder().setNamespace(NAMESPACE);
+      UpgradeSearchAttributes.ALL.forEach(
+          key -> request.putSearchAttributes(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
+      operator.blockingStub().addSearchAttributes(request.build());
+    } finally {
+      operator.shutdownNow();
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** One line per operation and effect, e.g. "UpdateClusterVersion: 2 CREATED, 3 REJECTED (ResourceInUseException)". */
+  String callSummary() {
+    Map<String, Map<String, Long>> byOperation = new java.util.TreeMap<>();
+    for (CallLog.Entry entry : sandbox.callLog().entries()) {
+      String effect = entry.effect() + (entry.errorCode() != null ? " (" + entry.errorCode() + ")" : "");
+      byOperation.computeIfAbsent(entry.operation(), k -> new java.util.TreeMap<>()).merge(effect, 1L, Long::sum);
+    }
+    if (byOperation.isEmpty()) {
+      return "  none";
+    }
+    StringBuilder text = new StringBuilder();
+    byOperation.forEach((operation, effects) -> {
+      text.append("  ").append(operation).append(": ");
+      StringJoiner parts = new StringJoiner(", ");
+      effects.forEach((effect, count) -> parts.add(count + " " + effect));
+      text.append(parts).append('\n');
+    });
+    return text.toString().stripTrailing();
+  }
+
+  @Override
+  public void close() {
+    if (worker != null) {
+      worker.close();
+    }
+    sandbox.close();
+    temporal.close();
+  }
+}

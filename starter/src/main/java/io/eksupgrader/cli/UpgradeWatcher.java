@@ -1,0 +1,215 @@
+package io.eksupgrader.cli;
+
+import io.eksupgrader.workflows.model.Approval;
+import io.eksupgrader.workflows.model.AuditEntry;
+import io.eksupgrader.workflows.model.ClusterRef;
+import io.eksupgrader.workflows.model.DecisionAction;
+import io.eksupgrader.workflows.model.OperatorDecision;
+import io.eksupgrader.workflows.model.PlanStep;
+import io.eksupgrader.workflows.model.StepKind;
+import io.eksupgrader.workflows.model.StepState;
+import io.eksupgrader.workflows.model.StepStatus;
+import io.eksupgrader.workflows.model.UpgradeOutcome;
+import io.eksupgrader.workflows.model.UpgradeStatus;
+import io.eksupgrader.workflows.upgrade.StatusMarkdown;
+import io.temporal.client.WorkflowUpdateException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Follows one upgrade by polling its status query: prints each step's transitions and, when
+ * given someone to ask, answers gates and failed steps through the workflow's updates.
+ */
+final class UpgradeWatcher {
+
+  private static final Duration POLL = Duration.ofMillis(300);
+
+  private final TemporalConnection connection;
+  private final ClusterRef cluster;
+  private final PrintWriter out;
+  private final GateAnswers answers;
+  private final double timeScale;
+  private final Map<String, StepState> seen = new HashMap<>();
+  private final Set<String> asked = new HashSet<>();
+  private int auditSeen;
+
+  UpgradeWatcher(TemporalConnection connection, ClusterRef cluster, PrintWriter out, GateAnswers answers, double timeScale) {
+    this.connection = connection;
+    this.cluster = cluster;
+    this.out = out;
+    this.answers = answers;
+    this.timeScale = timeScale;
+  }
+
+  /** Waits until pre-flight has built the plan (or refused), prints it, and returns. */
+  int awaitPlan() {
+    while (true) {
+      UpgradeStatus status = connection.status(cluster);
+      if (status.outcome() == UpgradeOutcome.REFUSED) {
+        throw new CliFailure(ExitCodes.REFUSED, "pre-flight refused the upgrade; nothing was changed: " + status.lastError());
+      }
+      if (status.plan() != null || status.outcome() != UpgradeOutcome.RUNNING) {
+        printPlan(status);
+        if (status.openGate() != null) {
+          out.printf(
+              "Gate %s waits for approval: eks-upgrader approve --cluster %s --region %s --gate %s%n",
+              status.openGate().gate(), cluster.name(), cluster.region(), status.openGate().gate());
+        }
+        return ExitCodes.OK;
+      }
+      sleep();
+    }
+  }
+
+  /** Follows the upgrade to its end, printing transitions; returns the exit code of its outcome. */
+  int followToEnd() {
+    boolean planPrinted = false;
+    while (true) {
+      UpgradeStatus status = connection.status(cluster);
+      if (!planPrinted && status.plan() != null) {
+        printPlan(status);
+        planPrinted = true;
+      }
+      printTransitions(status);
+      if (status.outcome() != UpgradeOutcome.RUNNING) {
+        out.println();
+        out.println(StatusMarkdown.render(status));
+        return exitCode(status.outcome());
+      }
+      if (answers != null && status.openGate() != null && asked.add("gate:" + status.openGate().gate())) {
+        Boolean approve = answers.approve(status.openGate());
+        if (approve != null) {
+          answerGate(status.openGate().gate(), approve);
+        }
+      }
+      if (answers != null
+          && status.pendingDecision() != null
+          && asked.add("decide:" + status.pendingDecision().step() + ":" + status.pendingDecision().since())) {
+        out.println("  " + status.pendingDecision().error());
+        DecisionAction action = answers.decide(status.pendingDecision());
+        if (action != null) {
+          decide(status.pendingDecision().step(), action);
+        } else {
+          out.printf(
+              "Step %s waits for a decision: eks-upgrader decide --cluster %s --region %s --step %s --retry|--skip|--abort%n",
+              status.pendingDecision().step(), cluster.name(), cluster.region(), status.pendingDecision().step());
+        }
+      }
+      sleep();
+    }
+  }
+
+  /** Prints the whole status whenever it changes, until the upgrade ends. */
+  int watchStatus(boolean json) throws Exception {
+    String last = null;
+    while (true) {
+      UpgradeStatus status = connection.status(cluster);
+      String text = json ? StatusCommand.toJson(withoutClock(status)) : StatusMarkdown.render(status);
+      if (!text.equals(last)) {
+        out.println(text);
+        out.flush();
+        last = text;
+      }
+      if (status.outcome() != UpgradeOutcome.RUNNING) {
+        return exitCode(status.outcome());
+      }
+      sleep();
+    }
+  }
+
+  private static UpgradeStatus withoutClock(UpgradeStatus s) {
+    return new UpgradeStatus(
+        s.workflowId(), s.cluster(), s.targetVersion(), s.currentVersion(), s.requestedBy(), s.outcome(), s.phase(),
+        s.plan(), s.steps(), s.openGate(), s.pendingDecision(), s.audit(), s.lastError(), s.startedAt(), null);
+  }
+
+  private void answerGate(String gate, boolean approve) {
+    Approval approval = new Approval(gate, connection.options.identity, approve ? "approved at the terminal" : "rejected at the terminal");
+    try {
+      String answer =
+          approve ? connection.upgrade(cluster).approveGate(approval) : connection.upgrade(cluster).rejectGate(approval);
+      out.println("  " + answer + " as " + connection.options.identity);
+    } catch (WorkflowUpdateException e) {
+      out.println("  refused: " + TemporalConnection.rootMessage(e));
+    }
+  }
+
+  private void decide(String step, DecisionAction action) {
+    try {
+      out.println("  " + connection.upgrade(cluster).decideStep(
+          new OperatorDecision(step, action, connection.options.identity, "decided at the terminal")));
+    } catch (WorkflowUpdateException e) {
+      out.println("  refused: " + TemporalConnection.rootMessage(e));
+    }
+  }
+
+  private void printPlan(UpgradeStatus status) {
+    if (status.plan() == null) {
+      return;
+    }
+    out.printf("Plan for %s: %s → %s%n", cluster, status.plan().currentVersion(), status.plan().targetVersion());
+    int n = 1;
+    for (PlanStep step : status.plan().steps()) {
+      out.printf("  %d. %-20s %s%s%n", n++, step.id(), step.title(), step.gate() != null ? "  [gate " + step.gate() + "]" : "");
+    }
+    out.flush();
+  }
+
+  private void printTransitions(UpgradeStatus status) {
+    for (StepStatus step : status.steps()) {
+      StepState before = seen.put(step.id(), step.state());
+      if (before == step.state() || (before == null && step.state() == StepState.PENDING)) {
+        continue;
+      }
+      switch (step.state()) {
+        case AWAITING_APPROVAL -> out.printf("… %-20s waits for approval of gate %s%n", step.id(), step.gate());
+        case RUNNING -> out.printf("▶ %-20s running (attempt %d)%n", step.id(), step.attempts());
+        case SUCCEEDED -> out.printf("✔ %-20s succeeded in %s: %s%n", step.id(), took(step), step.detail());
+        case FAILED -> out.printf("✘ %-20s FAILED: %s%n", step.id(), step.error());
+        default -> out.printf("• %-20s %s%n", step.id(), step.state());
+      }
+    }
+    for (AuditEntry entry : status.audit().subList(Math.min(auditSeen, status.audit().size()), status.audit().size())) {
+      if (!entry.accepted()) {
+        out.printf("  refused %s via %s by %s: %s%n", entry.kind(), entry.via(), entry.by(), entry.reason());
+      }
+    }
+    auditSeen = status.audit().size();
+    out.flush();
+  }
+
+  private String took(StepStatus step) {
+    if (step.startedAt() == null || step.finishedAt() == null) {
+      return "?";
+    }
+    Duration real = Duration.between(step.startedAt(), step.finishedAt());
+    String text = String.format("%.1f s", real.toMillis() / 1000.0);
+    // Only the waits for EKS run on the sandbox's simulated clock; pre-flight and checks do not.
+    if (timeScale > 1 && step.kind() == StepKind.CONTROL_PLANE) {
+      long simulatedSeconds = Math.round(real.toMillis() / 1000.0 * timeScale);
+      text += String.format(" (≈ %d min simulated)", Math.round(simulatedSeconds / 60.0));
+    }
+    return text;
+  }
+
+  static int exitCode(UpgradeOutcome outcome) {
+    return switch (outcome) {
+      case SUCCEEDED -> ExitCodes.OK;
+      case REFUSED -> ExitCodes.REFUSED;
+      default -> ExitCodes.UPGRADE_NOT_SUCCEEDED;
+    };
+  }
+
+  private static void sleep() {
+    try {
+      Thread.sleep(POLL.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliFailure(ExitCodes.UPGRADE_NOT_SUCCEEDED, "interrupted");
+    }
+  }
+}

@@ -1,0 +1,93 @@
+package io.eksupgrader.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.eksupgrader.sandbox.Scenario;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The CLI's commands against a dev environment (test server, sandbox, in-process worker), the way
+ * an operator uses them from a second terminal.
+ */
+class CliEndToEndTest {
+
+  private static LocalEnvironment env;
+  private static String[] where;
+
+  @BeforeAll
+  static void startDevEnvironment() {
+    env = LocalEnvironment.start(Scenario.fromResource(Scenarios.DEMO), 0, 0, "cli-e2e");
+    env.startWorker();
+  }
+
+  @AfterAll
+  static void stop() {
+    env.close();
+  }
+
+  private static String[] args(String command, String... more) {
+    String[] common = {
+      command, "--temporal", env.temporalTarget(), "--task-queue", "cli-e2e", "--identity", "alice",
+      "--cluster", "demo", "--region", "us-east-1"
+    };
+    String[] all = new String[common.length + more.length];
+    System.arraycopy(common, 0, all, 0, common.length);
+    System.arraycopy(more, 0, all, common.length, more.length);
+    return all;
+  }
+
+  @Test
+  void anOperatorStartsApprovesIsRefusedAndRejectsFromTheCommandLine() {
+    CliRun bad = CliRun.of(args("start", "--to", "1.34.1"));
+    assertThat(bad.exitCode()).as(bad.toString()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(bad.err()).contains("invalid request, nothing was started").contains("MAJOR.MINOR");
+
+    CliRun started = CliRun.of(args("start", "--to", "1.34"));
+    assertThat(started.exitCode()).as(started.toString()).isEqualTo(ExitCodes.OK);
+    assertThat(started.out())
+        .contains("Started upgrade eks-upgrade/us-east-1/demo")
+        .contains("control-plane-1.33")
+        .contains("eks-upgrader approve --cluster demo --region us-east-1 --gate control-plane-1.33");
+
+    CliRun again = CliRun.of(args("start", "--to", "1.33"));
+    assertThat(again.exitCode()).as(again.toString()).isEqualTo(ExitCodes.REFUSED);
+    assertThat(again.err()).contains("an upgrade of us-east-1/demo is already running: workflow eks-upgrade/us-east-1/demo");
+
+    CliRun early = CliRun.of(args("approve", "--gate", "control-plane-1.34"));
+    assertThat(early.exitCode()).as(early.toString()).isEqualTo(ExitCodes.REFUSED);
+    assertThat(early.err()).contains("gate control-plane-1.34 is not open; the open gate is control-plane-1.33");
+
+    CliRun approved = CliRun.of(args("approve", "--gate", "control-plane-1.33", "--comment", "CHG-42"));
+    assertThat(approved.exitCode()).as(approved.toString()).isEqualTo(ExitCodes.OK);
+    assertThat(approved.out()).contains("approved gate control-plane-1.33");
+
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
+      CliRun status = CliRun.of(args("status", "--json"));
+      assertThat(status.out()).contains("\"gate\" : \"control-plane-1.34\"").contains("\"currentVersion\" : \"1.33\"");
+    });
+
+    CliRun listed = CliRun.of("list", "--temporal", env.temporalTarget());
+    assertThat(listed.exitCode()).as(listed.toString()).isEqualTo(ExitCodes.OK);
+    assertThat(listed.out()).contains("eks-upgrade/us-east-1/demo").contains("RUNNING");
+
+    CliRun rejected = CliRun.of(args("reject", "--gate", "control-plane-1.34", "--comment", "freeze"));
+    assertThat(rejected.exitCode()).as(rejected.toString()).isEqualTo(ExitCodes.OK);
+
+    CliRun watched = CliRun.of(args("status", "--watch"));
+    assertThat(watched.exitCode()).as(watched.toString()).isEqualTo(ExitCodes.UPGRADE_NOT_SUCCEEDED);
+    assertThat(watched.out())
+        .contains("REJECTED")
+        .contains("gate control-plane-1.34 is not open");
+
+    CliRun calls = CliRun.of("calls", "--sandbox", env.sandbox.endpoint().toString());
+    assertThat(calls.exitCode()).as(calls.toString()).isEqualTo(ExitCodes.OK);
+    assertThat(calls.out()).contains("UpdateClusterVersion").contains("1.33").doesNotContain("1.34 ");
+
+    CliRun unknown = CliRun.of("status", "--temporal", env.temporalTarget(), "--cluster", "nope", "--region", "us-east-1");
+    assertThat(unknown.exitCode()).as(unknown.toString()).isEqualTo(ExitCodes.NOT_FOUND);
+  }
+}
