@@ -33,6 +33,15 @@ public class CallsCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the log as the sandbox serves it.")
   boolean json;
 
+  /** "2026-11-24T00:45:46.385833186Z" → "2026-11-24T00:45:46Z"; anything else as it is. */
+  static String seconds(String instant) {
+    try {
+      return java.time.Instant.parse(instant).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    } catch (java.time.format.DateTimeParseException e) {
+      return instant;
+    }
+  }
+
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
@@ -62,7 +71,7 @@ public class CallsCommand implements Callable<Integer> {
         out.printf(
             "%-4s %-24s %-20s %-24s %-8s %-6s %s%n",
             e.path("sequence").asText(),
-            e.path("simulatedTime").asText(),
+            seconds(e.path("simulatedTime").asText()),
             e.path("operation").asText(),
             e.path("region").asText() + "/" + e.path("cluster").asText(),
             e.path("version").asText(),

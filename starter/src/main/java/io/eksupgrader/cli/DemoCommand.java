@@ -62,7 +62,7 @@ public class DemoCommand implements Callable<Integer> {
             autoApprove
                 ? GateAnswers.autoApprove()
                 : new TerminalGateAnswers(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), out);
-        int code = new UpgradeWatcher(connection, cluster, out, answers, scenario.timeScale()).followToEnd();
+        int code = new UpgradeWatcher(connection, cluster, out, answers, scenario.timeScale()).stopWhenUnanswered().followToEnd();
         out.println("Mutating AWS calls the sandbox received:");
         out.println(env.callSummary());
         return code;

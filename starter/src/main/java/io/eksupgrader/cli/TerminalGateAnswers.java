@@ -7,7 +7,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
 
-/** Asks the person at the terminal. End of input means "nobody here": the gate stays open. */
+/** Asks the person at the terminal. End of input means "nobody here": no answer. */
 final class TerminalGateAnswers implements GateAnswers {
 
   private final BufferedReader in;
@@ -71,7 +71,6 @@ final class TerminalGateAnswers implements GateAnswers {
       if (line == null) {
         closed = true;
         out.println();
-        out.println("(no terminal input: the upgrade keeps waiting; answer it with eks-upgrader approve/decide)");
       }
       return line;
     } catch (IOException e) {

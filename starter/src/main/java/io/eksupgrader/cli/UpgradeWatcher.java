@@ -36,6 +36,7 @@ final class UpgradeWatcher {
   private final Map<String, StepState> seen = new HashMap<>();
   private final Set<String> asked = new HashSet<>();
   private int auditSeen;
+  private boolean stopWhenUnanswered;
 
   UpgradeWatcher(TemporalConnection connection, ClusterRef cluster, PrintWriter out, GateAnswers answers, double timeScale) {
     this.connection = connection;
@@ -50,7 +51,8 @@ final class UpgradeWatcher {
     while (true) {
       UpgradeStatus status = connection.status(cluster);
       if (status.outcome() == UpgradeOutcome.REFUSED) {
-        throw new CliFailure(ExitCodes.REFUSED, "pre-flight refused the upgrade; nothing was changed: " + status.lastError());
+        String why = status.steps().isEmpty() ? status.lastError() : status.steps().get(0).error();
+        throw new CliFailure(ExitCodes.REFUSED, "pre-flight refused the upgrade; nothing was changed: " + why);
       }
       if (status.plan() != null || status.outcome() != UpgradeOutcome.RUNNING) {
         printPlan(status);
@@ -84,6 +86,8 @@ final class UpgradeWatcher {
         Boolean approve = answers.approve(status.openGate());
         if (approve != null) {
           answerGate(status.openGate().gate(), approve);
+        } else if (stopWhenUnanswered) {
+          throw unanswered("gate " + status.openGate().gate());
         }
       }
       if (answers != null
@@ -93,6 +97,8 @@ final class UpgradeWatcher {
         DecisionAction action = answers.decide(status.pendingDecision());
         if (action != null) {
           decide(status.pendingDecision().step(), action);
+        } else if (stopWhenUnanswered) {
+          throw unanswered("failed step " + status.pendingDecision().step());
         } else {
           out.printf(
               "Step %s waits for a decision: eks-upgrader decide --cluster %s --region %s --step %s --retry|--skip|--abort%n",
@@ -125,6 +131,21 @@ final class UpgradeWatcher {
     return new UpgradeStatus(
         s.workflowId(), s.cluster(), s.targetVersion(), s.currentVersion(), s.requestedBy(), s.outcome(), s.phase(),
         s.plan(), s.steps(), s.openGate(), s.pendingDecision(), s.audit(), s.lastError(), s.startedAt(), null);
+  }
+
+  /**
+   * In the demo nobody else can answer (its Temporal lives in this process), so a question left
+   * unanswered ends the demo instead of waiting forever.
+   */
+  UpgradeWatcher stopWhenUnanswered() {
+    this.stopWhenUnanswered = true;
+    return this;
+  }
+
+  private CliFailure unanswered(String what) {
+    return new CliFailure(
+        ExitCodes.UPGRADE_NOT_SUCCEEDED,
+        "nobody answered the " + what + " (terminal input ended); run the demo in a terminal, or with --auto-approve");
   }
 
   private void answerGate(String gate, boolean approve) {
