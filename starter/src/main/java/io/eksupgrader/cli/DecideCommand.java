@@ -2,9 +2,6 @@ package io.eksupgrader.cli;
 
 import io.eksupgrader.workflows.model.DecisionAction;
 import io.eksupgrader.workflows.model.OperatorDecision;
-import io.temporal.client.WorkflowNotFoundException;
-import io.temporal.client.WorkflowServiceException;
-import io.temporal.client.WorkflowUpdateException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -47,20 +44,10 @@ public class DecideCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
+    OperatorDecision decision = new OperatorDecision(step, action.value(), temporal.identity, comment);
     try (TemporalConnection connection = temporal.connect()) {
-      try {
-        out.println(
-            connection
-                .upgrade(cluster.ref())
-                .decideStep(new OperatorDecision(step, action.value(), temporal.identity, comment)));
-        return ExitCodes.OK;
-      } catch (WorkflowUpdateException e) {
-        throw new CliFailure(ExitCodes.REFUSED, "refused: " + TemporalConnection.rootMessage(e));
-      } catch (WorkflowNotFoundException e) {
-        throw new CliFailure(ExitCodes.NOT_FOUND, "no running upgrade of " + cluster.ref());
-      } catch (WorkflowServiceException e) {
-        throw connection.unreachable(e);
-      }
+      out.println(connection.update(cluster.ref(), upgrade -> upgrade.decideStep(decision)));
+      return ExitCodes.OK;
     }
   }
 }

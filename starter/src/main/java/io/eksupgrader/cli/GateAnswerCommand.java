@@ -1,10 +1,6 @@
 package io.eksupgrader.cli;
 
 import io.eksupgrader.workflows.model.Approval;
-import io.eksupgrader.workflows.upgrade.ClusterUpgradeWorkflow;
-import io.temporal.client.WorkflowNotFoundException;
-import io.temporal.client.WorkflowServiceException;
-import io.temporal.client.WorkflowUpdateException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
@@ -33,19 +29,12 @@ abstract class GateAnswerCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
+    Approval approval = new Approval(gate, temporal.identity, comment);
     try (TemporalConnection connection = temporal.connect()) {
-      ClusterUpgradeWorkflow upgrade = connection.upgrade(cluster.ref());
-      Approval approval = new Approval(gate, temporal.identity, comment);
-      try {
-        out.println(approve() ? upgrade.approveGate(approval) : upgrade.rejectGate(approval));
-        return ExitCodes.OK;
-      } catch (WorkflowUpdateException e) {
-        throw new CliFailure(ExitCodes.REFUSED, "refused: " + TemporalConnection.rootMessage(e));
-      } catch (WorkflowNotFoundException e) {
-        throw new CliFailure(ExitCodes.NOT_FOUND, "no running upgrade of " + cluster.ref() + " to answer");
-      } catch (WorkflowServiceException e) {
-        throw connection.unreachable(e);
-      }
+      out.println(
+          connection.update(
+              cluster.ref(), upgrade -> approve() ? upgrade.approveGate(approval) : upgrade.rejectGate(approval)));
+      return ExitCodes.OK;
     }
   }
 }

@@ -10,8 +10,10 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowQueryException;
 import io.temporal.client.WorkflowServiceException;
+import io.temporal.client.WorkflowUpdateException;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /** An open Temporal client and the lookups every command needs. */
 public final class TemporalConnection implements AutoCloseable {
@@ -45,6 +47,22 @@ public final class TemporalConnection implements AutoCloseable {
           "no worker answered the status query of " + id + ": is a worker polling task queue '"
               + options.taskQueue + "'? (" + rootMessage(e) + ")");
     } catch (WorkflowServiceException | StatusRuntimeException e) {
+      throw unreachable(e);
+    }
+  }
+
+  /**
+   * Sends one of the workflow's updates and returns its answer; a refusal, a missing upgrade or
+   * an unreachable Temporal becomes a CliFailure with its exit code.
+   */
+  String update(ClusterRef cluster, Function<ClusterUpgradeWorkflow, String> call) {
+    try {
+      return call.apply(upgrade(cluster));
+    } catch (WorkflowUpdateException e) {
+      throw new CliFailure(ExitCodes.REFUSED, "refused: " + rootMessage(e));
+    } catch (WorkflowNotFoundException e) {
+      throw new CliFailure(ExitCodes.NOT_FOUND, "no running upgrade of " + cluster + " to answer");
+    } catch (WorkflowServiceException e) {
       throw unreachable(e);
     }
   }

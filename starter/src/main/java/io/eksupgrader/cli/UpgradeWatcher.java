@@ -12,7 +12,6 @@ import io.eksupgrader.workflows.model.StepStatus;
 import io.eksupgrader.workflows.model.UpgradeOutcome;
 import io.eksupgrader.workflows.model.UpgradeStatus;
 import io.eksupgrader.workflows.upgrade.StatusMarkdown;
-import io.temporal.client.WorkflowUpdateException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.HashMap;
@@ -151,20 +150,19 @@ final class UpgradeWatcher {
   private void answerGate(String gate, boolean approve) {
     Approval approval = new Approval(gate, connection.options.identity, approve ? "approved at the terminal" : "rejected at the terminal");
     try {
-      String answer =
-          approve ? connection.upgrade(cluster).approveGate(approval) : connection.upgrade(cluster).rejectGate(approval);
+      String answer = connection.update(cluster, u -> approve ? u.approveGate(approval) : u.rejectGate(approval));
       out.println("  " + answer + " as " + connection.options.identity);
-    } catch (WorkflowUpdateException e) {
-      out.println("  refused: " + TemporalConnection.rootMessage(e));
+    } catch (CliFailure e) {
+      out.println("  " + e.getMessage());
     }
   }
 
   private void decide(String step, DecisionAction action) {
+    OperatorDecision decision = new OperatorDecision(step, action, connection.options.identity, "decided at the terminal");
     try {
-      out.println("  " + connection.upgrade(cluster).decideStep(
-          new OperatorDecision(step, action, connection.options.identity, "decided at the terminal")));
-    } catch (WorkflowUpdateException e) {
-      out.println("  refused: " + TemporalConnection.rootMessage(e));
+      out.println("  " + connection.update(cluster, u -> u.decideStep(decision)));
+    } catch (CliFailure e) {
+      out.println("  " + e.getMessage());
     }
   }
 
