@@ -11,6 +11,7 @@ import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowServiceException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -28,19 +29,29 @@ public class StartCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
   @Mixin TemporalOptions temporal;
-  @Mixin ClusterOptions cluster;
 
-  @Option(names = "--to", required = true, description = "Target Kubernetes version, e.g. 1.34.")
+  @Option(names = "--spec", description = "An upgrade spec file (YAML); every flag below overrides it.")
+  Path specFile;
+
+  @Option(names = "--cluster", description = "EKS cluster name (or 'cluster' in the spec).")
+  String clusterName;
+
+  @Option(names = "--region", description = "AWS region (or 'region' in the spec; default: env AWS_REGION).")
+  String region;
+
+  @Option(names = "--to", description = "Target Kubernetes version, e.g. 1.34 (or 'targetVersion' in the spec).")
   String targetVersion;
 
-  @Option(names = "--auto-approve", description = "Open no approval gates (non-production clusters only).")
-  boolean autoApprove;
+  @Option(
+      names = "--auto-approve",
+      negatable = true,
+      description = "Open no approval gates (non-production clusters only).")
+  Boolean autoApprove;
 
   @Option(
       names = "--gate-reminder-minutes",
-      defaultValue = "0",
       description = "Re-announce a gate or failed step after this many minutes of waiting (default 30).")
-  int gateReminderMinutes;
+  Integer gateReminderMinutes;
 
   @Option(names = "--no-wait", description = "Return as soon as the workflow started, without waiting for the plan.")
   boolean noWait;
@@ -51,9 +62,8 @@ public class StartCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    ClusterRef ref = cluster.ref();
-    UpgradeRequest request =
-        new UpgradeRequest(ref, targetVersion, new UpgradeOptions(autoApprove, gateReminderMinutes), temporal.identity);
+    UpgradeRequest request = request();
+    ClusterRef ref = request.cluster();
     List<String> problems = UpgradeRequestValidation.problems(request);
     if (!problems.isEmpty()) {
       throw new CliFailure(ExitCodes.BAD_INPUT, "invalid request, nothing was started:\n  - " + String.join("\n  - ", problems));
@@ -66,6 +76,40 @@ public class StartCommand implements Callable<Integer> {
       UpgradeWatcher watcher = new UpgradeWatcher(connection, ref, out, null, 1);
       return watch ? watcher.followToEnd() : watcher.awaitPlan();
     }
+  }
+
+  /** The request from the spec file, with every flag given overriding it. */
+  UpgradeRequest request() {
+    UpgradeSpec file = specFile == null ? new UpgradeSpec(null, null, null, null, null) : UpgradeSpec.load(specFile);
+    String name = first(clusterName, file.cluster());
+    String where = first(region, file.region(), System.getenv("AWS_REGION"), System.getenv("AWS_DEFAULT_REGION"));
+    String target = first(targetVersion, file.targetVersion());
+    List<String> missing = new java.util.ArrayList<>();
+    if (name == null) {
+      missing.add("--cluster (or 'cluster' in a --spec file)");
+    }
+    if (where == null) {
+      missing.add("--region (or 'region' in a --spec file, or env AWS_REGION)");
+    }
+    if (target == null) {
+      missing.add("--to (or 'targetVersion' in a --spec file)");
+    }
+    if (!missing.isEmpty()) {
+      throw new CliFailure(ExitCodes.BAD_INPUT, "missing, nothing was started: " + String.join(", ", missing));
+    }
+    boolean auto = first(autoApprove, file.autoApprove(), false);
+    int reminder = first(gateReminderMinutes, file.gateReminderMinutes(), 0);
+    return new UpgradeRequest(new ClusterRef(where, name), target, new UpgradeOptions(auto, reminder), temporal.identity);
+  }
+
+  @SafeVarargs
+  private static <T> T first(T... values) {
+    for (T value : values) {
+      if (value != null && !(value instanceof String s && s.isBlank())) {
+        return value;
+      }
+    }
+    return null;
   }
 
   /** Starts the workflow; a second upgrade of the same cluster is refused, naming the running one. */

@@ -1,0 +1,86 @@
+package io.eksupgrader.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.eksupgrader.workflows.model.ClusterRef;
+import io.eksupgrader.workflows.model.UpgradeRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class UpgradeSpecTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void aSpecFileGivesTheRequestAndFlagsOverrideIt() throws Exception {
+    Path spec = dir.resolve("prod-1.yaml");
+    Files.writeString(
+        spec,
+        """
+        cluster: prod-1
+        region: eu-west-1
+        targetVersion: "1.34"
+        autoApprove: true
+        gateReminderMinutes: 45
+        """);
+
+    UpgradeRequest fromFile = request("--spec", spec.toString(), "--identity", "alice");
+    assertThat(fromFile.cluster()).isEqualTo(new ClusterRef("eu-west-1", "prod-1"));
+    assertThat(fromFile.targetVersion()).isEqualTo("1.34");
+    assertThat(fromFile.options().autoApprove()).isTrue();
+    assertThat(fromFile.options().gateReminderMinutes()).isEqualTo(45);
+    assertThat(fromFile.requestedBy()).isEqualTo("alice");
+
+    UpgradeRequest overridden =
+        request("--spec", spec.toString(), "--to", "1.33", "--no-auto-approve", "--region", "us-west-2");
+    assertThat(overridden.cluster()).isEqualTo(new ClusterRef("us-west-2", "prod-1"));
+    assertThat(overridden.targetVersion()).isEqualTo("1.33");
+    assertThat(overridden.options().autoApprove()).isFalse();
+    assertThat(overridden.options().gateReminderMinutes()).isEqualTo(45);
+  }
+
+  @Test
+  void everyProblemInTheFileIsNamedWithItsKey() {
+    assertThatThrownBy(
+            () ->
+                UpgradeSpec.parse(
+                    """
+                    cluster: prod-1
+                    region: eu-west-1
+                    targetVersion: 1.30
+                    autoApprove: sometimes
+                    gateReminderMinutes: 0
+                    drain: {force: true}
+                    """,
+                    "prod-1.yaml"))
+        .isInstanceOf(CliFailure.class)
+        .hasMessageContaining("prod-1.yaml:")
+        .hasMessageContaining("unknown key 'drain'")
+        .hasMessageContaining("targetVersion: 1.3 is a number; quote it")
+        .hasMessageContaining("autoApprove: 'sometimes' is not true or false")
+        .hasMessageContaining("gateReminderMinutes: '0' is not a whole number of minutes");
+    assertThatThrownBy(() -> UpgradeSpec.parse("- just\n- a list\n", "list.yaml"))
+        .hasMessageContaining("list.yaml: expected a mapping");
+    assertThatThrownBy(() -> UpgradeSpec.parse("cluster: [unclosed\n", "broken.yaml"))
+        .hasMessageContaining("broken.yaml: not valid YAML");
+  }
+
+  @Test
+  void withoutASpecTheClusterRegionAndTargetMustBeGiven() {
+    assertThatThrownBy(() -> request("--cluster", "a", "--region", "us-east-1"))
+        .isInstanceOf(CliFailure.class)
+        .hasMessage("missing, nothing was started: --to (or 'targetVersion' in a --spec file)");
+    assertThatThrownBy(() -> request("--spec", dir.resolve("absent.yaml").toString()))
+        .hasMessageContaining("cannot read the upgrade spec");
+  }
+
+  private static UpgradeRequest request(String... args) {
+    StartCommand start = new StartCommand();
+    new CommandLine(start).parseArgs(args);
+    return start.request();
+  }
+}
