@@ -75,6 +75,8 @@ final class LocalEnvironment implements AutoCloseable {
     properties.put("eks-upgrader.temporal.target", temporalTarget());
     properties.put("eks-upgrader.temporal.namespace", NAMESPACE);
     properties.put("eks-upgrader.temporal.task-queue", taskQueue);
+    // The test server never times a sticky queue out: a killed worker would hold its workflows.
+    properties.put("eks-upgrader.temporal.sticky-execution", false);
     properties.put("eks-upgrader.aws.endpoint-override", sandbox.endpoint().toString());
     properties.put("eks-upgrader.aws.access-key-id", SANDBOX_KEY);
     properties.put("eks-upgrader.aws.secret-access-key", SANDBOX_KEY);

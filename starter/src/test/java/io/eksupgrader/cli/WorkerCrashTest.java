@@ -18,14 +18,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The worker that calls EKS runs in its own JVM and is SIGKILLed while it waits on a
- * control-plane update. A new worker JVM picks the activity up after its heartbeat timeout and
- * the upgrade completes; the sandbox's call log shows exactly one UpdateClusterVersion per minor.
- *
- * <p>The workflows run in a second worker, in this JVM, that is not killed. Temporal's in-memory
- * test server never moves a workflow task off a dead worker's sticky queue (the real server does
- * after the sticky schedule-to-start timeout, 5 s), so a killed workflow worker would stall the
- * upgrade here for a reason that does not exist in production.
+ * The worker runs in its own JVM, workflows and activities both, and is SIGKILLed while it waits
+ * on a control-plane update. A new worker JVM replays the workflows, picks the activity up after
+ * its heartbeat timeout, and the upgrade completes; the sandbox's call log shows exactly one
+ * UpdateClusterVersion per minor. (Both run without sticky queues, as demo and dev do: the
+ * in-memory test server would otherwise hold the killed worker's workflows forever.)
  */
 class WorkerCrashTest {
 
@@ -46,19 +43,11 @@ class WorkerCrashTest {
     Scenario scenario = Scenario.parse(SCENARIO, "crash-test");
     ClusterRef cluster = new ClusterRef("eu-west-1", "crashy");
     try (LocalEnvironment env = LocalEnvironment.start(scenario, 0, 0, "crash-test")) {
-      // Activity options belong to the workflow worker's registration: a dead attempt is noticed
-      // after 3 s without a heartbeat.
-      Map<String, Object> heartbeats =
-          Map.of(
-              "eks-upgrader.activities.await-version-update.heartbeat-timeout", "3s",
-              "eks-upgrader.activities.start-version-update.heartbeat-timeout", "3s");
-      Map<String, Object> workflowWorker = new java.util.HashMap<>(heartbeats);
-      workflowWorker.put("eks-upgrader.worker.activities", false);
-      env.startWorker(workflowWorker);
+      // A dead attempt is noticed after 3 s without a heartbeat.
       Map<String, Object> worker = env.workerProperties();
-      worker.putAll(heartbeats);
+      worker.put("eks-upgrader.activities.await-version-update.heartbeat-timeout", "3s");
+      worker.put("eks-upgrader.activities.start-version-update.heartbeat-timeout", "3s");
       worker.put("micronaut.server.port", -1);
-      worker.put("eks-upgrader.worker.workflows", false);
       Path logs = Path.of("target", "crash-test");
 
       WorkerProcess first = WorkerProcess.start(worker, logs.resolve("worker-1.log"));

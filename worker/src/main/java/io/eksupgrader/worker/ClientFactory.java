@@ -11,6 +11,7 @@ import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.WorkerFactory;
 import jakarta.inject.Singleton;
 import java.net.URI;
+import java.util.List;
 
 /** The clients the worker needs, each built from its configuration. */
 @Factory
@@ -19,8 +20,11 @@ public class ClientFactory {
   @Singleton
   @Bean(preDestroy = "shutdown")
   WorkflowServiceStubs workflowServiceStubs(TemporalSettings temporal) {
-    return WorkflowServiceStubs.newServiceStubs(
-        WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.getTarget()).build());
+    WorkflowServiceStubsOptions.Builder options = WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.getTarget());
+    if (!temporal.isStickyExecution()) {
+      options.setGrpcClientInterceptors(List.of(new NoStickyExecutionInterceptor()));
+    }
+    return WorkflowServiceStubs.newServiceStubs(options.build());
   }
 
   @Singleton

@@ -9,6 +9,7 @@ public class TemporalSettings {
   private String target = "localhost:7233";
   private String namespace = "default";
   private String taskQueue = "eks-upgrader";
+  private boolean stickyExecution = true;
 
   public String getTarget() {
     return target;
@@ -32,5 +33,14 @@ public class TemporalSettings {
 
   public void setTaskQueue(String taskQueue) {
     this.taskQueue = taskQueue;
+  }
+
+  /** False only against Temporal's in-memory test server; see NoStickyExecutionInterceptor. */
+  public boolean isStickyExecution() {
+    return stickyExecution;
+  }
+
+  public void setStickyExecution(boolean stickyExecution) {
+    this.stickyExecution = stickyExecution;
   }
 }

@@ -60,6 +60,18 @@ class WorkerApplicationTest {
   }
 
   @Test
+  void aWorkerThatWouldRunNeitherWorkflowsNorActivitiesRefusesToStart() throws Exception {
+    int port = freePort();
+    Map<String, Object> properties = properties(port);
+    properties.put("eks-upgrader.worker.workflows", false);
+    properties.put("eks-upgrader.worker.activities", false);
+    try (TestServer.PortBoundTestServer temporal = TestServer.createPortBoundServer(port)) {
+      assertThatThrownBy(() -> WorkerApplication.start(properties).close())
+          .hasStackTraceContaining("eks-upgrader.worker.workflows and eks-upgrader.worker.activities are both false");
+    }
+  }
+
+  @Test
   void applicationYmlGivesEveryActivityTypeItsTimeoutsAndRetries() {
     try (ApplicationContext context = ApplicationContext.run(Map.of("eks-upgrader.worker.enabled", "false"))) {
       Map<String, ActivityOptions> options =
