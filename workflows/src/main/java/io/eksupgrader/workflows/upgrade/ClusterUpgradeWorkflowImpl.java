@@ -579,6 +579,7 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
     lastError = "refused: " + preflight.error;
     outcome = UpgradeOutcome.REFUSED;
     phase = "refused";
+    upsert(SearchAttributeUpdate.valueSet(UpgradeSearchAttributes.PHASE, phase));
     refreshDetails();
     String where = request != null && request.cluster() != null ? " of " + request.cluster() : "";
     throw ApplicationFailure.newNonRetryableFailure(

@@ -253,6 +253,11 @@ class ClusterUpgradeWorkflowTest {
         .hasStackTraceContaining(reason);
     UpgradeStatus status = client.newWorkflowStub(ClusterUpgradeWorkflow.class, id).status();
     assertThat(status.outcome()).isEqualTo(UpgradeOutcome.REFUSED);
+    assertThat(client.fetchHistory(id).getEvents())
+        .as("the refusal is visible to a search-attribute filter")
+        .anyMatch(e -> e.hasUpsertWorkflowSearchAttributesEventAttributes()
+            && e.getUpsertWorkflowSearchAttributesEventAttributes().getSearchAttributes().getIndexedFieldsMap()
+                .get("EksUpgradePhase").getData().toStringUtf8().contains("refused"));
     assertThat(status.steps()).extracting(StepStatus::state).containsExactly(StepState.FAILED);
   }
 
