@@ -66,6 +66,14 @@ class ClusterUpgradeWorkflowTest {
     assertThat(atFirstGate.steps()).extracting(StepStatus::id)
         .containsExactly("preflight", "control-plane-1.33", "control-plane-1.34", "verify");
     assertThat(eks.mutatingCalls()).as("nothing mutates before the first approval").isEmpty();
+    assertThat(client.newUntypedWorkflowStub(ID).describe().getTypedSearchAttributes().get(UpgradeSearchAttributes.AWAITING_GATE))
+        .as("the UI can filter upgrades that wait for a human")
+        .isEqualTo("control-plane-1.33");
+    assertThat(currentDetails(client))
+        .contains("**Waiting for approval** of gate `control-plane-1.33`")
+        .contains("Send signal `approve` (or `reject`)")
+        .contains("{\"gate\":\"control-plane-1.33\",\"by\":\"<your name>\",\"comment\":\"<why>\"}")
+        .contains("eks-upgrader approve --gate control-plane-1.33 --cluster payments --region us-east-1");
 
     // The CLI path: an update with an immediate answer.
     assertThat(upgrade.approveGate(new Approval("control-plane-1.33", "alice", "change CHG-1")))
@@ -82,6 +90,11 @@ class ClusterUpgradeWorkflowTest {
     UpgradeResult result = client.newUntypedWorkflowStub(ID).getResult(UpgradeResult.class);
     assertThat(result.outcome()).isEqualTo(UpgradeOutcome.SUCCEEDED);
     assertThat(result.finalVersion()).isEqualTo("1.34");
+    var attributes = client.newUntypedWorkflowStub(ID).describe().getTypedSearchAttributes();
+    assertThat(attributes.get(UpgradeSearchAttributes.CLUSTER)).isEqualTo("us-east-1/payments");
+    assertThat(attributes.get(UpgradeSearchAttributes.TARGET_VERSION)).isEqualTo("1.34");
+    assertThat(attributes.get(UpgradeSearchAttributes.PHASE)).isEqualTo("succeeded");
+    assertThat(attributes.containsKey(UpgradeSearchAttributes.AWAITING_GATE)).as("no gate waits any more").isFalse();
     assertThat(eks.calls())
         .containsExactly(
             "InspectCluster",
@@ -158,6 +171,12 @@ class ClusterUpgradeWorkflowTest {
 
     UpgradeStatus failed = awaitStatus(client, s -> s.pendingDecision() != null);
     assertThat(failed.pendingDecision().step()).isEqualTo("control-plane-1.34");
+    assertThat(currentDetails(client))
+        .contains("**Step `control-plane-1.34` FAILED** and waits for a decision ([RETRY, SKIP, ABORT])")
+        .contains("Send signal `decide`")
+        .contains("EksInvalidRequest: Unsupported Kubernetes minor version update");
+    assertThat(client.newUntypedWorkflowStub(ID).describe().getTypedSearchAttributes().get(UpgradeSearchAttributes.AWAITING_GATE))
+        .isEqualTo("decide:control-plane-1.34");
     assertThat(failed.pendingDecision().error()).contains("EksInvalidRequest", "Unsupported Kubernetes minor version update");
     assertThat(failed.lastError()).startsWith("control-plane-1.34:");
     assertThat(stepState(failed, "control-plane-1.33")).isEqualTo(StepState.SUCCEEDED);
@@ -282,6 +301,14 @@ class ClusterUpgradeWorkflowTest {
         .pollInterval(Duration.ofMillis(50))
         .until(() -> condition.test(last[0] = upgrade.status()));
     return last[0];
+  }
+
+  /** What the Temporal UI shows as the workflow's current details. */
+  private static String currentDetails(WorkflowClient client) {
+    return client
+        .newUntypedWorkflowStub(ID)
+        .query("__temporal_workflow_metadata", io.temporal.api.sdk.v1.WorkflowMetadata.class)
+        .getCurrentDetails();
   }
 
   private static StepState stepState(UpgradeStatus status, String id) {
