@@ -156,7 +156,7 @@ class ComposeFileTest {
   void workerPublishesItsServerPort() {
     int port = workerServerPort();
     assertThat(ports(WORKER))
-        .as("service '%s' must publish its HTTP port %d (micronaut.server.port: /health, /metrics)", WORKER, port)
+        .as("service '%s' must publish its HTTP port %d (micronaut.server.port: /health)", WORKER, port)
         .anySatisfy(p -> {
           assertThat(p.target()).isEqualTo(port);
           assertThat(p.published()).isNotNull();
