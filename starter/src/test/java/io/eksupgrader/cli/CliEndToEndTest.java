@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Test;
 class CliEndToEndTest {
 
   private static LocalEnvironment env;
-  private static String[] where;
 
   @BeforeAll
   static void startDevEnvironment() {
