@@ -47,7 +47,12 @@ public final class CallLog {
 
   private final List<Entry> entries = new ArrayList<>();
 
-  synchronized Entry append(
+  /**
+   * Records one mutating request. Services other than EKS use the same fields: {@code service}
+   * names the API ("kubernetes", "autoscaling", "ec2"), {@code resourceId} what it touched (for
+   * a pod "namespace/name@uid", for a node its name).
+   */
+  public synchronized Entry append(
       Instant simulatedTime,
       String service,
       String operation,

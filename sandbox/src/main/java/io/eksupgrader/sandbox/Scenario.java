@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -38,14 +39,142 @@ public record Scenario(
     offeredVersions = List.copyOf(offeredVersions);
   }
 
-  /** A cluster that exists when the run starts. */
+  /**
+   * A cluster that exists when the run starts.
+   *
+   * @param nodeGroups its EKS managed node groups; their nodes exist and are Ready at the start
+   * @param kubernetes what runs inside the cluster; {@link KubernetesSpec#empty()} when the
+   *     scenario says nothing
+   */
   public record ClusterSpec(
       String name,
       String region,
       String version,
       String status,
       String platformVersion,
-      String roleArn) {}
+      String roleArn,
+      List<NodeGroupSpec> nodeGroups,
+      KubernetesSpec kubernetes) {
+
+    public ClusterSpec {
+      nodeGroups = List.copyOf(nodeGroups);
+    }
+
+    /** A cluster without node groups or workloads, as scenarios of the control plane only use. */
+    public ClusterSpec(
+        String name, String region, String version, String status, String platformVersion, String roleArn) {
+      this(name, region, version, status, platformVersion, roleArn, List.of(), KubernetesSpec.empty());
+    }
+  }
+
+  /**
+   * An EKS managed node group and the Auto Scaling group behind it.
+   *
+   * @param version the Kubernetes version of its nodes (kubelet), e.g. "1.32"
+   * @param amiType e.g. AL2_x86_64, AL2023_x86_64_STANDARD, CUSTOM (with a launch template)
+   * @param desiredSize how many nodes it runs at the start (also its ASG's desired capacity)
+   * @param launchTemplate null when the group uses no launch template
+   * @param instancesProtected the ASG's instances carry scale-in protection, which makes
+   *     DeleteNodegroup end DELETE_FAILED until it is removed
+   * @param newInstancesProtected the ASG's NewInstancesProtectedFromScaleIn flag
+   * @param asgStuck deletion fails for a reason only DeleteAutoScalingGroup ForceDelete clears
+   */
+  public record NodeGroupSpec(
+      String name,
+      String version,
+      String releaseVersion,
+      String amiType,
+      String capacityType,
+      List<String> instanceTypes,
+      List<String> subnets,
+      int minSize,
+      int maxSize,
+      int desiredSize,
+      Map<String, String> labels,
+      List<TaintSpec> taints,
+      String nodeRole,
+      LaunchTemplateSpec launchTemplate,
+      boolean instancesProtected,
+      boolean newInstancesProtected,
+      boolean asgStuck) {
+
+    public NodeGroupSpec {
+      instanceTypes = List.copyOf(instanceTypes);
+      subnets = List.copyOf(subnets);
+      labels = Map.copyOf(labels);
+      taints = List.copyOf(taints);
+    }
+  }
+
+  /** A Kubernetes taint; effect is NoSchedule, PreferNoSchedule or NoExecute. */
+  public record TaintSpec(String key, String value, String effect) {}
+
+  /**
+   * An EC2 launch template a node group uses.
+   *
+   * @param imageId the AMI its current version names, or null when EKS picks the AMI
+   */
+  public record LaunchTemplateSpec(String id, String name, int version, String imageId) {}
+
+  /**
+   * What runs inside a cluster.
+   *
+   * @param workloads Deployments, StatefulSets, DaemonSets and bare pods, placed on the Ready
+   *     nodes at the start
+   * @param pdbs PodDisruptionBudgets; each selects pods by labels
+   */
+  public record KubernetesSpec(List<WorkloadSpec> workloads, List<PdbSpec> pdbs) {
+
+    public KubernetesSpec {
+      workloads = List.copyOf(workloads);
+      pdbs = List.copyOf(pdbs);
+    }
+
+    public static KubernetesSpec empty() {
+      return new KubernetesSpec(List.of(), List.of());
+    }
+  }
+
+  /**
+   * A workload.
+   *
+   * @param kind Deployment, StatefulSet, DaemonSet or Pod (a pod without a controller)
+   * @param replicas ignored for DaemonSet (one per node) and Pod (one)
+   * @param labels the pods' labels; PDBs select on them. Defaults to {@code app: <name>}
+   * @param emptyDir the pods mount an emptyDir volume (kubectl drain needs
+   *     --delete-emptydir-data)
+   * @param nodeSelector the pods run only on nodes with these labels
+   */
+  public record WorkloadSpec(
+      String namespace,
+      String name,
+      String kind,
+      int replicas,
+      Map<String, String> labels,
+      boolean emptyDir,
+      Map<String, String> nodeSelector) {
+
+    public WorkloadSpec {
+      labels = Map.copyOf(labels);
+      nodeSelector = Map.copyOf(nodeSelector);
+    }
+  }
+
+  /**
+   * A PodDisruptionBudget. Exactly one of minAvailable and maxUnavailable is set; each is an
+   * integer ("1") or a percentage ("10%").
+   */
+  public record PdbSpec(
+      String namespace,
+      String name,
+      Map<String, String> selector,
+      String minAvailable,
+      String maxUnavailable) {
+
+    public PdbSpec {
+      selector = Map.copyOf(selector);
+    }
+  }
 
   /**
    * One Kubernetes version that {@code DescribeClusterVersions} reports.
@@ -62,8 +191,30 @@ public record Scenario(
       String defaultPlatformVersion,
       boolean defaultVersion) {}
 
-  /** Simulated durations of the operations that take time. */
-  public record Durations(Duration controlPlaneUpdate) {}
+  /**
+   * Simulated durations of the operations that take time.
+   *
+   * @param nodeGroupCreate from CreateNodegroup until the group is ACTIVE and its instances run
+   * @param nodeGroupDelete from DeleteNodegroup until the group and its ASG are gone
+   * @param nodeJoin from an instance's launch until its node is Ready
+   * @param podStart from a pod's creation on a node until it is Running and Ready
+   */
+  public record Durations(
+      Duration controlPlaneUpdate,
+      Duration nodeGroupCreate,
+      Duration nodeGroupDelete,
+      Duration nodeJoin,
+      Duration podStart) {
+
+    public static Durations defaults() {
+      return new Durations(
+          Duration.ofMinutes(25),
+          Duration.ofMinutes(15),
+          Duration.ofMinutes(5),
+          Duration.ofSeconds(90),
+          Duration.ofSeconds(20));
+    }
+  }
 
   /**
    * Faults to inject; random ones are drawn from a {@link java.util.Random} seeded with {@code
@@ -74,22 +225,44 @@ public record Scenario(
    * @param conflictAfterUpdate how long after an update ended a new one is still refused with 409
    *     ResourceInUseException although the cluster already shows ACTIVE
    * @param failUpdatesTo versions whose control-plane updates end Failed
+   * @param nodesNeverReady node groups (by name, including ones the run creates) whose new nodes
+   *     register but never turn Ready
+   * @param kubernetesOutages windows in which the Kubernetes API answers 503 to everything
    */
   public record Faults(
       long seed,
       double throttlingRate,
       double serverErrorRate,
       Duration conflictAfterUpdate,
-      List<String> failUpdatesTo) {
+      List<String> failUpdatesTo,
+      List<String> nodesNeverReady,
+      List<OutageSpec> kubernetesOutages) {
 
     public Faults {
       failUpdatesTo = List.copyOf(failUpdatesTo);
+      nodesNeverReady = List.copyOf(nodesNeverReady);
+      kubernetesOutages = List.copyOf(kubernetesOutages);
+    }
+
+    public Faults(
+        long seed,
+        double throttlingRate,
+        double serverErrorRate,
+        Duration conflictAfterUpdate,
+        List<String> failUpdatesTo) {
+      this(seed, throttlingRate, serverErrorRate, conflictAfterUpdate, failUpdatesTo, List.of(), List.of());
     }
 
     public static Faults none() {
       return new Faults(0, 0, 0, Duration.ZERO, List.of());
     }
   }
+
+  /**
+   * A window of simulated time, from {@code after} the start of the run for {@code duration}, in
+   * which the Kubernetes API is unavailable.
+   */
+  public record OutageSpec(Duration after, Duration duration) {}
 
   public Optional<OfferedVersionSpec> offered(String version) {
     return offeredVersions.stream().filter(v -> v.version().equals(version)).findFirst();

@@ -143,7 +143,12 @@ final class ScenarioParser {
         startTime,
         clusters,
         offered,
-        new Durations(controlPlaneUpdate),
+        new Durations(
+            controlPlaneUpdate,
+            Durations.defaults().nodeGroupCreate(),
+            Durations.defaults().nodeGroupDelete(),
+            Durations.defaults().nodeJoin(),
+            Durations.defaults().podStart()),
         faults);
   }
 

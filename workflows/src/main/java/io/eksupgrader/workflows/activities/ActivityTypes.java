@@ -9,8 +9,30 @@ public final class ActivityTypes {
   public static final String START_VERSION_UPDATE = "StartVersionUpdate";
   public static final String AWAIT_VERSION_UPDATE = "AwaitVersionUpdate";
 
+  public static final String LIST_NODE_GROUPS = "ListNodeGroups";
+  public static final String CREATE_REPLACEMENT_NODE_GROUP = "CreateReplacementNodeGroup";
+  public static final String AWAIT_NODE_GROUP_READY = "AwaitNodeGroupReady";
+  public static final String DELETE_NODE_GROUP = "DeleteNodeGroup";
+  public static final String FORCE_DELETE_AUTO_SCALING_GROUP = "ForceDeleteAutoScalingGroup";
+  public static final String CORDON_NODES = "CordonNodes";
+  public static final String UNCORDON_NODES = "UncordonNodes";
+  public static final String DRAIN_NODE = "DrainNode";
+  public static final String CHECK_NODES_DRAINED = "CheckNodesDrained";
+
   public static final List<String> ALL =
-      List.of(INSPECT_CLUSTER, START_VERSION_UPDATE, AWAIT_VERSION_UPDATE);
+      List.of(
+          INSPECT_CLUSTER,
+          START_VERSION_UPDATE,
+          AWAIT_VERSION_UPDATE,
+          LIST_NODE_GROUPS,
+          CREATE_REPLACEMENT_NODE_GROUP,
+          AWAIT_NODE_GROUP_READY,
+          DELETE_NODE_GROUP,
+          FORCE_DELETE_AUTO_SCALING_GROUP,
+          CORDON_NODES,
+          UNCORDON_NODES,
+          DRAIN_NODE,
+          CHECK_NODES_DRAINED);
 
   private ActivityTypes() {}
 }

@@ -18,8 +18,31 @@ public final class FailureTypes {
   /** An update to a different version is in progress: an operator must look. */
   public static final String CONFLICTING_UPDATE = "ConflictingUpdate";
 
+  /** A node group ended CREATE_FAILED, DELETE_FAILED or DEGRADED; the message carries EKS's health issues. */
+  public static final String NODE_GROUP_FAILED = "NodeGroupFailed";
+  /** A node group named in a request does not exist. */
+  public static final String NODE_GROUP_NOT_FOUND = "NodeGroupNotFound";
+  /** New nodes did not turn Ready in time; the message names them. */
+  public static final String NODES_NOT_READY = "NodesNotReady";
+  /**
+   * A drain could not finish; the details ({@link io.eksupgrader.workflows.model.DrainBlockage})
+   * name each blocking pod and its PodDisruptionBudgets.
+   */
+  public static final String DRAIN_BLOCKED = "DrainBlocked";
+  /** The safety check before deleting a node group found pods or schedulable nodes on it. */
+  public static final String NODES_NOT_DRAINED = "NodesNotDrained";
+
   public static final List<String> NON_RETRYABLE =
-      List.of(CLUSTER_NOT_FOUND, EKS_UPDATE_FAILED, EKS_INVALID_REQUEST, CONFLICTING_UPDATE);
+      List.of(
+          CLUSTER_NOT_FOUND,
+          EKS_UPDATE_FAILED,
+          EKS_INVALID_REQUEST,
+          CONFLICTING_UPDATE,
+          NODE_GROUP_FAILED,
+          NODE_GROUP_NOT_FOUND,
+          NODES_NOT_READY,
+          DRAIN_BLOCKED,
+          NODES_NOT_DRAINED);
 
   private FailureTypes() {}
 }
