@@ -8,8 +8,13 @@ public enum DecisionAction {
   RETRY,
   /** Mark the step skipped and go on with the next one. */
   SKIP,
-  /** Stop the upgrade here; later steps are cancelled. */
-  ABORT;
+  /** Stop the upgrade here; later steps are cancelled and the step's rollback runs. */
+  ABORT,
+  /**
+   * Run a blocked drain again, deleting exactly the pods the failure named instead of evicting
+   * them. Offered only when a drain failed naming pods; the pods are recorded in the audit.
+   */
+  FORCE;
 
   /** Parses "retry", "RETRY", " Skip " and so on; null when the text names no action. */
   public static DecisionAction parse(String text) {

@@ -4,5 +4,11 @@ package io.eksupgrader.workflows.model;
 public enum StepKind {
   PREFLIGHT,
   CONTROL_PLANE,
+  /** Blue/green replacement of one managed node group: create the new one, cordon and drain the old. */
+  NODE_GROUP,
+  /** Deletion of an old node group once its nodes are drained and the service was checked. */
+  TEARDOWN,
+  /** Force-deletion of an old node group's Auto Scaling group; planned only when it blocks teardown. */
+  ASG_DELETE,
   VERIFY
 }

@@ -6,13 +6,28 @@ package io.eksupgrader.workflows.model;
  * @param autoApprove open no approval gates; meant for non-production clusters
  * @param gateReminderMinutes how long a gate or a failed step waits before it announces itself
  *     again (log and status); it never approves or decides by itself
+ * @param drain how old nodes are drained; null means {@link DrainOptions#defaults()}
+ * @param nodeGroupConcurrency how many node groups are replaced at once; 0 means one
  */
-public record UpgradeOptions(boolean autoApprove, int gateReminderMinutes) {
+public record UpgradeOptions(
+    boolean autoApprove, int gateReminderMinutes, DrainOptions drain, int nodeGroupConcurrency) {
 
   public static final int DEFAULT_GATE_REMINDER_MINUTES = 30;
 
+  public UpgradeOptions(boolean autoApprove, int gateReminderMinutes) {
+    this(autoApprove, gateReminderMinutes, null, 0);
+  }
+
   public static UpgradeOptions defaults() {
     return new UpgradeOptions(false, DEFAULT_GATE_REMINDER_MINUTES);
+  }
+
+  public DrainOptions drainOrDefaults() {
+    return drain != null ? drain : DrainOptions.defaults();
+  }
+
+  public int nodeGroupConcurrencyOrDefault() {
+    return nodeGroupConcurrency > 0 ? nodeGroupConcurrency : 1;
   }
 
   public int reminderMinutesOrDefault() {

@@ -2,6 +2,7 @@ package io.eksupgrader.workflows.planning;
 
 import io.eksupgrader.workflows.model.ClusterRef;
 import io.eksupgrader.workflows.model.KubernetesVersion;
+import io.eksupgrader.workflows.model.NodeGroupInfo;
 import io.eksupgrader.workflows.model.PlanStep;
 import io.eksupgrader.workflows.model.StepKind;
 import io.eksupgrader.workflows.model.UpgradePlan;
@@ -11,12 +12,21 @@ import java.util.List;
 /**
  * Turns a current and a target version into the ordered steps of an upgrade. EKS moves a control
  * plane one minor at a time, so 1.32 to 1.34 is two control-plane steps, each behind an approval
- * gate, followed by a verification. Pure: the same versions always give the same plan.
+ * gate. Then the data plane: every managed node group older than the target is replaced blue/green
+ * (one step each, the first behind the {@value #DATA_PLANE_GATE} gate), and only after all of them
+ * the old groups are deleted, each behind its own gate ("check the service", seed 001). A
+ * verification ends the plan. Pure: the same versions and node groups always give the same plan.
+ *
+ * <p>The data plane follows the last control-plane step because kubelets may lag the control
+ * plane by up to three minors from 1.28 on, and EKS refuses a node group newer than its control
+ * plane. Inserting node steps between minors when the skew rule requires it belongs to the
+ * pre-flight planner.
  */
 public final class UpgradePlanner {
 
   public static final String PREFLIGHT_STEP = "preflight";
   public static final String VERIFY_STEP = "verify";
+  public static final String DATA_PLANE_GATE = "data-plane";
 
   private UpgradePlanner() {}
 
@@ -34,6 +44,15 @@ public final class UpgradePlanner {
   }
 
   public static UpgradePlan plan(ClusterRef cluster, String currentVersion, String targetVersion) {
+    return plan(cluster, currentVersion, targetVersion, null);
+  }
+
+  /**
+   * The plan with the data plane; {@code nodeGroups} null leaves it out (upgrades started before
+   * the data plane existed).
+   */
+  public static UpgradePlan plan(
+      ClusterRef cluster, String currentVersion, String targetVersion, List<NodeGroupInfo> nodeGroups) {
     KubernetesVersion current = KubernetesVersion.parse(currentVersion);
     KubernetesVersion target = KubernetesVersion.parse(targetVersion);
     List<PlanStep> steps = new ArrayList<>();
@@ -45,6 +64,9 @@ public final class UpgradePlanner {
           new PlanStep(
               id, StepKind.CONTROL_PLANE, "control plane " + from + " → " + to, from.toString(), to.toString(), id));
       from = to;
+    }
+    if (nodeGroups != null) {
+      steps.addAll(dataPlaneSteps(nodeGroups, target));
     }
     steps.add(
         new PlanStep(
@@ -65,6 +87,85 @@ public final class UpgradePlanner {
         currentVersion,
         null,
         null);
+  }
+
+  /** The node groups to replace: those older than the target, in name order. */
+  public static List<NodeGroupInfo> groupsToReplace(
+      List<NodeGroupInfo> nodeGroups, KubernetesVersion target) {
+    return nodeGroups.stream()
+        .filter(g -> g.version() != null && target.isAfter(KubernetesVersion.parse(g.version())))
+        .sorted(java.util.Comparator.comparing(NodeGroupInfo::name))
+        .toList();
+  }
+
+  private static List<PlanStep> dataPlaneSteps(List<NodeGroupInfo> nodeGroups, KubernetesVersion target) {
+    List<NodeGroupInfo> toReplace = groupsToReplace(nodeGroups, target);
+    List<PlanStep> replace = new ArrayList<>();
+    List<PlanStep> teardown = new ArrayList<>();
+    for (NodeGroupInfo group : toReplace) {
+      String replacement = NodeGroupNames.replacement(group.name(), target);
+      int nodes = group.scaling() == null ? 0 : group.scaling().desiredSize();
+      replace.add(
+          new PlanStep(
+              nodeGroupStepId(group.name()),
+              StepKind.NODE_GROUP,
+              "replace node group "
+                  + group.name()
+                  + " ("
+                  + group.version()
+                  + ", "
+                  + nodes
+                  + " nodes) with "
+                  + replacement
+                  + " at "
+                  + target
+                  + " on AL2023, then cordon and drain the old nodes",
+              group.version(),
+              target.toString(),
+              replace.isEmpty() ? DATA_PLANE_GATE : null,
+              group.name(),
+              replacement));
+      teardown.add(
+          new PlanStep(
+              teardownStepId(group.name()),
+              StepKind.TEARDOWN,
+              "check the service, then delete old node group " + group.name(),
+              group.version(),
+              null,
+              teardownStepId(group.name()),
+              group.name(),
+              null));
+    }
+    List<PlanStep> steps = new ArrayList<>(replace);
+    steps.addAll(teardown);
+    return steps;
+  }
+
+  /** The step, inserted when needed, that force-deletes an old group's Auto Scaling group. */
+  public static PlanStep asgDeleteStep(String nodeGroup, String autoScalingGroup, String reason) {
+    String id = "delete-asg-" + nodeGroup;
+    return new PlanStep(
+        id,
+        StepKind.ASG_DELETE,
+        "force-delete Auto Scaling group "
+            + autoScalingGroup
+            + " of old node group "
+            + nodeGroup
+            + " (its instances are terminated): "
+            + reason,
+        null,
+        null,
+        id,
+        nodeGroup,
+        autoScalingGroup);
+  }
+
+  public static String nodeGroupStepId(String nodeGroup) {
+    return "nodegroup-" + nodeGroup;
+  }
+
+  public static String teardownStepId(String nodeGroup) {
+    return "teardown-" + nodeGroup;
   }
 
   public static String controlPlaneStepId(KubernetesVersion to) {

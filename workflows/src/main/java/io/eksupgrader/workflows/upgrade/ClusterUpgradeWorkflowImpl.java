@@ -1,16 +1,31 @@
 package io.eksupgrader.workflows.upgrade;
 
 import io.eksupgrader.workflows.activities.ClusterInspectionActivities;
+import io.eksupgrader.workflows.activities.NodeDrainActivities;
+import io.eksupgrader.workflows.activities.NodeGroupActivities;
 import io.eksupgrader.workflows.model.Approval;
 import io.eksupgrader.workflows.model.AuditEntry;
 import io.eksupgrader.workflows.model.ClusterSnapshot;
 import io.eksupgrader.workflows.model.ControlPlaneStepRequest;
 import io.eksupgrader.workflows.model.ControlPlaneStepResult;
 import io.eksupgrader.workflows.model.DecisionAction;
+import io.eksupgrader.workflows.model.DeleteNodeGroupRequest;
+import io.eksupgrader.workflows.model.DrainBlockage;
+import io.eksupgrader.workflows.model.DrainedCheck;
+import io.eksupgrader.workflows.model.ForceDeleteAsgRequest;
+import io.eksupgrader.workflows.model.KubernetesVersion;
+import io.eksupgrader.workflows.model.NodeGroupDeletion;
+import io.eksupgrader.workflows.model.NodeGroupInfo;
+import io.eksupgrader.workflows.model.NodeGroupReady;
+import io.eksupgrader.workflows.model.NodeGroupStepRequest;
+import io.eksupgrader.workflows.model.NodeGroupStepResult;
+import io.eksupgrader.workflows.model.NodeSetRequest;
+import io.eksupgrader.workflows.model.NodeSetResult;
 import io.eksupgrader.workflows.model.OpenGate;
 import io.eksupgrader.workflows.model.OperatorDecision;
 import io.eksupgrader.workflows.model.PendingDecision;
 import io.eksupgrader.workflows.model.PlanStep;
+import io.eksupgrader.workflows.model.StepKind;
 import io.eksupgrader.workflows.model.StepState;
 import io.eksupgrader.workflows.model.StepStatus;
 import io.eksupgrader.workflows.model.UpgradeOptions;
@@ -30,12 +45,16 @@ import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.ChildWorkflowFailure;
 import io.temporal.failure.TemporalFailure;
+import io.temporal.workflow.Async;
 import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.DynamicSignalHandler;
+import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -53,14 +72,23 @@ import org.slf4j.Logger;
  *   <li>Plan: one control-plane step per minor, each behind an approval gate named after it.
  *   <li>For each step: open its gate and wait for {@code approve} or {@code reject} (re-announcing
  *       itself while it waits, never approving by itself); then run the step's child workflow.
- *   <li>Verify that the cluster runs the target and is ACTIVE.
+ *   <li>Data plane (upgrades started since {@value #DATA_PLANE_CHANGE} version 1): behind the
+ *       {@code data-plane} gate, one {@link NodeGroupUpgradeWorkflow} child per node group older
+ *       than the target (blue/green: create, wait Ready, cordon, drain), {@code
+ *       nodeGroupConcurrency} at a time. Then, per old group, the {@code teardown-<group>} gate
+ *       ("check the service") and its deletion, after a safety check that its nodes are cordoned
+ *       and empty. When only deleting its Auto Scaling group would let it go, a {@code
+ *       delete-asg-<group>} step with a gate of its own is inserted; nothing deletes an ASG
+ *       otherwise.
+ *   <li>Verify that the cluster runs the target and is ACTIVE, and so do its node groups.
  * </ol>
  *
  * A step whose activity still fails after its retry policy turns FAILED and the upgrade waits for
  * {@code decide}: retry runs that step again (with a new EKS request token), skip goes on, abort
- * ends the upgrade. Steps that completed are never run again. Approvals and decisions that name
- * the wrong gate or step, or arrive malformed, are refused and recorded; none is ever taken as an
- * approval.
+ * ends the upgrade. A node group step blocked by pods also offers force, which runs it again
+ * deleting exactly the named pods; skipping or aborting it uncordons the old nodes (its rollback).
+ * Steps that completed are never run again. Approvals and decisions that name the wrong gate or
+ * step, or arrive malformed, are refused and recorded; none is ever taken as an approval.
  */
 public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
 
@@ -68,12 +96,17 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
   public static final String APPROVAL_REFUSED = "ApprovalRefused";
   public static final String DECISION_REFUSED = "DecisionRefused";
 
+  /** The change id of the data plane (node groups, drain, teardown) in the upgrade. */
+  public static final String DATA_PLANE_CHANGE = "data-plane";
+
   private static final Logger log = Workflow.getLogger(ClusterUpgradeWorkflowImpl.class);
   private static final Set<String> APPROVAL_FIELDS = Set.of("gate", "by", "comment");
   private static final Set<String> DECISION_FIELDS = Set.of("step", "action", "by", "comment");
 
   private final ClusterInspectionActivities inspection =
       Workflow.newActivityStub(ClusterInspectionActivities.class);
+  private final NodeGroupActivities nodeGroups = Workflow.newActivityStub(NodeGroupActivities.class);
+  private final NodeDrainActivities drain = Workflow.newActivityStub(NodeDrainActivities.class);
 
   private UpgradeRequest request;
   private String workflowId;
@@ -89,12 +122,20 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
   private GateWait gate;
   private PendingWait pending;
 
+  private boolean dataPlane;
+  private List<NodeGroupInfo> observedNodeGroups;
+  /** Node group children started ahead of their step because of nodeGroupConcurrency. */
+  private final Map<String, Promise<NodeGroupStepResult>> startedAhead = new HashMap<>();
+  /** What each replaced group's old nodes looked like after the drain, for its teardown gate. */
+  private final Map<String, DrainedCheck> drainChecks = new LinkedHashMap<>();
+
   @Override
   public UpgradeResult upgrade(UpgradeRequest upgradeRequest) {
     this.request = upgradeRequest;
     this.workflowId = Workflow.getInfo().getWorkflowId();
     this.startedAt = now();
     Workflow.registerListener((DynamicSignalHandler) this::onSignal);
+    dataPlane = Workflow.getVersion(DATA_PLANE_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
 
     StepProgress preflight = new StepProgress(UpgradePlanner.preflightStep(null));
     steps.add(preflight);
@@ -114,7 +155,18 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
             List.of(DecisionAction.RETRY, DecisionAction.ABORT),
             () -> {
               observed[0] = inspection.inspectCluster(request.cluster());
-              return "cluster " + observed[0].status() + " at " + observed[0].version();
+              String found = "cluster " + observed[0].status() + " at " + observed[0].version();
+              if (dataPlane && observed[0].exists()) {
+                observedNodeGroups = nodeGroups.listNodeGroups(request.cluster());
+                found +=
+                    "; managed node groups: "
+                        + (observedNodeGroups.isEmpty()
+                            ? "none"
+                            : observedNodeGroups.stream()
+                                .map(g -> g.name() + " (" + g.version() + ", " + g.status() + ")")
+                                .collect(Collectors.joining(", ")));
+              }
+              return found;
             });
     if (!go) {
       return end(UpgradeOutcome.ABORTED, "aborted by an operator during pre-flight; nothing was changed");
@@ -126,7 +178,11 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
       return refuse(preflight, blockers);
     }
 
-    plan = UpgradePlanner.plan(request.cluster(), snapshot.version(), request.targetVersion());
+    plan =
+        dataPlane
+            ? UpgradePlanner.plan(
+                request.cluster(), snapshot.version(), request.targetVersion(), observedNodeGroups)
+            : UpgradePlanner.plan(request.cluster(), snapshot.version(), request.targetVersion());
     for (PlanStep step : plan.steps().subList(1, plan.steps().size())) {
       steps.add(new StepProgress(step));
     }
@@ -136,8 +192,16 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
         workflowId,
         plan.steps().stream().map(PlanStep::id).collect(Collectors.joining(" → ")));
 
-    for (StepProgress step : steps) {
-      if (step.state != StepState.PENDING) {
+    // By index: a teardown may insert the step that deletes its Auto Scaling group after itself.
+    for (int index = 0; index < steps.size(); index++) {
+      StepProgress step = steps.get(index);
+      if (step.state.isFinished()) {
+        continue;
+      }
+      if (step.step.kind() == StepKind.TEARDOWN && replacementSkipped(step.step.nodeGroup())) {
+        step.state = StepState.SKIPPED;
+        step.detail = "the replacement of " + step.step.nodeGroup() + " was skipped, so the old group stays";
+        refreshDetails();
         continue;
       }
       if (step.step.gate() != null && !awaitGate(step)) {
@@ -149,9 +213,13 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
       }
       List<DecisionAction> allowed =
           List.of(DecisionAction.RETRY, DecisionAction.SKIP, DecisionAction.ABORT);
+      int position = index;
       boolean carryOn =
           switch (step.step.kind()) {
             case CONTROL_PLANE -> runStep(step, allowed, () -> upgradeControlPlane(step));
+            case NODE_GROUP -> runStep(step, allowed, () -> replaceNodeGroup(step, position));
+            case TEARDOWN -> runStep(step, allowed, () -> tearDown(step, position));
+            case ASG_DELETE -> runStep(step, allowed, () -> forceDeleteAsg(step));
             case VERIFY -> runStep(step, allowed, this::verify);
             case PREFLIGHT -> true;
           };
@@ -208,7 +276,226 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
               + request.targetVersion()
               + " and ACTIVE");
     }
-    return "cluster ACTIVE at " + snapshot.version();
+    if (!dataPlane) {
+      return "cluster ACTIVE at " + snapshot.version();
+    }
+    KubernetesVersion target = KubernetesVersion.parse(request.targetVersion());
+    List<NodeGroupInfo> groups = nodeGroups.listNodeGroups(request.cluster());
+    List<String> kept = new ArrayList<>();
+    List<String> behind = new ArrayList<>();
+    for (NodeGroupInfo group : UpgradePlanner.groupsToReplace(groups, target)) {
+      (keptByDecision(group.name()) ? kept : behind).add(group.name() + " (" + group.version() + ")");
+    }
+    if (!behind.isEmpty()) {
+      throw new StepCheckFailed(
+          "node groups still behind " + target + ": " + String.join(", ", behind));
+    }
+    return "cluster ACTIVE at "
+        + snapshot.version()
+        + "; node groups: "
+        + (groups.isEmpty()
+            ? "none"
+            : groups.stream().map(g -> g.name() + " " + g.version()).collect(Collectors.joining(", ")))
+        + (kept.isEmpty() ? "" : "; kept behind by an operator's decision: " + String.join(", ", kept));
+  }
+
+  // ---- data plane ------------------------------------------------------------------------
+
+  private String replaceNodeGroup(StepProgress step, int position) {
+    Promise<NodeGroupStepResult> promise = startedAhead.remove(step.step.id());
+    if (promise == null || step.attempts > 1) {
+      promise = startNodeGroupChild(step);
+    }
+    // Start the following node groups now, up to the concurrency, so that they run beside this one.
+    int concurrency = request.optionsOrDefaults().nodeGroupConcurrencyOrDefault();
+    for (int next = position + 1;
+        next < steps.size() && startedAhead.size() + 1 < concurrency;
+        next++) {
+      StepProgress later = steps.get(next);
+      if (later.step.kind() != StepKind.NODE_GROUP) {
+        break;
+      }
+      if (later.state == StepState.PENDING && !startedAhead.containsKey(later.step.id())) {
+        later.state = StepState.RUNNING;
+        later.startedAt = now();
+        startedAhead.put(later.step.id(), startNodeGroupChild(later));
+      }
+    }
+    NodeGroupStepResult result = promise.get();
+    drainChecks.put(result.oldNodeGroup(), result.check());
+    return describe(result);
+  }
+
+  private Promise<NodeGroupStepResult> startNodeGroupChild(StepProgress step) {
+    int attempt = Math.max(1, step.attempts);
+    String childId = WorkflowIds.step(workflowId, step.step.id());
+    if (attempt > 1) {
+      childId = childId + "/attempt-" + attempt;
+    }
+    NodeGroupUpgradeWorkflow child =
+        Workflow.newChildWorkflowStub(
+            NodeGroupUpgradeWorkflow.class,
+            ChildWorkflowOptions.newBuilder().setWorkflowId(childId).build());
+    String token =
+        WorkflowIds.requestToken(
+            workflowId, Workflow.getInfo().getFirstExecutionRunId(), step.step.id(), attempt);
+    return Async.function(
+        child::replace,
+        new NodeGroupStepRequest(
+            request.cluster(),
+            step.step.nodeGroup(),
+            step.step.target(),
+            step.step.toVersion(),
+            token,
+            request.optionsOrDefaults().drainOrDefaults(),
+            List.copyOf(step.forcePodUids)));
+  }
+
+  private static String describe(NodeGroupStepResult result) {
+    List<NodeGroupReady.NodeJoin> joins = result.joins();
+    String joined =
+        joins.isEmpty()
+            ? "no nodes"
+            : joins.size()
+                + " nodes Ready, joined in "
+                + joins.stream().mapToLong(NodeGroupReady.NodeJoin::joinSeconds).min().orElse(0)
+                + "–"
+                + joins.stream().mapToLong(NodeGroupReady.NodeJoin::joinSeconds).max().orElse(0)
+                + " s";
+    DrainedCheck check = result.check();
+    return result.newNodeGroup()
+        + " "
+        + result.how().name().toLowerCase()
+        + " ("
+        + joined
+        + "); "
+        + result.drainedNodes().size()
+        + " old nodes cordoned and drained: "
+        + result.evicted()
+        + " pods evicted, "
+        + result.forceDeleted()
+        + " deleted by decision, "
+        + result.refusedEvictions()
+        + " evictions refused by disruption budgets and retried; "
+        + describe(check);
+  }
+
+  private static String describe(DrainedCheck check) {
+    if (check == null) {
+      return "old nodes not checked";
+    }
+    return check.remainingPods().size()
+        + " pods left on the old nodes"
+        + (check.remainingPods().isEmpty() ? "" : " (" + String.join(", ", check.remainingPods()) + ")")
+        + ", "
+        + check.unreadyPods().size()
+        + " pods not Ready in the cluster"
+        + (check.unreadyPods().isEmpty()
+            ? ""
+            : " (" + String.join(", ", check.unreadyPods().subList(0, Math.min(10, check.unreadyPods().size()))) + ")");
+  }
+
+  /**
+   * Deletes an old group, but only after checking again, right before the deletion, that its nodes
+   * are cordoned and carry no pods: deleting a group terminates its instances and every pod on
+   * them, PodDisruptionBudgets or not.
+   */
+  private String tearDown(StepProgress step, int position) {
+    String group = step.step.nodeGroup();
+    DrainedCheck check = drain.checkNodesDrained(new NodeSetRequest(request.cluster(), group));
+    if (!check.drained()) {
+      throw new StepCheckFailed(
+          "refusing to delete node group "
+              + group
+              + ": "
+              + (check.uncordoned().isEmpty() ? "" : "schedulable nodes " + check.uncordoned() + "; ")
+              + describe(check)
+              + ". Move those pods off (or cordon the nodes again), then decide retry; or skip to keep the old group");
+    }
+    NodeGroupDeletion deletion =
+        nodeGroups.deleteNodeGroup(new DeleteNodeGroupRequest(request.cluster(), group));
+    String released = released(deletion);
+    return switch (deletion.outcome()) {
+      case DELETED -> "node group " + group + " deleted" + released;
+      case ALREADY_GONE -> "node group " + group + " was already gone";
+      case ASG_BLOCKS -> {
+        PlanStep asgStep =
+            UpgradePlanner.asgDeleteStep(group, deletion.autoScalingGroup(), deletion.reason());
+        if (steps.stream().noneMatch(s -> s.step.id().equals(asgStep.id()))) {
+          steps.add(position + 1, new StepProgress(asgStep));
+        }
+        yield "EKS cannot delete node group "
+            + group
+            + " while its Auto Scaling group "
+            + deletion.autoScalingGroup()
+            + " stands ("
+            + deletion.reason()
+            + ")"
+            + released
+            + "; deleting the ASG waits for gate "
+            + asgStep.gate();
+      }
+    };
+  }
+
+  private String forceDeleteAsg(StepProgress step) {
+    NodeGroupDeletion deletion =
+        nodeGroups.forceDeleteAutoScalingGroup(
+            new ForceDeleteAsgRequest(request.cluster(), step.step.nodeGroup(), step.step.target()));
+    return "Auto Scaling group "
+        + step.step.target()
+        + " force-deleted; node group "
+        + step.step.nodeGroup()
+        + " "
+        + deletion.outcome().name().toLowerCase().replace('_', ' ');
+  }
+
+  private static String released(NodeGroupDeletion deletion) {
+    List<String> parts = new ArrayList<>();
+    if (!deletion.protectedInstancesReleased().isEmpty()) {
+      parts.add("scale-in protection removed from " + String.join(", ", deletion.protectedInstancesReleased()));
+    }
+    if (deletion.groupProtectionReleased()) {
+      parts.add("NewInstancesProtectedFromScaleIn turned off on " + deletion.autoScalingGroup());
+    }
+    return parts.isEmpty() ? "" : " after " + String.join(" and ", parts);
+  }
+
+  /** The rollback of a node group step: the old nodes take pods again. */
+  private String uncordonOldNodes(StepProgress step) {
+    String group = step.step.nodeGroup();
+    try {
+      NodeSetResult result = drain.uncordonNodes(new NodeSetRequest(request.cluster(), group));
+      return "old nodes of " + group + " uncordoned: " + result.changed().size() + " of " + result.nodes().size();
+    } catch (ActivityFailure e) {
+      String message =
+          "could not uncordon the old nodes of "
+              + group
+              + " ("
+              + describe(e)
+              + "): run kubectl uncordon -l eks.amazonaws.com/nodegroup="
+              + group;
+      log.error(message);
+      return message;
+    }
+  }
+
+  private boolean replacementSkipped(String nodeGroup) {
+    return steps.stream()
+        .anyMatch(
+            s ->
+                s.step.kind() == StepKind.NODE_GROUP
+                    && nodeGroup.equals(s.step.nodeGroup())
+                    && s.state == StepState.SKIPPED);
+  }
+
+  private boolean keptByDecision(String nodeGroup) {
+    return steps.stream()
+        .anyMatch(
+            s ->
+                nodeGroup.equals(s.step.nodeGroup())
+                    && (s.step.kind() == StepKind.NODE_GROUP || s.step.kind() == StepKind.TEARDOWN)
+                    && s.state == StepState.SKIPPED);
   }
 
   /**
@@ -216,9 +503,12 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
    */
   private boolean runStep(StepProgress step, List<DecisionAction> allowed, Supplier<String> body) {
     while (true) {
+      boolean startedAheadOfItsTurn = step.attempts == 0 && step.state == StepState.RUNNING;
       step.attempts++;
       step.state = StepState.RUNNING;
-      step.startedAt = now();
+      if (!startedAheadOfItsTurn) {
+        step.startedAt = now();
+      }
       step.finishedAt = null;
       step.error = null;
       phase = step.step.id();
@@ -236,15 +526,36 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
         step.error = describe(e);
         lastError = step.step.id() + ": " + step.error;
         log.warn("Step {} failed: {}", step.step.id(), step.error);
-        DecisionAction action = awaitDecision(step, allowed);
+        DrainBlockage blockage = NodeGroupUpgradeWorkflowImpl.blockageOf(e);
+        step.blockedPods = blockage == null ? List.of() : blockage.pods();
+        List<DecisionAction> options = new ArrayList<>(allowed);
+        if (step.step.kind() == StepKind.NODE_GROUP && !step.blockedPods.isEmpty()) {
+          options.add(DecisionAction.FORCE);
+        }
+        DecisionAction action = awaitDecision(step, options);
         switch (action) {
           case RETRY -> log.info("Step {}: retry decided", step.step.id());
+          case FORCE -> {
+            step.forcePodUids = step.blockedPods.stream().map(DrainBlockage.BlockedPod::uid).toList();
+            step.detail =
+                "force decided: the next attempt deletes "
+                    + step.blockedPods.stream()
+                        .map(p -> p.namespace() + "/" + p.name() + " (uid " + p.uid() + ")")
+                        .collect(Collectors.joining(", "));
+            log.warn("Step {}: {}", step.step.id(), step.detail);
+          }
           case SKIP -> {
             step.state = StepState.SKIPPED;
+            if (step.step.kind() == StepKind.NODE_GROUP) {
+              step.detail = "skipped; " + uncordonOldNodes(step);
+            }
             return true;
           }
           case ABORT -> {
             step.state = StepState.ABORTED;
+            if (step.step.kind() == StepKind.NODE_GROUP) {
+              step.detail = "aborted; " + uncordonOldNodes(step);
+            }
             return false;
           }
         }
@@ -261,7 +572,7 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
               now(), "approve", gateName, request.requestedBy(), null, true, "autoApprove option", "option"));
       return true;
     }
-    gate = new GateWait(gateName, step.step.id(), step.step.title(), now());
+    gate = new GateWait(gateName, step.step.id(), gateSummary(step), now());
     step.state = StepState.AWAITING_APPROVAL;
     upsert(SearchAttributeUpdate.valueSet(UpgradeSearchAttributes.AWAITING_GATE, gateName));
     refreshDetails();
@@ -290,6 +601,13 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
     step.state = StepState.PENDING;
     upsert(SearchAttributeUpdate.valueUnset(UpgradeSearchAttributes.AWAITING_GATE));
     return approved;
+  }
+
+  private String gateSummary(StepProgress step) {
+    if (step.step.kind() == StepKind.TEARDOWN && drainChecks.containsKey(step.step.nodeGroup())) {
+      return step.step.title() + ". After the drain: " + describe(drainChecks.get(step.step.nodeGroup()));
+    }
+    return step.step.title();
   }
 
   private DecisionAction awaitDecision(StepProgress step, List<DecisionAction> allowed) {
@@ -383,7 +701,7 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
           text(payload, "step"),
           text(payload, "by"),
           text(payload, "comment"),
-          "malformed payload: action '" + actionText + "' is not retry, skip or abort",
+          "malformed payload: action '" + actionText + "' is not retry, skip, abort or force",
           "signal");
       return null;
     }
@@ -458,7 +776,7 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
   public void validateDecideStep(OperatorDecision decision) {
     if (decision == null || isBlank(decision.step()) || decision.action() == null || isBlank(decision.by())) {
       throw new IllegalArgumentException(
-          "malformed decision: step, action (RETRY, SKIP or ABORT) and by are required");
+          "malformed decision: step, action (RETRY, SKIP, ABORT or FORCE) and by are required");
     }
   }
 
@@ -531,6 +849,10 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
     return null;
   }
 
+  private StepProgress stepProgress(String id) {
+    return steps.stream().filter(s -> s.step.id().equals(id)).findFirst().orElseThrow();
+  }
+
   private List<String> knownGates() {
     return steps.stream().map(s -> s.step.gate()).filter(g -> g != null).toList();
   }
@@ -562,7 +884,13 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
             : new OpenGate(gate.name, gate.step, gate.summary, gate.openedAt, gate.reminders, gate.lastReminderAt),
         pending == null
             ? null
-            : new PendingDecision(pending.step, pending.error, pending.allowed, pending.since, pending.reminders),
+            : new PendingDecision(
+                pending.step,
+                pending.error,
+                pending.allowed,
+                pending.since,
+                pending.reminders,
+                stepProgress(pending.step).blockedPods),
         List.copyOf(audit),
         lastError,
         startedAt,
@@ -646,6 +974,8 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
     int attempts;
     String detail;
     String error;
+    List<DrainBlockage.BlockedPod> blockedPods = List.of();
+    List<String> forcePodUids = List.of();
 
     StepProgress(PlanStep step) {
       this.step = step;

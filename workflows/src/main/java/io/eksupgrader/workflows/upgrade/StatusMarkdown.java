@@ -1,6 +1,7 @@
 package io.eksupgrader.workflows.upgrade;
 
 import io.eksupgrader.workflows.model.AuditEntry;
+import io.eksupgrader.workflows.model.DrainBlockage;
 import io.eksupgrader.workflows.model.StepStatus;
 import io.eksupgrader.workflows.model.UpgradeStatus;
 import java.time.Duration;
@@ -64,7 +65,28 @@ public final class StatusMarkdown {
           .append(status.pendingDecision().allowed())
           .append("):\n\n> ")
           .append(status.pendingDecision().error())
-          .append("\n\nSend signal `")
+          .append("\n\n");
+      List<DrainBlockage.BlockedPod> blocked =
+          status.pendingDecision().blockedPods() == null ? List.of() : status.pendingDecision().blockedPods();
+      if (!blocked.isEmpty()) {
+        md.append("| pod | node | why | disruption budgets |\n|---|---|---|---|\n");
+        for (DrainBlockage.BlockedPod pod : blocked) {
+          md.append("| ")
+              .append(pod.namespace())
+              .append('/')
+              .append(pod.name())
+              .append(" | ")
+              .append(pod.node())
+              .append(" | ")
+              .append(pod.reason())
+              .append(" | ")
+              .append(budgets(pod.pdbs()))
+              .append(" |\n");
+        }
+        md.append(
+            "\n`force` deletes exactly these pods (bypassing their budgets) and is recorded; `abort` and `skip` uncordon the old nodes.\n\n");
+      }
+      md.append("Send signal `")
           .append(UpgradeSignals.DECIDE)
           .append("` with:\n\n```json\n")
           .append(UpgradeSignals.decisionJson(step))
@@ -109,6 +131,31 @@ public final class StatusMarkdown {
       md.append("\nLast error: ").append(status.lastError()).append('\n');
     }
     return md.toString();
+  }
+
+  private static String budgets(List<DrainBlockage.PdbStatus> pdbs) {
+    if (pdbs == null || pdbs.isEmpty()) {
+      return "none";
+    }
+    StringBuilder text = new StringBuilder();
+    for (DrainBlockage.PdbStatus pdb : pdbs) {
+      if (text.length() > 0) {
+        text.append("; ");
+      }
+      text.append(pdb.namespace())
+          .append('/')
+          .append(pdb.name())
+          .append(": ")
+          .append(pdb.disruptionsAllowed())
+          .append(" disruptions allowed, ")
+          .append(pdb.currentHealthy())
+          .append(" healthy of ")
+          .append(pdb.desiredHealthy())
+          .append(" needed (")
+          .append(pdb.expectedPods())
+          .append(" expected)");
+    }
+    return text.toString();
   }
 
   private static String cliHint(UpgradeStatus status, String command) {

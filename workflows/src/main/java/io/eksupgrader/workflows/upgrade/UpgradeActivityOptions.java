@@ -66,6 +66,34 @@ public final class UpgradeActivityOptions {
             2.0,
             Duration.ofMinutes(2),
             10));
+    Duration quick = Duration.ofMinutes(2);
+    for (String read :
+        new String[] {
+          ActivityTypes.LIST_NODE_GROUPS,
+          ActivityTypes.CORDON_NODES,
+          ActivityTypes.UNCORDON_NODES,
+          ActivityTypes.CHECK_NODES_DRAINED
+        }) {
+      map.put(read, options(quick, null, Duration.ofSeconds(1), 2.0, Duration.ofMinutes(1), 10));
+    }
+    map.put(
+        ActivityTypes.CREATE_REPLACEMENT_NODE_GROUP,
+        options(Duration.ofMinutes(10), null, Duration.ofSeconds(5), 2.0, Duration.ofMinutes(2), 10));
+    // The long waits heartbeat; a retried attempt resumes from the last heartbeat.
+    for (String wait :
+        new String[] {
+          ActivityTypes.AWAIT_NODE_GROUP_READY,
+          ActivityTypes.DELETE_NODE_GROUP,
+          ActivityTypes.FORCE_DELETE_AUTO_SCALING_GROUP
+        }) {
+      map.put(
+          wait,
+          options(Duration.ofMinutes(60), quick, Duration.ofSeconds(5), 2.0, Duration.ofMinutes(2), 10));
+    }
+    // Longer than the drain's own per-node timeout (15 minutes by default), which ends it first.
+    map.put(
+        ActivityTypes.DRAIN_NODE,
+        options(Duration.ofMinutes(60), Duration.ofMinutes(1), Duration.ofSeconds(5), 2.0, Duration.ofMinutes(1), 10));
     return map;
   }
 

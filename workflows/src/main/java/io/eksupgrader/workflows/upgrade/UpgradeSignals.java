@@ -7,7 +7,10 @@ public final class UpgradeSignals {
   public static final String APPROVE = "approve";
   /** Signal; same payload as {@link #APPROVE}. */
   public static final String REJECT = "reject";
-  /** Signal; payload {@code {"step":"control-plane-1.33","action":"retry","by":"alice"}}. */
+  /**
+   * Signal; payload {@code {"step":"control-plane-1.33","action":"retry","by":"alice"}}. The
+   * action is retry, skip, abort, or force where the pending decision offers it.
+   */
   public static final String DECIDE = "decide";
 
   public static final String APPROVE_UPDATE = "approveGate";
@@ -21,6 +24,6 @@ public final class UpgradeSignals {
   }
 
   public static String decisionJson(String step) {
-    return "{\"step\":\"" + step + "\",\"action\":\"retry|skip|abort\",\"by\":\"<your name>\",\"comment\":\"<why>\"}";
+    return "{\"step\":\"" + step + "\",\"action\":\"retry|skip|abort|force\",\"by\":\"<your name>\",\"comment\":\"<why>\"}";
   }
 }

@@ -41,15 +41,16 @@ class ClusterUpgradeWorkflowTest {
   private final FakeEks eks = new FakeEks("1.32");
 
   @RegisterExtension
-  final TestWorkflowExtension testWorkflow = extension(eks);
+  final TestWorkflowExtension testWorkflow = extension(eks, new FakeDataPlane());
 
-  static TestWorkflowExtension extension(Object activities) {
+  static TestWorkflowExtension extension(Object... activities) {
     TestWorkflowExtension.Builder builder =
         TestWorkflowExtension.newBuilder()
             .registerWorkflowImplementationTypes(
                 UpgradeActivityOptions.implementationOptions(UpgradeActivityOptions.defaults()),
                 ClusterUpgradeWorkflowImpl.class,
-                ControlPlaneUpgradeWorkflowImpl.class)
+                ControlPlaneUpgradeWorkflowImpl.class,
+                NodeGroupUpgradeWorkflowImpl.class)
             .setActivityImplementations(activities);
     UpgradeSearchAttributes.ALL.forEach(
         key -> builder.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
@@ -220,7 +221,7 @@ class ClusterUpgradeWorkflowTest {
         .extracting(StepStatus::state)
         .containsExactly(StepState.SUCCEEDED, StepState.SKIPPED, StepState.ABORTED, StepState.CANCELLED);
     assertThat(result.status().refused()).extracting(AuditEntry::reason)
-        .containsExactly("malformed payload: action 'later' is not retry, skip or abort");
+        .containsExactly("malformed payload: action 'later' is not retry, skip, abort or force");
     assertThat(eks.calls()).doesNotContain("AwaitVersionUpdate 1.33", "AwaitVersionUpdate 1.34");
   }
 

@@ -55,6 +55,23 @@ class WorkflowReplayTest {
   }
 
   @Test
+  void theRecordedDataPlaneWithAForcedDrainAnAsgGateAndASkippedGroupReplays() {
+    Worker worker = registered(ClusterUpgradeWorkflowImpl.class);
+    assertThatCode(() -> worker.replayWorkflowExecution(history("cluster-upgrade-data-plane.json", UPGRADE_ID)))
+        .doesNotThrowAnyException();
+  }
+
+  @Test
+  void theRecordedNodeGroupChildReplays() {
+    Worker worker = registered(ClusterUpgradeWorkflowImpl.class);
+    assertThatCode(
+            () ->
+                worker.replayWorkflowExecution(
+                    history("node-group-apps-attempt-2.json", UPGRADE_ID + "/nodegroup-apps/attempt-2")))
+        .doesNotThrowAnyException();
+  }
+
+  @Test
   void anUnguardedChangeToTheWorkflowIsCaughtByReplay() {
     Worker worker = registered(ChangedWithoutGetVersion.class);
     assertThatThrownBy(() -> worker.replayWorkflowExecution(history("cluster-upgrade-1.32-to-1.34.json", UPGRADE_ID)))
@@ -66,7 +83,8 @@ class WorkflowReplayTest {
     worker.registerWorkflowImplementationTypes(
         UpgradeActivityOptions.implementationOptions(UpgradeActivityOptions.defaults()),
         upgradeImplementation,
-        ControlPlaneUpgradeWorkflowImpl.class);
+        ControlPlaneUpgradeWorkflowImpl.class,
+        NodeGroupUpgradeWorkflowImpl.class);
     return worker;
   }
 
