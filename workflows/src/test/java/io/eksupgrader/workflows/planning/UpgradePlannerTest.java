@@ -27,6 +27,50 @@ class UpgradePlannerTest {
   }
 
   @Test
+  void replacesEveryGroupOlderThanTheTargetAfterTheControlPlaneAndTearsThemDownAfterAllReplacements() {
+    UpgradePlan plan =
+        UpgradePlanner.plan(
+            CLUSTER,
+            "1.32",
+            "1.34",
+            java.util.List.of(group("zeta", "1.32", 3), group("alpha", "1.33", 2), group("new-1-34", "1.34", 2)));
+
+    assertThat(plan.steps()).extracting(PlanStep::id)
+        .containsExactly(
+            "preflight",
+            "control-plane-1.33",
+            "control-plane-1.34",
+            "nodegroup-alpha",
+            "nodegroup-zeta",
+            "teardown-alpha",
+            "teardown-zeta",
+            "verify");
+    assertThat(plan.steps()).extracting(PlanStep::gate)
+        .containsExactly(
+            null, "control-plane-1.33", "control-plane-1.34", "data-plane", null, "teardown-alpha", "teardown-zeta", null);
+    PlanStep zeta = plan.steps().get(4);
+    assertThat(zeta.nodeGroup()).isEqualTo("zeta");
+    assertThat(zeta.target()).isEqualTo("zeta-1-34");
+    assertThat(zeta.fromVersion()).isEqualTo("1.32");
+    assertThat(zeta.toVersion()).isEqualTo("1.34");
+    assertThat(zeta.title()).contains("3 nodes");
+  }
+
+  @Test
+  void withoutNodeGroupsThePlanHasNoDataPlane() {
+    assertThat(UpgradePlanner.plan(CLUSTER, "1.32", "1.33", java.util.List.of()).steps())
+        .extracting(PlanStep::id)
+        .containsExactly("preflight", "control-plane-1.33", "verify");
+  }
+
+  private static io.eksupgrader.workflows.model.NodeGroupInfo group(String name, String version, int nodes) {
+    return new io.eksupgrader.workflows.model.NodeGroupInfo(
+        name, version, null, "ACTIVE", "AL2_x86_64", "ON_DEMAND", java.util.List.of("m5.large"),
+        java.util.List.of("subnet-a"), new io.eksupgrader.workflows.model.NodeGroupInfo.Scaling(1, 5, nodes),
+        java.util.Map.of(), java.util.List.of(), "role", null, java.util.List.of());
+  }
+
+  @Test
   void minorStepsCountAcrossTwoDigitMinors() {
     assertThat(UpgradePlanner.minorSteps(KubernetesVersion.parse("1.9"), KubernetesVersion.parse("1.11")))
         .extracting(KubernetesVersion::toString)
