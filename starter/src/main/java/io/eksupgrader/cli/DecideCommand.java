@@ -14,7 +14,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /** Decides what happens to a FAILED step. */
 @Command(
     name = "decide",
-    description = "Decide about a failed step: --retry it, --skip it, or --abort the upgrade.",
+    description =
+        "Decide about a failed step: --retry it, --skip it, --abort the upgrade, or --force a blocked drain.",
     mixinStandardHelpOptions = true)
 public class DecideCommand implements Callable<Integer> {
 
@@ -34,10 +35,20 @@ public class DecideCommand implements Callable<Integer> {
   static class Action {
     @Option(names = "--retry", description = "Run the step again.") boolean retry;
     @Option(names = "--skip", description = "Go on without it.") boolean skip;
-    @Option(names = "--abort", description = "End the upgrade here.") boolean abort;
+    @Option(names = "--abort", description = "End the upgrade here; a node group step uncordons its old nodes.")
+    boolean abort;
+
+    @Option(
+        names = "--force",
+        description =
+            "Only for a drain blocked by pods: run it again, deleting exactly the pods it named instead of"
+                + " evicting them (their disruption budgets are bypassed). Recorded in the audit.")
+    boolean force;
 
     DecisionAction value() {
-      return retry ? DecisionAction.RETRY : skip ? DecisionAction.SKIP : DecisionAction.ABORT;
+      return retry
+          ? DecisionAction.RETRY
+          : skip ? DecisionAction.SKIP : force ? DecisionAction.FORCE : DecisionAction.ABORT;
     }
   }
 

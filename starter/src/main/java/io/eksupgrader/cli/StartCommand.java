@@ -1,6 +1,7 @@
 package io.eksupgrader.cli;
 
 import io.eksupgrader.workflows.model.ClusterRef;
+import io.eksupgrader.workflows.model.DrainOptions;
 import io.eksupgrader.workflows.model.UpgradeOptions;
 import io.eksupgrader.workflows.model.UpgradeRequest;
 import io.eksupgrader.workflows.planning.UpgradeRequestValidation;
@@ -53,6 +54,32 @@ public class StartCommand implements Callable<Integer> {
       description = "Re-announce a gate or failed step after this many minutes of waiting (default 30).")
   Integer gateReminderMinutes;
 
+  @Option(
+      names = "--delete-emptydir-data",
+      negatable = true,
+      description = "Drain pods with emptyDir volumes (their data is lost), like kubectl drain's flag.")
+  Boolean deleteEmptyDirData;
+
+  @Option(
+      names = "--drain-force",
+      negatable = true,
+      description = "Drain pods without a controller, like kubectl drain --force. Never bypasses a PodDisruptionBudget.")
+  Boolean drainForce;
+
+  @Option(names = "--grace-period", description = "Seconds each evicted pod gets to stop; -1 (default) uses the pod's own.")
+  Integer gracePeriod;
+
+  @Option(
+      names = "--drain-timeout",
+      description = "Per node: how long evictions refused by a PodDisruptionBudget are retried, e.g. 15m (default).")
+  String drainTimeout;
+
+  @Option(names = "--drain-concurrency", description = "Nodes of one node group drained at once (default 1).")
+  Integer drainConcurrency;
+
+  @Option(names = "--node-group-concurrency", description = "Node groups replaced at once (default 1).")
+  Integer nodeGroupConcurrency;
+
   @Option(names = "--no-wait", description = "Return as soon as the workflow started, without waiting for the plan.")
   boolean noWait;
 
@@ -80,7 +107,7 @@ public class StartCommand implements Callable<Integer> {
 
   /** The request from the spec file, with every flag given overriding it. */
   UpgradeRequest request() {
-    UpgradeSpec file = specFile == null ? new UpgradeSpec(null, null, null, null, null) : UpgradeSpec.load(specFile);
+    UpgradeSpec file = specFile == null ? UpgradeSpec.empty() : UpgradeSpec.load(specFile);
     String name = first(clusterName, file.cluster());
     String where = first(region, file.region(), System.getenv("AWS_REGION"), System.getenv("AWS_DEFAULT_REGION"));
     String target = first(targetVersion, file.targetVersion());
@@ -99,7 +126,19 @@ public class StartCommand implements Callable<Integer> {
     }
     boolean auto = first(autoApprove, file.autoApprove(), false);
     int reminder = first(gateReminderMinutes, file.gateReminderMinutes(), 0);
-    return new UpgradeRequest(new ClusterRef(where, name), target, new UpgradeOptions(auto, reminder), temporal.identity);
+    DrainOptions defaults = DrainOptions.defaults();
+    UpgradeSpec.DrainSpec d = file.drain();
+    DrainOptions drain =
+        new DrainOptions(
+            first(d.ignoreDaemonSets(), defaults.ignoreDaemonSets()),
+            first(deleteEmptyDirData, d.deleteEmptyDirData(), defaults.deleteEmptyDirData()),
+            first(drainForce, d.force(), defaults.force()),
+            first(gracePeriod, d.gracePeriodSeconds(), defaults.gracePeriodSeconds()),
+            first(drainTimeout == null ? null : UpgradeSpec.seconds(drainTimeout), d.timeoutSeconds(), defaults.timeoutSeconds()),
+            first(drainConcurrency, d.concurrency(), defaults.concurrency()));
+    int groups = first(nodeGroupConcurrency, file.nodeGroupConcurrency(), 1);
+    return new UpgradeRequest(
+        new ClusterRef(where, name), target, new UpgradeOptions(auto, reminder, drain, groups), temporal.identity);
   }
 
   @SafeVarargs

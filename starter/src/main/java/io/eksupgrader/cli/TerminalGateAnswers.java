@@ -44,7 +44,10 @@ final class TerminalGateAnswers implements GateAnswers {
   @Override
   public DecisionAction decide(PendingDecision pending) {
     while (!closed) {
-      out.printf("Step %s failed. [r]etry / [s]kip / [a]bort? ", pending.step());
+      out.printf(
+          "Step %s failed. [r]etry / [s]kip / [a]bort%s? ",
+          pending.step(),
+          pending.allowed().contains(DecisionAction.FORCE) ? " / [f]orce (delete the named pods)" : "");
       out.flush();
       String answer = readLine();
       if (answer == null) {
@@ -55,6 +58,7 @@ final class TerminalGateAnswers implements GateAnswers {
             case "r", "retry" -> DecisionAction.RETRY;
             case "s", "skip" -> DecisionAction.SKIP;
             case "a", "abort" -> DecisionAction.ABORT;
+            case "f", "force" -> DecisionAction.FORCE;
             default -> null;
           };
       if (action != null && pending.allowed().contains(action)) {

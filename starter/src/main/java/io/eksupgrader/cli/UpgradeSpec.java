@@ -23,12 +23,43 @@ import org.yaml.snakeyaml.error.YAMLException;
  * targetVersion: "1.34"
  * autoApprove: false
  * gateReminderMinutes: 30
+ * nodeGroupConcurrency: 1        # node groups replaced at once
+ * drain:                         # kubectl drain's flags, same names and meaning
+ *   ignore-daemonsets: true
+ *   delete-emptydir-data: false
+ *   force: false                 # pods without a controller; never bypasses a PDB
+ *   grace-period: -1             # seconds; -1 = each pod's own
+ *   timeout: 15m                 # per node: how long a PDB may refuse evictions
+ *   concurrency: 1               # nodes of one group drained at once
  * </pre>
  */
 record UpgradeSpec(
-    String cluster, String region, String targetVersion, Boolean autoApprove, Integer gateReminderMinutes) {
+    String cluster,
+    String region,
+    String targetVersion,
+    Boolean autoApprove,
+    Integer gateReminderMinutes,
+    Integer nodeGroupConcurrency,
+    DrainSpec drain) {
 
-  static final Set<String> KEYS = Set.of("cluster", "region", "targetVersion", "autoApprove", "gateReminderMinutes");
+  static final Set<String> KEYS =
+      Set.of(
+          "cluster", "region", "targetVersion", "autoApprove", "gateReminderMinutes", "nodeGroupConcurrency", "drain");
+  static final Set<String> DRAIN_KEYS =
+      Set.of("ignore-daemonsets", "delete-emptydir-data", "force", "grace-period", "timeout", "concurrency");
+
+  static UpgradeSpec empty() {
+    return new UpgradeSpec(null, null, null, null, null, null, new DrainSpec(null, null, null, null, null, null));
+  }
+
+  /** The {@code drain:} section; null fields were not given. */
+  record DrainSpec(
+      Boolean ignoreDaemonSets,
+      Boolean deleteEmptyDirData,
+      Boolean force,
+      Integer gracePeriodSeconds,
+      Integer timeoutSeconds,
+      Integer concurrency) {}
 
   static UpgradeSpec load(Path file) {
     String text;
@@ -53,7 +84,10 @@ record UpgradeSpec(
     List<String> problems = new ArrayList<>();
     for (Object key : map.keySet()) {
       if (!KEYS.contains(String.valueOf(key))) {
-        problems.add("unknown key '" + key + "'; known keys: cluster, region, targetVersion, autoApprove, gateReminderMinutes");
+        problems.add(
+            "unknown key '"
+                + key
+                + "'; known keys: cluster, region, targetVersion, autoApprove, gateReminderMinutes, nodeGroupConcurrency, drain");
       }
     }
     String cluster = text(map, "cluster", problems);
@@ -77,10 +111,88 @@ record UpgradeSpec(
     } else {
       reminder = (Integer) minutes;
     }
+    Integer nodeGroupConcurrency = positive(map.get("nodeGroupConcurrency"), "nodeGroupConcurrency", problems);
+    DrainSpec drain = drain(map.get("drain"), problems);
     if (!problems.isEmpty()) {
       throw new CliFailure(ExitCodes.BAD_INPUT, source + ":\n  - " + String.join("\n  - ", problems));
     }
-    return new UpgradeSpec(cluster, region, targetVersion, autoApprove, reminder);
+    return new UpgradeSpec(cluster, region, targetVersion, autoApprove, reminder, nodeGroupConcurrency, drain);
+  }
+
+  private static DrainSpec drain(Object value, List<String> problems) {
+    if (value == null) {
+      return new DrainSpec(null, null, null, null, null, null);
+    }
+    if (!(value instanceof Map<?, ?> map)) {
+      problems.add("drain: expected a mapping with keys " + String.join(", ", new java.util.TreeSet<>(DRAIN_KEYS)));
+      return null;
+    }
+    for (Object key : map.keySet()) {
+      if (!DRAIN_KEYS.contains(String.valueOf(key))) {
+        problems.add(
+            "drain: unknown key '"
+                + key
+                + "'; known keys (kubectl drain's flags): "
+                + String.join(", ", new java.util.TreeSet<>(DRAIN_KEYS)));
+      }
+    }
+    Integer grace = null;
+    Object g = map.get("grace-period");
+    if (g != null && (!(g instanceof Integer) || (Integer) g < -1)) {
+      problems.add("drain.grace-period: '" + g + "' is not a whole number of seconds, -1 or more");
+    } else {
+      grace = (Integer) g;
+    }
+    Integer timeout = null;
+    Object t = map.get("timeout");
+    if (t != null) {
+      timeout = seconds(t);
+      if (timeout == null || timeout < 1) {
+        problems.add("drain.timeout: '" + t + "' is not a duration such as 900s, 15m or 1h");
+        timeout = null;
+      }
+    }
+    return new DrainSpec(
+        flag(map, "ignore-daemonsets", problems),
+        flag(map, "delete-emptydir-data", problems),
+        flag(map, "force", problems),
+        grace,
+        timeout,
+        positive(map.get("concurrency"), "drain.concurrency", problems));
+  }
+
+  /** Seconds from 900, "900s", "15m" or "1h"; null when the text is none of these. */
+  static Integer seconds(Object value) {
+    if (value instanceof Integer i) {
+      return i;
+    }
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)([smh])").matcher(String.valueOf(value).trim());
+    if (!m.matches()) {
+      return null;
+    }
+    int amount = Integer.parseInt(m.group(1));
+    return switch (m.group(2)) {
+      case "s" -> amount;
+      case "m" -> amount * 60;
+      default -> amount * 3600;
+    };
+  }
+
+  private static Boolean flag(Map<?, ?> map, String key, List<String> problems) {
+    Object value = map.get(key);
+    if (value != null && !(value instanceof Boolean)) {
+      problems.add("drain." + key + ": '" + value + "' is not true or false");
+      return null;
+    }
+    return (Boolean) value;
+  }
+
+  private static Integer positive(Object value, String key, List<String> problems) {
+    if (value != null && (!(value instanceof Integer) || (Integer) value < 1)) {
+      problems.add(key + ": '" + value + "' is not a whole number, 1 or more");
+      return null;
+    }
+    return (Integer) value;
   }
 
   private static String text(Map<?, ?> map, String key, List<String> problems) {

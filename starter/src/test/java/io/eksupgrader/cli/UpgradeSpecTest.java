@@ -44,6 +44,40 @@ class UpgradeSpecTest {
   }
 
   @Test
+  void drainOptionsUseKubectlFlagNamesAndFlagsOverrideThem() throws Exception {
+    Path spec = dir.resolve("prod-2.yaml");
+    Files.writeString(
+        spec,
+        """
+        cluster: prod-2
+        region: eu-west-1
+        targetVersion: "1.34"
+        nodeGroupConcurrency: 2
+        drain:
+          delete-emptydir-data: true
+          force: true
+          grace-period: 30
+          timeout: 20m
+          concurrency: 3
+        """);
+
+    UpgradeRequest fromFile = request("--spec", spec.toString());
+    assertThat(fromFile.options().nodeGroupConcurrency()).isEqualTo(2);
+    assertThat(fromFile.options().drain())
+        .isEqualTo(new io.eksupgrader.workflows.model.DrainOptions(true, true, true, 30, 1200, 3));
+
+    UpgradeRequest overridden =
+        request("--spec", spec.toString(), "--no-drain-force", "--drain-timeout", "90s", "--drain-concurrency", "1");
+    assertThat(overridden.options().drain())
+        .isEqualTo(new io.eksupgrader.workflows.model.DrainOptions(true, true, false, 30, 90, 1));
+
+    UpgradeRequest defaults = request("--cluster", "a", "--region", "us-east-1", "--to", "1.34");
+    assertThat(defaults.options().drain())
+        .as("kubectl's defaults: emptyDir and unmanaged pods block the drain until allowed")
+        .isEqualTo(io.eksupgrader.workflows.model.DrainOptions.defaults());
+  }
+
+  @Test
   void everyProblemInTheFileIsNamedWithItsKey() {
     assertThatThrownBy(
             () ->
@@ -54,12 +88,20 @@ class UpgradeSpecTest {
                     targetVersion: 1.30
                     autoApprove: sometimes
                     gateReminderMinutes: 0
-                    drain: {force: true}
+                    drains: {force: true}
+                    drain: {force: yes please, delete-local-data: true, timeout: soon, concurrency: 0, grace-period: -2}
+                    nodeGroupConcurrency: two
                     """,
                     "prod-1.yaml"))
         .isInstanceOf(CliFailure.class)
         .hasMessageContaining("prod-1.yaml:")
-        .hasMessageContaining("unknown key 'drain'")
+        .hasMessageContaining("unknown key 'drains'")
+        .hasMessageContaining("drain: unknown key 'delete-local-data'; known keys (kubectl drain's flags): concurrency,")
+        .hasMessageContaining("drain.force: 'yes please' is not true or false")
+        .hasMessageContaining("drain.timeout: 'soon' is not a duration")
+        .hasMessageContaining("drain.concurrency: '0' is not a whole number, 1 or more")
+        .hasMessageContaining("drain.grace-period: '-2' is not a whole number of seconds, -1 or more")
+        .hasMessageContaining("nodeGroupConcurrency: 'two' is not a whole number")
         .hasMessageContaining("targetVersion: 1.3 is a number; quote it")
         .hasMessageContaining("autoApprove: 'sometimes' is not true or false")
         .hasMessageContaining("gateReminderMinutes: '0' is not a whole number of minutes");
