@@ -93,6 +93,23 @@ final class UpgradeWatcher {
           && status.pendingDecision() != null
           && asked.add("decide:" + status.pendingDecision().step() + ":" + status.pendingDecision().since())) {
         out.println("  " + status.pendingDecision().error());
+        if (status.pendingDecision().blockedPods() != null) {
+          for (var pod : status.pendingDecision().blockedPods()) {
+            out.printf(
+                "    blocked: %s/%s on %s: %s%s%n",
+                pod.namespace(),
+                pod.name(),
+                pod.node(),
+                pod.reason(),
+                pod.pdbs().isEmpty()
+                    ? ""
+                    : " — "
+                        + pod.pdbs().stream()
+                            .map(p -> p.namespace() + "/" + p.name() + " allows " + p.disruptionsAllowed()
+                                + " (" + p.currentHealthy() + "/" + p.desiredHealthy() + " healthy)")
+                            .collect(java.util.stream.Collectors.joining(", ")));
+          }
+        }
         DecisionAction action = answers.decide(status.pendingDecision());
         if (action != null) {
           decide(status.pendingDecision().step(), action);
@@ -100,8 +117,14 @@ final class UpgradeWatcher {
           throw unanswered("failed step " + status.pendingDecision().step());
         } else {
           out.printf(
-              "Step %s waits for a decision: eks-upgrader decide --cluster %s --region %s --step %s --retry|--skip|--abort%n",
-              status.pendingDecision().step(), cluster.name(), cluster.region(), status.pendingDecision().step());
+              "Step %s waits for a decision: eks-upgrader decide --cluster %s --region %s --step %s %s%n",
+              status.pendingDecision().step(),
+              cluster.name(),
+              cluster.region(),
+              status.pendingDecision().step(),
+              status.pendingDecision().allowed().stream()
+                  .map(a -> "--" + a.name().toLowerCase())
+                  .collect(java.util.stream.Collectors.joining("|")));
         }
       }
       sleep();
