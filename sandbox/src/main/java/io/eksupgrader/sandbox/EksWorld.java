@@ -75,6 +75,16 @@ final class EksWorld {
     return c.view();
   }
 
+  /**
+   * Connects a cluster to its Kubernetes side: DescribeCluster then reports the API server's URL
+   * and CA, and the instances of the cluster's node groups launch as nodes there.
+   */
+  synchronized void attachNodes(String region, String cluster, ClusterNodes nodes) {
+    SimCluster c = cluster(region, cluster);
+    settle(c);
+    c.nodes = nodes;
+  }
+
   synchronized List<String> updateIds(String region, String name) {
     SimCluster c = cluster(region, name);
     settle(c);
@@ -234,6 +244,7 @@ final class EksWorld {
     String version;
     String platformVersion;
     Instant lastEndedAt;
+    ClusterNodes nodes;
     final List<SimUpdate> updates = new ArrayList<>();
     final Map<String, SimUpdate> byToken = new HashMap<>();
 
@@ -273,8 +284,10 @@ final class EksWorld {
           platformVersion,
           status,
           roleArn,
-          "https://" + id + ".gr7." + region + ".eks.amazonaws.com",
-          ca);
+          nodes != null
+              ? nodes.apiServerUrl().toString()
+              : "https://" + id + ".gr7." + region + ".eks.amazonaws.com",
+          nodes != null ? nodes.certificateAuthorityData() : ca);
     }
   }
 
