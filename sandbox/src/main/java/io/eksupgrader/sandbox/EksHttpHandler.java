@@ -75,6 +75,11 @@ final class EksHttpHandler implements HttpHandler {
     return faults.stats();
   }
 
+  /** The one fault draw that every service's requests share, so that a run repeats. */
+  FaultInjector faults() {
+    return faults;
+  }
+
   @Override
   public void handle(HttpExchange exchange) throws IOException {
     try (exchange) {

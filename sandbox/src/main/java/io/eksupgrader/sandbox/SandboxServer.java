@@ -39,6 +39,7 @@ public final class SandboxServer implements AutoCloseable {
   private final ExecutorService executor;
   private final ObjectMapper mapper;
   private final EksHttpHandler eks;
+  private final EksWorld world;
 
   /**
    * Counts of signed EKS requests received and of the faults injected into them (reads included,
@@ -55,7 +56,7 @@ public final class SandboxServer implements AutoCloseable {
         new ObjectMapper()
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-    EksWorld world = new EksWorld(scenario, clock);
+    this.world = new EksWorld(scenario, clock);
     AtomicInteger threads = new AtomicInteger();
     this.executor =
         Executors.newCachedThreadPool(
@@ -67,7 +68,7 @@ public final class SandboxServer implements AutoCloseable {
     this.http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
     http.createContext("/_sandbox/", this::sandboxApi);
     this.eks = new EksHttpHandler(world, scenario, clock, callLog, mapper);
-    http.createContext("/", eks);
+    http.createContext("/", new ServiceRouter(eks, world, clock, callLog));
     http.setExecutor(executor);
     http.start();
   }
@@ -112,9 +113,18 @@ public final class SandboxServer implements AutoCloseable {
     return eks.stats();
   }
 
+  /**
+   * Connects a cluster to its Kubernetes side: DescribeCluster then reports that API server, and
+   * the instances of the cluster's node groups launch and terminate as its nodes.
+   */
+  public void attachNodes(String region, String cluster, ClusterNodes nodes) {
+    world.attachNodes(region, cluster, nodes);
+  }
+
   @Override
   public void close() {
     http.stop(0);
+    world.close();
     executor.shutdownNow();
   }
 
