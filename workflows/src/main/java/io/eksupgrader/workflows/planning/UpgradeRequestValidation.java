@@ -1,5 +1,6 @@
 package io.eksupgrader.workflows.planning;
 
+import io.eksupgrader.workflows.model.DrainOptions;
 import io.eksupgrader.workflows.model.KubernetesVersion;
 import io.eksupgrader.workflows.model.UpgradeRequest;
 import java.util.ArrayList;
@@ -46,6 +47,21 @@ public final class UpgradeRequestValidation {
     }
     if (request.options() != null && request.options().gateReminderMinutes() < 0) {
       problems.add("gateReminderMinutes must be 0 (default) or positive");
+    }
+    if (request.options() != null && request.options().nodeGroupConcurrency() < 0) {
+      problems.add("nodeGroupConcurrency must be 0 (default: one at a time) or positive");
+    }
+    DrainOptions drain = request.options() == null ? null : request.options().drain();
+    if (drain != null) {
+      if (drain.gracePeriodSeconds() < -1) {
+        problems.add("drain grace-period must be -1 (each pod's own) or 0 and more seconds");
+      }
+      if (drain.timeoutSeconds() < 0) {
+        problems.add("drain timeout must be 0 (default: 15 minutes) or positive");
+      }
+      if (drain.concurrency() < 0) {
+        problems.add("drain concurrency must be 0 (default: one node at a time) or positive");
+      }
     }
     return problems;
   }

@@ -27,6 +27,17 @@ class UpgradeRequestValidationTest {
     assertThat(UpgradeRequestValidation.problems(
             new UpgradeRequest(new ClusterRef("us-east-1", "a"), "1.33", new UpgradeOptions(false, -5), "x")))
         .containsExactly("gateReminderMinutes must be 0 (default) or positive");
+    assertThat(UpgradeRequestValidation.problems(
+            new UpgradeRequest(
+                new ClusterRef("us-east-1", "a"),
+                "1.33",
+                new UpgradeOptions(false, 0, new io.eksupgrader.workflows.model.DrainOptions(true, false, false, -2, -1, -1), -1),
+                "x")))
+        .containsExactly(
+            "nodeGroupConcurrency must be 0 (default: one at a time) or positive",
+            "drain grace-period must be -1 (each pod's own) or 0 and more seconds",
+            "drain timeout must be 0 (default: 15 minutes) or positive",
+            "drain concurrency must be 0 (default: one node at a time) or positive");
   }
 
   private static UpgradeRequest request(String region, String name, String target) {
