@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.eksupgrader.sandbox.Scenario.ClusterSpec;
+import io.eksupgrader.sandbox.kube.KubeCluster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -13,6 +15,8 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -40,6 +44,7 @@ public final class SandboxServer implements AutoCloseable {
   private final ObjectMapper mapper;
   private final EksHttpHandler eks;
   private final EksWorld world;
+  private final Map<String, KubeCluster> kubernetes = new LinkedHashMap<>();
 
   /**
    * Counts of signed EKS requests received and of the faults injected into them (reads included,
@@ -71,6 +76,24 @@ public final class SandboxServer implements AutoCloseable {
     http.createContext("/", new ServiceRouter(eks, world, clock, callLog));
     http.setExecutor(executor);
     http.start();
+    startKubernetes();
+  }
+
+  /**
+   * Starts the Kubernetes side of every scenario cluster and attaches it, which launches the
+   * scenario's node group instances as its nodes.
+   */
+  private void startKubernetes() {
+    try {
+      for (ClusterSpec cluster : scenario.clusters()) {
+        KubeCluster kube = KubeCluster.start(scenario, cluster, clock, callLog);
+        kubernetes.put(cluster.region() + "/" + cluster.name(), kube);
+        world.attachNodes(cluster.region(), cluster.name(), kube);
+      }
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
   }
 
   /** Starts a server for the scenario on 127.0.0.1; port 0 picks a free port. */
@@ -121,10 +144,20 @@ public final class SandboxServer implements AutoCloseable {
     world.attachNodes(region, cluster, nodes);
   }
 
+  /** The Kubernetes side of a scenario cluster: its API server, nodes, pods and PDB breaches. */
+  public KubeCluster kubernetes(String region, String cluster) {
+    KubeCluster kube = kubernetes.get(region + "/" + cluster);
+    if (kube == null) {
+      throw new IllegalArgumentException("the scenario has no cluster " + cluster + " in " + region);
+    }
+    return kube;
+  }
+
   @Override
   public void close() {
     http.stop(0);
     world.close();
+    kubernetes.values().forEach(KubeCluster::close);
     executor.shutdownNow();
   }
 

@@ -1,0 +1,691 @@
+package io.eksupgrader.sandbox.kube;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eksupgrader.sandbox.CallLog;
+import io.eksupgrader.sandbox.CallLog.Effect;
+import io.eksupgrader.sandbox.Scenario.OutageSpec;
+import io.eksupgrader.sandbox.SimulatedClock;
+import io.eksupgrader.sandbox.kube.DisruptionBudgets.Admission;
+import io.eksupgrader.sandbox.kube.PdbBreach.Loss;
+import io.fabric8.kubernetes.api.model.DeleteOptions;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.api.model.policy.v1.Eviction;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The API server of one sandbox cluster: fabric8's CRUD dispatcher with what CRUD mode lacks.
+ *
+ * <p>Every request, in this order:
+ *
+ * <ol>
+ *   <li>Inside a Kubernetes outage window of the scenario: 503, whatever the request.
+ *   <li>Without {@code Authorization: Bearer k8s-aws-v1.…} of the right shape ({@link
+ *       EksBearerToken}): 401 Unauthorized. {@code /version}, {@code /healthz}, {@code /livez} and
+ *       {@code /readyz} are open, as EKS leaves them to anonymous users.
+ *   <li>{@code POST pods/{name}/eviction}: the eviction subresource with PodDisruptionBudget
+ *       semantics ({@link DisruptionBudgets#admit}); an accepted eviction deletes the pod
+ *       gracefully.
+ *   <li>{@code DELETE} of pods: graceful deletion, as the API server and kubelet do it: the pod
+ *       gets a deletionTimestamp and disappears after its grace period (DeleteOptions
+ *       gracePeriodSeconds, else the pod's terminationGracePeriodSeconds; 0 deletes at once).
+ *   <li>Pod lists with a field selector on fields the CRUD mock cannot index ({@code
+ *       spec.nodeName}, {@code status.phase}, …) are filtered here; such selectors on watches
+ *       answer 400.
+ *   <li>Everything else goes to the CRUD dispatcher (JSON patch and JSON merge patch work;
+ *       strategic merge patch answers 415 as there).
+ * </ol>
+ *
+ * Every mutating request is recorded in the {@link CallLog} under service "kubernetes", reads are
+ * not. Requests run under the store's lock, so controllers never see half a request.
+ */
+final class ApiServerDispatcher extends KubernetesCrudDispatcher {
+
+  private static final Logger log = LoggerFactory.getLogger(ApiServerDispatcher.class);
+
+  private static final Map<String, String> KINDS =
+      Map.ofEntries(
+          Map.entry("pods", "Pod"),
+          Map.entry("nodes", "Node"),
+          Map.entry("namespaces", "Namespace"),
+          Map.entry("services", "Service"),
+          Map.entry("endpoints", "Endpoints"),
+          Map.entry("configmaps", "ConfigMap"),
+          Map.entry("secrets", "Secret"),
+          Map.entry("serviceaccounts", "ServiceAccount"),
+          Map.entry("events", "Event"),
+          Map.entry("persistentvolumeclaims", "PersistentVolumeClaim"),
+          Map.entry("persistentvolumes", "PersistentVolume"),
+          Map.entry("deployments", "Deployment"),
+          Map.entry("replicasets", "ReplicaSet"),
+          Map.entry("statefulsets", "StatefulSet"),
+          Map.entry("daemonsets", "DaemonSet"),
+          Map.entry("poddisruptionbudgets", "PodDisruptionBudget"),
+          Map.entry("jobs", "Job"),
+          Map.entry("cronjobs", "CronJob"),
+          Map.entry("leases", "Lease"),
+          Map.entry("customresourcedefinitions", "CustomResourceDefinition"),
+          Map.entry("nodeclaims", "NodeClaim"),
+          Map.entry("nodepools", "NodePool"),
+          Map.entry("ec2nodeclasses", "EC2NodeClass"));
+
+  /** Pod fields the real API server can select on, and where they sit in a pod. */
+  private static final Map<String, String> POD_FIELDS =
+      Map.ofEntries(
+          Map.entry("metadata.name", "/metadata/name"),
+          Map.entry("metadata.namespace", "/metadata/namespace"),
+          Map.entry("spec.nodeName", "/spec/nodeName"),
+          Map.entry("spec.restartPolicy", "/spec/restartPolicy"),
+          Map.entry("spec.schedulerName", "/spec/schedulerName"),
+          Map.entry("spec.serviceAccountName", "/spec/serviceAccountName"),
+          Map.entry("spec.hostNetwork", "/spec/hostNetwork"),
+          Map.entry("status.phase", "/status/phase"),
+          Map.entry("status.podIP", "/status/podIP"),
+          Map.entry("status.nominatedNodeName", "/status/nominatedNodeName"));
+
+  private final SimulatedClock clock;
+  private final CallLog callLog;
+  private final String region;
+  private final String cluster;
+  private final String kubernetesVersion;
+  private final List<OutageSpec> outages;
+  private final ObjectStore store;
+  private final KubernetesSerialization json;
+  private DisruptionBudgets budgets;
+  private ClusterControllers controllers;
+
+  ApiServerDispatcher(
+      SimulatedClock clock,
+      CallLog callLog,
+      String region,
+      String cluster,
+      String kubernetesVersion,
+      List<OutageSpec> outages,
+      long seed) {
+    this.clock = clock;
+    this.callLog = callLog;
+    this.region = region;
+    this.cluster = cluster;
+    this.kubernetesVersion = kubernetesVersion;
+    this.outages = List.copyOf(outages);
+    this.store = new ObjectStore(this, map, clock, seed);
+    this.json = store.serialization();
+  }
+
+  ObjectStore store() {
+    return store;
+  }
+
+  /** Connects the controllers; called once, before the server starts. */
+  void serve(DisruptionBudgets budgets, ClusterControllers controllers) {
+    this.budgets = budgets;
+    this.controllers = controllers;
+  }
+
+  @Override
+  public MockResponse dispatch(RecordedRequest request) {
+    ApiRequest call = ApiRequest.of(request.getMethod(), request.getPath(), bodyOf(request));
+    Instant now = clock.instant();
+    try {
+      if (inOutage(now)) {
+        return answerRefused(call, ApiStatus.unavailable(), now);
+      }
+      if (!isAnonymousPath(call) && !EksBearerToken.accepts(request.getHeader("Authorization"))) {
+        return answerRefused(call, ApiStatus.unauthorized(), now);
+      }
+      return store.atomically(() -> route(call, request, now));
+    } catch (RuntimeException e) {
+      log.warn("sandbox API server failed on {}", call, e);
+      return ApiStatus.response(ApiStatus.internalError(String.valueOf(e.getMessage())));
+    }
+  }
+
+  private static byte[] bodyOf(RecordedRequest request) {
+    return request.getBody() == null ? new byte[0] : request.getBody().getBytes();
+  }
+
+  private boolean inOutage(Instant now) {
+    for (OutageSpec outage : outages) {
+      Instant from = clock.start().plus(outage.after());
+      Instant until = from.plus(outage.duration());
+      if (!now.isBefore(from) && now.isBefore(until)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isAnonymousPath(ApiRequest call) {
+    return call.method().equals("GET")
+        && List.of("/version", "/healthz", "/livez", "/readyz").contains(call.path());
+  }
+
+  private MockResponse answerRefused(ApiRequest call, Status status, Instant now) {
+    if (call.isMutation() && !call.isDryRun()) {
+      record(call, now, status.getCode(), Effect.REJECTED, pathId(call, null), status.getReason());
+    }
+    return ApiStatus.response(status);
+  }
+
+  private MockResponse route(ApiRequest call, RecordedRequest request, Instant now) {
+    if (call.method().equals("GET")) {
+      return read(call, request);
+    }
+    if (call.is("POST", "pods") && call.name() != null && "eviction".equals(call.subresource())) {
+      return evict(call, now);
+    }
+    if (call.is("DELETE", "pods") && call.subresource() == null) {
+      return call.name() == null ? deletePods(call, now) : deletePod(call, now);
+    }
+    if (call.isDryRun()) {
+      return ApiStatus.response(
+          ApiStatus.badRequest(
+              "the sandbox supports dryRun only for pod deletions and evictions, not " + call));
+    }
+    return mutate(call, request, now);
+  }
+
+  // ---- reads ----
+
+  private MockResponse read(ApiRequest call, RecordedRequest request) {
+    switch (call.path()) {
+      case "/version" -> {
+        return ApiStatus.json(200, versionInfo());
+      }
+      case "/healthz", "/livez", "/readyz" -> {
+        return new MockResponse()
+            .setResponseCode(200)
+            .setHeader("Content-Type", "text/plain")
+            .setBody("ok");
+      }
+      default -> {}
+    }
+    if (call.isCore()
+        && "pods".equals(call.resource())
+        && call.name() == null
+        && call.param("fieldSelector") != null) {
+      return listPods(call, request);
+    }
+    return withNotFoundBody(call, super.handleGet(request.getPath()));
+  }
+
+  private String versionInfo() {
+    String minor =
+        kubernetesVersion.contains(".")
+            ? kubernetesVersion.substring(kubernetesVersion.indexOf('.') + 1)
+            : "0";
+    String major =
+        kubernetesVersion.contains(".")
+            ? kubernetesVersion.substring(0, kubernetesVersion.indexOf('.'))
+            : kubernetesVersion;
+    ObjectNode v = json.convertValue(Map.of(), ObjectNode.class);
+    v.put("major", major);
+    v.put("minor", minor);
+    v.put("gitVersion", Manifests.kubeletVersion(kubernetesVersion));
+    v.put("gitTreeState", "clean");
+    v.put("goVersion", "go1.23.0");
+    v.put("compiler", "gc");
+    v.put("platform", "linux/amd64");
+    return v.toString();
+  }
+
+  private record FieldRequirement(String field, String value, boolean equal) {}
+
+  private MockResponse listPods(ApiRequest call, RecordedRequest request) {
+    List<FieldRequirement> requirements = new ArrayList<>();
+    for (String part : call.param("fieldSelector").split(",")) {
+      if (part.isBlank()) {
+        continue;
+      }
+      int ne = part.indexOf("!=");
+      int eq = part.indexOf('=');
+      if (ne < 0 && eq < 0) {
+        return ApiStatus.response(ApiStatus.badRequest("invalid field selector: " + part));
+      }
+      String field = (ne >= 0 ? part.substring(0, ne) : part.substring(0, eq)).trim();
+      String value =
+          ne >= 0
+              ? part.substring(ne + 2)
+              : part.substring(part.startsWith("==", eq) ? eq + 2 : eq + 1);
+      if (!POD_FIELDS.containsKey(field)) {
+        return ApiStatus.response(ApiStatus.badRequest("field label not supported: " + field));
+      }
+      requirements.add(new FieldRequirement(field, value.trim(), ne < 0));
+    }
+    boolean nativelySupported =
+        requirements.stream().allMatch(r -> r.equal() && r.field().startsWith("metadata."));
+    if (nativelySupported) {
+      return super.handleGet(request.getPath());
+    }
+    if (call.isWatch()) {
+      return ApiStatus.response(
+          ApiStatus.badRequest(
+              "the sandbox cannot watch pods by a field selector other than metadata.name and"
+                  + " metadata.namespace; list them instead"));
+    }
+    MockResponse all = super.handleGet(call.rawPathWithout("fieldSelector"));
+    if (all.code() != 200 || all.getBody() == null) {
+      return all;
+    }
+    ObjectNode list =
+        (ObjectNode) json.unmarshal(new String(all.getBody().getBytes(), UTF_8), JsonNode.class);
+    JsonNode items = list.path("items");
+    ArrayNode kept = list.arrayNode();
+    for (JsonNode pod : items) {
+      boolean matches = true;
+      for (FieldRequirement r : requirements) {
+        String actual = pod.at(POD_FIELDS.get(r.field())).asText("");
+        if (actual.equals(r.value()) != r.equal()) {
+          matches = false;
+          break;
+        }
+      }
+      if (matches) {
+        kept.add(pod);
+      }
+    }
+    list.set("items", kept);
+    return ApiStatus.json(200, list.toString());
+  }
+
+  // ---- the eviction subresource ----
+
+  private MockResponse evict(ApiRequest call, Instant now) {
+    String id = call.namespace() + "/" + call.name();
+    Optional<Pod> found = store.get(Pod.class, call.namespace(), call.name());
+    if (found.isEmpty()) {
+      return refuseEviction(call, now, id, ApiStatus.notFound("pods", call.name()), 0, false);
+    }
+    Pod pod = found.get();
+    String podId = ObjectFacts.id(pod);
+    Eviction eviction;
+    try {
+      eviction = json.unmarshal(call.bodyText(), Eviction.class);
+    } catch (RuntimeException e) {
+      eviction = null;
+    }
+    if (eviction == null || !"Eviction".equals(eviction.getKind())) {
+      return refuseEviction(
+          call,
+          now,
+          podId,
+          ApiStatus.badRequest("the body of an eviction must be an Eviction"),
+          0,
+          false);
+    }
+    if (!List.of("policy/v1", "policy/v1beta1").contains(eviction.getApiVersion())) {
+      return refuseEviction(
+          call,
+          now,
+          podId,
+          ApiStatus.badRequest(
+              "no kind \"Eviction\" is registered for version \""
+                  + eviction.getApiVersion()
+                  + "\""),
+          0,
+          false);
+    }
+    if (eviction.getMetadata() != null
+        && eviction.getMetadata().getName() != null
+        && !eviction.getMetadata().getName().equals(call.name())) {
+      return refuseEviction(
+          call,
+          now,
+          podId,
+          ApiStatus.badRequest("name in URL does not match name in Eviction object"),
+          0,
+          false);
+    }
+    DeleteOptions options = eviction.getDeleteOptions();
+    Status precondition = failedPrecondition(options, pod);
+    if (precondition != null) {
+      return refuseEviction(call, now, podId, precondition, 0, false);
+    }
+    boolean dryRun =
+        call.isDryRun()
+            || (options != null
+                && options.getDryRun() != null
+                && options.getDryRun().contains("All"));
+    Admission admission = budgets.admit(pod, dryRun);
+    if (!admission.allowed()) {
+      return refuseEviction(
+          call, now, podId, admission.refusal(), admission.retryAfterSeconds(), dryRun);
+    }
+    if (!dryRun) {
+      controllers.terminatePod(pod, graceOf(options, call, pod), Loss.EVICTED);
+      budgets.refresh();
+      record(call, now, 201, Effect.CREATED, podId, null);
+    }
+    return ApiStatus.response(ApiStatus.success(201));
+  }
+
+  private MockResponse refuseEviction(
+      ApiRequest call,
+      Instant now,
+      String id,
+      Status status,
+      int retryAfterSeconds,
+      boolean dryRun) {
+    if (!dryRun) {
+      record(call, now, status.getCode(), Effect.REJECTED, id, status.getReason());
+    }
+    MockResponse response = ApiStatus.response(status);
+    if (retryAfterSeconds > 0) {
+      response.setHeader("Retry-After", String.valueOf(retryAfterSeconds));
+    }
+    return response;
+  }
+
+  private static Status failedPrecondition(DeleteOptions options, Pod pod) {
+    if (options == null
+        || options.getPreconditions() == null
+        || options.getPreconditions().getUid() == null) {
+      return null;
+    }
+    String wanted = options.getPreconditions().getUid();
+    String actual = pod.getMetadata().getUid();
+    if (wanted.equals(actual)) {
+      return null;
+    }
+    return ApiStatus.conflict(
+        "Operation cannot be fulfilled on pods \""
+            + pod.getMetadata().getName()
+            + "\": Precondition failed: UID in precondition: "
+            + wanted
+            + ", UID in object meta: "
+            + actual);
+  }
+
+  private static long graceOf(DeleteOptions options, ApiRequest call, Pod pod) {
+    if (options != null && options.getGracePeriodSeconds() != null) {
+      return options.getGracePeriodSeconds();
+    }
+    String param = call.param("gracePeriodSeconds");
+    if (param != null) {
+      try {
+        return Long.parseLong(param);
+      } catch (NumberFormatException e) {
+        // the API server would refuse it; the pod's own grace period is the safer reading
+      }
+    }
+    return ClusterControllers.graceOf(pod);
+  }
+
+  // ---- pod deletion ----
+
+  private DeleteOptions deleteOptions(ApiRequest call) {
+    String body = call.bodyText();
+    if (body.isBlank()) {
+      return null;
+    }
+    try {
+      return json.unmarshal(body, DeleteOptions.class);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private MockResponse deletePod(ApiRequest call, Instant now) {
+    Optional<Pod> found = store.get(Pod.class, call.namespace(), call.name());
+    if (found.isEmpty()) {
+      Status status = ApiStatus.notFound("pods", call.name());
+      if (!call.isDryRun()) {
+        record(
+            call,
+            now,
+            404,
+            Effect.REJECTED,
+            call.namespace() + "/" + call.name(),
+            status.getReason());
+      }
+      return ApiStatus.response(status);
+    }
+    Pod pod = found.get();
+    DeleteOptions options = deleteOptions(call);
+    Status precondition = failedPrecondition(options, pod);
+    if (precondition != null) {
+      if (!call.isDryRun()) {
+        record(call, now, 409, Effect.REJECTED, ObjectFacts.id(pod), precondition.getReason());
+      }
+      return ApiStatus.response(precondition);
+    }
+    if (call.isDryRun()) {
+      return ApiStatus.json(200, json.asJson(pod));
+    }
+    boolean changed = controllers.terminatePod(pod, graceOf(options, call, pod), Loss.DELETED);
+    budgets.refresh();
+    record(call, now, 200, changed ? Effect.CREATED : Effect.REPLAYED, ObjectFacts.id(pod), null);
+    Pod after = store.get(Pod.class, call.namespace(), call.name()).orElse(pod);
+    return ApiStatus.json(200, json.asJson(after));
+  }
+
+  private MockResponse deletePods(ApiRequest call, Instant now) {
+    String selector = call.param("labelSelector");
+    List<Pod> pods = new ArrayList<>();
+    for (Pod pod : store.list(Pod.class, call.namespace())) {
+      if (selector == null || matchesLabelSelector(selector, ObjectFacts.labels(pod))) {
+        pods.add(pod);
+      }
+    }
+    DeleteOptions options = deleteOptions(call);
+    List<String> ids = new ArrayList<>();
+    if (!call.isDryRun()) {
+      for (Pod pod : pods) {
+        controllers.terminatePod(pod, graceOf(options, call, pod), Loss.DELETED);
+        ids.add(ObjectFacts.id(pod));
+      }
+      budgets.refresh();
+      record(
+          call,
+          now,
+          200,
+          ids.isEmpty() ? Effect.REPLAYED : Effect.CREATED,
+          String.join(",", ids),
+          null);
+    }
+    ObjectNode list =
+        json.convertValue(Map.of("apiVersion", "v1", "kind", "PodList"), ObjectNode.class);
+    ArrayNode items = list.putArray("items");
+    pods.forEach(p -> items.add(json.convertValue(p, JsonNode.class)));
+    return ApiStatus.json(200, list.toString());
+  }
+
+  /** Equality, inequality and existence requirements, as the CRUD mock supports them. */
+  private static boolean matchesLabelSelector(String selector, Map<String, String> labels) {
+    for (String part : selector.split(",")) {
+      String p = part.trim();
+      if (p.isEmpty()) {
+        continue;
+      }
+      if (p.contains("!=")) {
+        String[] kv = p.split("!=", 2);
+        if (kv[1].trim().equals(labels.get(kv[0].trim()))) {
+          return false;
+        }
+      } else if (p.contains("=")) {
+        String[] kv = p.split("==?", 2);
+        if (!kv[1].trim().equals(labels.get(kv[0].trim()))) {
+          return false;
+        }
+      } else if (p.startsWith("!")) {
+        if (labels.containsKey(p.substring(1))) {
+          return false;
+        }
+      } else if (!labels.containsKey(p)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // ---- everything else ----
+
+  private MockResponse mutate(ApiRequest call, RecordedRequest request, Instant now) {
+    String before = storedJson(call);
+    MockResponse response = withNotFoundBody(call, super.dispatch(request));
+    if (response == null) {
+      return ApiStatus.response(
+          ApiStatus.failure(405, "MethodNotAllowed", "the server does not allow this method"));
+    }
+    String after = storedJson(call);
+    int code = response.code();
+    String body =
+        response.getBody() == null ? null : new String(response.getBody().getBytes(), UTF_8);
+    Effect effect;
+    if (code >= 400) {
+      effect = Effect.REJECTED;
+    } else if ((call.method().equals("PATCH") || call.method().equals("PUT"))
+        && Objects.equals(before, after)) {
+      effect = Effect.REPLAYED;
+    } else {
+      effect = Effect.CREATED;
+    }
+    String objectJson =
+        code < 400 && body != null && !body.isBlank() ? body : (after != null ? after : before);
+    record(
+        call,
+        now,
+        code,
+        effect,
+        pathId(call, objectJson),
+        code >= 400 ? reasonOf(code, body) : null);
+    if (code < 400) {
+      budgets.refresh();
+    }
+    return response;
+  }
+
+  private String storedJson(ApiRequest call) {
+    if (call.name() == null || call.resource() == null) {
+      return null;
+    }
+    var entry = findResource(getKey(call.path().replaceFirst("/(status|scale)$", "")));
+    return entry == null ? null : entry.getValue();
+  }
+
+  private MockResponse withNotFoundBody(ApiRequest call, MockResponse response) {
+    if (response != null
+        && response.code() == 404
+        && (response.getBody() == null || response.getBody().size() == 0)
+        && call.name() != null) {
+      return ApiStatus.response(ApiStatus.notFound(call.qualifiedResource(), call.name()));
+    }
+    return response;
+  }
+
+  private static String reasonOf(int code, String body) {
+    String reason = ApiStatus.reasonOf(body);
+    if (reason != null) {
+      return reason;
+    }
+    return switch (code) {
+      case 400 -> "BadRequest";
+      case 401 -> "Unauthorized";
+      case 403 -> "Forbidden";
+      case 404 -> "NotFound";
+      case 409 -> "Conflict";
+      case 415 -> "UnsupportedMediaType";
+      case 422 -> "Invalid";
+      case 429 -> "TooManyRequests";
+      case 503 -> "ServiceUnavailable";
+      default -> "HTTP" + code;
+    };
+  }
+
+  // ---- the call log ----
+
+  /** E.g. PatchNode, CreateEviction, DeletePod, UpdateDeploymentStatus, DeleteCollectionPod. */
+  static String operation(ApiRequest call) {
+    if ("eviction".equals(call.subresource())) {
+      return "CreateEviction";
+    }
+    String verb =
+        switch (call.method()) {
+          case "POST" -> "Create";
+          case "PUT" -> "Update";
+          case "PATCH" -> "Patch";
+          case "DELETE" -> call.name() == null ? "DeleteCollection" : "Delete";
+          default -> call.method();
+        };
+    String kind = kindOf(call.resource());
+    String sub = call.subresource() == null ? "" : capitalize(call.subresource().replace("/", ""));
+    return verb + kind + sub;
+  }
+
+  private static String kindOf(String resource) {
+    if (resource == null) {
+      return "";
+    }
+    String kind = KINDS.get(resource);
+    if (kind != null) {
+      return kind;
+    }
+    String singular =
+        resource.endsWith("ies")
+            ? resource.substring(0, resource.length() - 3) + "y"
+            : resource.endsWith("s") ? resource.substring(0, resource.length() - 1) : resource;
+    return capitalize(singular);
+  }
+
+  private static String capitalize(String s) {
+    return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+  }
+
+  /** namespace/name@uid for pods, namespace/name or name for other objects. */
+  private String pathId(ApiRequest call, String objectJson) {
+    String namespace = call.namespace();
+    String name = call.name();
+    String uid = null;
+    if (objectJson != null && !objectJson.isBlank()) {
+      try {
+        JsonNode meta = json.unmarshal(objectJson, JsonNode.class).path("metadata");
+        name = name != null ? name : meta.path("name").asText(null);
+        namespace = namespace != null ? namespace : meta.path("namespace").asText(null);
+        uid = meta.path("uid").asText(null);
+      } catch (RuntimeException e) {
+        // not an object: the path names it well enough
+      }
+    }
+    if (name == null) {
+      return namespace == null ? call.resource() : namespace + "/" + call.resource();
+    }
+    String id = namespace == null ? name : namespace + "/" + name;
+    return "pods".equals(call.resource()) && uid != null ? id + "@" + uid : id;
+  }
+
+  private void record(
+      ApiRequest call,
+      Instant now,
+      int status,
+      Effect effect,
+      String resourceId,
+      String errorCode) {
+    callLog.append(
+        now,
+        "kubernetes",
+        operation(call),
+        region,
+        cluster,
+        null,
+        null,
+        status,
+        effect,
+        resourceId,
+        errorCode);
+  }
+}

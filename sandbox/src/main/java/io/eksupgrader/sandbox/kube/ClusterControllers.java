@@ -1,0 +1,759 @@
+package io.eksupgrader.sandbox.kube;
+
+import io.eksupgrader.sandbox.ClusterNodes.NodeLaunch;
+import io.eksupgrader.sandbox.kube.PdbBreach.Loss;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeAddress;
+import io.fabric8.kubernetes.api.model.NodeCondition;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.Taint;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.DaemonSetStatus;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetStatus;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * The simulated control loops of one cluster, run together on every tick in simulated time:
+ *
+ * <ol>
+ *   <li>Kubelets: a launched node turns Ready when its delay has passed (never when it has none); a
+ *       terminating pod disappears when its deletionTimestamp is reached; a pod bound to a Ready
+ *       node turns Running and Ready {@code podStart} after it was scheduled.
+ *   <li>Garbage collection: pods bound to nodes that no longer exist disappear; ReplicaSets of
+ *       deleted Deployments and pods of deleted controllers are deleted.
+ *   <li>Workload controllers: a Deployment keeps one ReplicaSet at its replicas; a ReplicaSet keeps
+ *       its replicas with new pods (new name, new UID); a StatefulSet keeps pods {@code name-0..}
+ *       in order, each created once the ones before it are Ready; a DaemonSet keeps one pod on
+ *       every Ready node its selector allows. Bare pods are never recreated.
+ *   <li>Scheduler: a Pending pod goes to a Ready, schedulable node whose taints it tolerates and
+ *       whose labels its nodeSelector matches, the one with the fewest pods of the same owner, then
+ *       the fewest pods, then the first by name.
+ *   <li>Disruption controller: {@link DisruptionBudgets#refresh()}.
+ * </ol>
+ *
+ * <p>The starting workloads are placed once: on the first tick at which the scenario's initial
+ * nodes are all Ready (or two real seconds after the first one is), every pod is created, scheduled
+ * and started at once, as the world the scenario describes already runs. From then on pods take
+ * {@code podStart} to start.
+ */
+final class ClusterControllers {
+
+  private static final Pattern IP_NAME = Pattern.compile("ip-(\\d+)-(\\d+)-(\\d+)-(\\d+).*");
+  private static final Duration PLACEMENT_PATIENCE = Duration.ofSeconds(2);
+
+  private final ObjectStore store;
+  private final DisruptionBudgets budgets;
+  private final Duration podStart;
+  private final int initialNodes;
+  private final String region;
+  private final Map<String, Instant> nodeReadyAt = new HashMap<>();
+  private final long createdNanos = System.nanoTime();
+  private Long firstReadyNodeNanos;
+  private boolean placed;
+  private int addresses;
+
+  ClusterControllers(
+      ObjectStore store,
+      DisruptionBudgets budgets,
+      Duration podStart,
+      int initialNodes,
+      String region) {
+    this.store = store;
+    this.budgets = budgets;
+    this.podStart = podStart;
+    this.initialNodes = initialNodes;
+    this.region = region;
+  }
+
+  // ---- nodes, driven by the AWS side ----
+
+  void launchNode(NodeLaunch launch) {
+    store.atomically(
+        () -> {
+          if (store.get(Node.class, null, launch.nodeName()).isPresent()) {
+            return;
+          }
+          Instant now = store.now();
+          Node node =
+              Manifests.node(
+                  launch, region, addressFor(launch.nodeName()), ObjectStore.timestamp(now));
+          store.create(node);
+          // Counted from the recorded creation time, so that join latency reads exactly readyAfter.
+          Instant created = ObjectStore.instant(node.getMetadata().getCreationTimestamp());
+          if (launch.readyAfter() != null) {
+            nodeReadyAt.put(launch.nodeName(), created.plus(launch.readyAfter()));
+          }
+          turnNodesReady(store.now());
+        });
+  }
+
+  void terminateNode(String nodeName) {
+    store.atomically(
+        () -> {
+          for (Pod pod : store.list(Pod.class)) {
+            if (nodeName.equals(ObjectFacts.nodeName(pod))) {
+              removePod(pod, Loss.NODE_TERMINATED);
+            }
+          }
+          store.get(Node.class, null, nodeName).ifPresent(store::remove);
+          nodeReadyAt.remove(nodeName);
+          budgets.refresh();
+        });
+  }
+
+  List<String> nodeNames() {
+    return store.atomically(
+        () -> store.list(Node.class).stream().map(n -> n.getMetadata().getName()).toList());
+  }
+
+  private String addressFor(String nodeName) {
+    Matcher m = IP_NAME.matcher(nodeName);
+    if (m.matches()) {
+      return m.group(1) + "." + m.group(2) + "." + m.group(3) + "." + m.group(4);
+    }
+    int n = addresses++;
+    return "10.0." + (n / 250) + "." + (n % 250 + 10);
+  }
+
+  // ---- pods, driven by the API ----
+
+  /**
+   * Starts a pod's graceful deletion: it gets a deletionTimestamp {@code graceSeconds} from now and
+   * disappears then. A pod never scheduled, or a grace period of 0, goes at once.
+   *
+   * @return whether anything changed (a pod already terminating earlier is left alone)
+   */
+  boolean terminatePod(Pod pod, long graceSeconds, Loss how) {
+    if (ObjectFacts.nodeName(pod) == null || graceSeconds <= 0) {
+      return removePod(pod, how);
+    }
+    Instant deadline = store.now().plusSeconds(graceSeconds);
+    if (ObjectFacts.isTerminating(pod)) {
+      Instant current = ObjectStore.instant(pod.getMetadata().getDeletionTimestamp());
+      if (!deadline.isBefore(current)) {
+        return false;
+      }
+    }
+    budgets.recordLoss(pod, how);
+    pod.getMetadata().setDeletionTimestamp(ObjectStore.timestamp(deadline));
+    pod.getMetadata().setDeletionGracePeriodSeconds(graceSeconds);
+    return store.update(pod);
+  }
+
+  boolean removePod(Pod pod, Loss how) {
+    budgets.recordLoss(pod, how);
+    return store.remove(pod);
+  }
+
+  // ---- the loop ----
+
+  void tick() {
+    store.atomically(
+        () -> {
+          Instant now = store.now();
+          turnNodesReady(now);
+          finishTerminations(now);
+          collectGarbage();
+          boolean initial = false;
+          if (!placed) {
+            if (!placementDue()) {
+              budgets.refresh();
+              return;
+            }
+            placed = true;
+            initial = true;
+          }
+          syncDeployments();
+          syncReplicaSets();
+          syncStatefulSets(initial);
+          syncDaemonSets(now);
+          schedule(now);
+          startPods(now, initial);
+          updateWorkloadStatuses();
+          budgets.refresh();
+        });
+  }
+
+  private boolean placementDue() {
+    if (initialNodes == 0) {
+      return true;
+    }
+    long ready = store.list(Node.class).stream().filter(ObjectFacts::isReady).count();
+    if (ready == 0) {
+      return false;
+    }
+    if (firstReadyNodeNanos == null) {
+      firstReadyNodeNanos = System.nanoTime();
+    }
+    return ready >= initialNodes
+        || System.nanoTime() - firstReadyNodeNanos > PLACEMENT_PATIENCE.toNanos();
+  }
+
+  private void turnNodesReady(Instant now) {
+    for (Node node : store.list(Node.class)) {
+      String name = node.getMetadata().getName();
+      Instant readyAt = nodeReadyAt.get(name);
+      if (readyAt == null || readyAt.isAfter(now) || ObjectFacts.isReady(node)) {
+        continue;
+      }
+      String since = ObjectStore.timestamp(readyAt);
+      List<NodeCondition> conditions = new ArrayList<>();
+      if (node.getStatus().getConditions() != null) {
+        node.getStatus().getConditions().stream()
+            .filter(c -> !"Ready".equals(c.getType()))
+            .forEach(conditions::add);
+      }
+      conditions.add(Manifests.readyCondition(true, since));
+      node.getStatus().setConditions(conditions);
+      List<Taint> taints = node.getSpec().getTaints();
+      if (taints != null) {
+        node.getSpec()
+            .setTaints(
+                taints.stream()
+                    .filter(t -> !Manifests.NOT_READY_TAINT.equals(t.getKey()))
+                    .toList());
+      }
+      store.update(node);
+    }
+    nodeReadyAt
+        .keySet()
+        .retainAll(store.list(Node.class).stream().map(n -> n.getMetadata().getName()).toList());
+  }
+
+  private void finishTerminations(Instant now) {
+    for (Pod pod : store.list(Pod.class)) {
+      if (ObjectFacts.isTerminating(pod)
+          && !ObjectStore.instant(pod.getMetadata().getDeletionTimestamp()).isAfter(now)) {
+        store.remove(pod);
+      }
+    }
+  }
+
+  private void collectGarbage() {
+    Set<String> nodes =
+        store.list(Node.class).stream()
+            .map(n -> n.getMetadata().getName())
+            .collect(Collectors.toSet());
+    Set<String> deployments = uids(store.list(Deployment.class));
+    Map<String, Set<String>> owners = new HashMap<>();
+    owners.put("ReplicaSet", uids(store.list(ReplicaSet.class)));
+    owners.put("StatefulSet", uids(store.list(StatefulSet.class)));
+    owners.put("DaemonSet", uids(store.list(DaemonSet.class)));
+    for (ReplicaSet rs : store.list(ReplicaSet.class)) {
+      Optional<OwnerReference> owner = ObjectFacts.controllerOf(rs);
+      if (owner.isPresent()
+          && "Deployment".equals(owner.get().getKind())
+          && !deployments.contains(owner.get().getUid())) {
+        store.remove(rs);
+        owners.get("ReplicaSet").remove(rs.getMetadata().getUid());
+      }
+    }
+    for (Pod pod : store.list(Pod.class)) {
+      String node = ObjectFacts.nodeName(pod);
+      if (node != null && !nodes.contains(node)) {
+        removePod(pod, Loss.NODE_DELETED);
+        continue;
+      }
+      Optional<OwnerReference> owner = ObjectFacts.controllerOf(pod);
+      if (owner.isPresent()
+          && owners.containsKey(owner.get().getKind())
+          && !owners.get(owner.get().getKind()).contains(owner.get().getUid())
+          && !ObjectFacts.isTerminating(pod)) {
+        terminatePod(pod, graceOf(pod), Loss.REMOVED_BY_CONTROLLER);
+      }
+    }
+  }
+
+  static long graceOf(Pod pod) {
+    Long grace = pod.getSpec() == null ? null : pod.getSpec().getTerminationGracePeriodSeconds();
+    return grace == null ? 30 : grace;
+  }
+
+  private void syncDeployments() {
+    List<ReplicaSet> replicaSets = store.list(ReplicaSet.class);
+    for (Deployment deployment : store.list(Deployment.class)) {
+      if (ObjectFacts.isTerminating(deployment) || deployment.getSpec() == null) {
+        continue;
+      }
+      List<ReplicaSet> owned =
+          replicaSets.stream().filter(rs -> ObjectFacts.ownedBy(rs, deployment)).toList();
+      if (owned.isEmpty()) {
+        store.create(Manifests.replicaSet(deployment, store.randomSuffix(10)));
+        continue;
+      }
+      ReplicaSet rs = owned.get(owned.size() - 1);
+      Integer replicas =
+          deployment.getSpec().getReplicas() == null ? 1 : deployment.getSpec().getReplicas();
+      if (!replicas.equals(rs.getSpec().getReplicas())) {
+        rs.getSpec().setReplicas(replicas);
+        store.update(rs);
+      }
+    }
+  }
+
+  private void syncReplicaSets() {
+    List<Pod> pods = store.list(Pod.class);
+    for (ReplicaSet rs : store.list(ReplicaSet.class)) {
+      if (ObjectFacts.isTerminating(rs)
+          || rs.getSpec() == null
+          || rs.getSpec().getTemplate() == null) {
+        continue;
+      }
+      List<Pod> active =
+          pods.stream().filter(p -> ObjectFacts.ownedBy(p, rs) && ObjectFacts.isActive(p)).toList();
+      int replicas = rs.getSpec().getReplicas() == null ? 1 : rs.getSpec().getReplicas();
+      for (int i = active.size(); i < replicas; i++) {
+        String name = rs.getMetadata().getName() + "-" + store.randomSuffix(5);
+        store.create(Manifests.pod(rs, rs.getSpec().getTemplate(), name, Map.of()));
+      }
+      if (active.size() > replicas) {
+        List<Pod> surplus = new ArrayList<>(active);
+        surplus.sort(
+            Comparator.comparing((Pod p) -> ObjectFacts.nodeName(p) != null)
+                .thenComparing(ObjectFacts::isReady)
+                .thenComparing(
+                    p -> p.getMetadata().getCreationTimestamp(), Comparator.reverseOrder()));
+        for (Pod pod : surplus.subList(0, active.size() - replicas)) {
+          terminatePod(pod, graceOf(pod), Loss.REMOVED_BY_CONTROLLER);
+        }
+      }
+    }
+  }
+
+  private void syncStatefulSets(boolean initial) {
+    List<Pod> pods = store.list(Pod.class);
+    for (StatefulSet sts : store.list(StatefulSet.class)) {
+      if (ObjectFacts.isTerminating(sts)
+          || sts.getSpec() == null
+          || sts.getSpec().getTemplate() == null) {
+        continue;
+      }
+      String name = sts.getMetadata().getName();
+      Map<String, Pod> byName = new HashMap<>();
+      pods.stream()
+          .filter(p -> ObjectFacts.ownedBy(p, sts))
+          .forEach(p -> byName.put(p.getMetadata().getName(), p));
+      int replicas = sts.getSpec().getReplicas() == null ? 1 : sts.getSpec().getReplicas();
+      for (int ordinal = 0; ordinal < replicas; ordinal++) {
+        String podName = name + "-" + ordinal;
+        Pod pod = byName.get(podName);
+        if (pod == null) {
+          if (store.get(Pod.class, sts.getMetadata().getNamespace(), podName).isPresent()) {
+            break;
+          }
+          Map<String, String> labels = new LinkedHashMap<>();
+          labels.put("statefulset.kubernetes.io/pod-name", podName);
+          labels.put("apps.kubernetes.io/pod-index", String.valueOf(ordinal));
+          Pod created = Manifests.pod(sts, sts.getSpec().getTemplate(), podName, labels);
+          created.getSpec().setHostname(podName);
+          created.getSpec().setSubdomain(sts.getSpec().getServiceName());
+          store.create(created);
+          if (!initial) {
+            break;
+          }
+        } else if (!initial && !(ObjectFacts.isReady(pod) && !ObjectFacts.isTerminating(pod))) {
+          break;
+        }
+      }
+      for (Pod pod : byName.values()) {
+        int ordinal = ordinalOf(pod.getMetadata().getName(), name);
+        if (ordinal >= replicas && !ObjectFacts.isTerminating(pod)) {
+          terminatePod(pod, graceOf(pod), Loss.REMOVED_BY_CONTROLLER);
+        }
+      }
+    }
+  }
+
+  private static int ordinalOf(String podName, String setName) {
+    try {
+      return Integer.parseInt(podName.substring(setName.length() + 1));
+    } catch (RuntimeException e) {
+      return -1;
+    }
+  }
+
+  private void syncDaemonSets(Instant now) {
+    List<Pod> pods = store.list(Pod.class);
+    List<Node> nodes = store.list(Node.class);
+    for (DaemonSet ds : store.list(DaemonSet.class)) {
+      if (ObjectFacts.isTerminating(ds)
+          || ds.getSpec() == null
+          || ds.getSpec().getTemplate() == null) {
+        continue;
+      }
+      Pod probe = Manifests.pod(ds, ds.getSpec().getTemplate(), "probe", Map.of());
+      Set<String> covered =
+          pods.stream()
+              .filter(p -> ObjectFacts.ownedBy(p, ds))
+              .map(ObjectFacts::nodeName)
+              .filter(Objects::nonNull)
+              .collect(Collectors.toSet());
+      for (Node node : nodes) {
+        String nodeName = node.getMetadata().getName();
+        if (!daemonEligible(probe, node) || covered.contains(nodeName)) {
+          continue;
+        }
+        Pod pod =
+            Manifests.pod(
+                ds,
+                ds.getSpec().getTemplate(),
+                ds.getMetadata().getName() + "-" + store.randomSuffix(5),
+                Map.of());
+        pod.getSpec().setNodeName(nodeName);
+        setCondition(
+            pod, condition("PodScheduled", "True", null, null, ObjectStore.timestamp(now)));
+        store.create(pod);
+      }
+    }
+  }
+
+  private static boolean daemonEligible(Pod probe, Node node) {
+    return ObjectFacts.isReady(node)
+        && !ObjectFacts.isTerminating(node)
+        && ObjectFacts.matchesNodeSelector(probe, node)
+        && ObjectFacts.toleratesTaints(probe, node);
+  }
+
+  private void schedule(Instant now) {
+    List<Pod> pods = store.list(Pod.class);
+    List<Node> nodes =
+        store.list(Node.class).stream().filter(n -> !ObjectFacts.isTerminating(n)).toList();
+    Map<String, Integer> podsOnNode = new HashMap<>();
+    Map<String, Map<String, Integer>> ownerPodsOnNode = new HashMap<>();
+    for (Pod pod : pods) {
+      String node = ObjectFacts.nodeName(pod);
+      if (node != null && ObjectFacts.isActive(pod)) {
+        count(podsOnNode, ownerPodsOnNode, node, ownerKey(pod));
+      }
+    }
+    List<Pod> pending =
+        pods.stream()
+            .filter(p -> ObjectFacts.nodeName(p) == null && ObjectFacts.isActive(p))
+            .sorted(
+                Comparator.comparing((Pod p) -> p.getMetadata().getCreationTimestamp())
+                    .thenComparing(p -> p.getMetadata().getName()))
+            .toList();
+    for (Pod pod : pending) {
+      String owner = ownerKey(pod);
+      int notReady = 0;
+      int cordoned = 0;
+      int selector = 0;
+      int tainted = 0;
+      Node best = null;
+      for (Node node : nodes) {
+        if (!ObjectFacts.isReady(node)) {
+          notReady++;
+        } else if (ObjectFacts.isUnschedulable(node)) {
+          cordoned++;
+        } else if (!ObjectFacts.matchesNodeSelector(pod, node)) {
+          selector++;
+        } else if (!ObjectFacts.toleratesTaints(pod, node)) {
+          tainted++;
+        } else if (best == null || better(node, best, owner, podsOnNode, ownerPodsOnNode)) {
+          best = node;
+        }
+      }
+      if (best == null) {
+        String message = unschedulableMessage(nodes.size(), notReady, cordoned, selector, tainted);
+        setCondition(
+            pod,
+            condition(
+                "PodScheduled", "False", "Unschedulable", message, ObjectStore.timestamp(now)));
+        store.update(pod);
+        continue;
+      }
+      String nodeName = best.getMetadata().getName();
+      pod.getSpec().setNodeName(nodeName);
+      setCondition(pod, condition("PodScheduled", "True", null, null, ObjectStore.timestamp(now)));
+      store.update(pod);
+      count(podsOnNode, ownerPodsOnNode, nodeName, owner);
+    }
+  }
+
+  private static boolean better(
+      Node candidate,
+      Node best,
+      String owner,
+      Map<String, Integer> podsOnNode,
+      Map<String, Map<String, Integer>> ownerPodsOnNode) {
+    String a = candidate.getMetadata().getName();
+    String b = best.getMetadata().getName();
+    int ownerA = ownerPodsOnNode.getOrDefault(a, Map.of()).getOrDefault(owner, 0);
+    int ownerB = ownerPodsOnNode.getOrDefault(b, Map.of()).getOrDefault(owner, 0);
+    if (ownerA != ownerB) {
+      return ownerA < ownerB;
+    }
+    int totalA = podsOnNode.getOrDefault(a, 0);
+    int totalB = podsOnNode.getOrDefault(b, 0);
+    if (totalA != totalB) {
+      return totalA < totalB;
+    }
+    return a.compareTo(b) < 0;
+  }
+
+  private static void count(
+      Map<String, Integer> podsOnNode,
+      Map<String, Map<String, Integer>> ownerPodsOnNode,
+      String node,
+      String owner) {
+    podsOnNode.merge(node, 1, Integer::sum);
+    ownerPodsOnNode.computeIfAbsent(node, k -> new HashMap<>()).merge(owner, 1, Integer::sum);
+  }
+
+  private static String ownerKey(Pod pod) {
+    return ObjectFacts.controllerOf(pod)
+        .map(OwnerReference::getUid)
+        .orElse("pod:" + pod.getMetadata().getUid());
+  }
+
+  private static String unschedulableMessage(
+      int nodes, int notReady, int cordoned, int selector, int tainted) {
+    List<String> reasons = new ArrayList<>();
+    if (notReady > 0) {
+      reasons.add(notReady + " node(s) had untolerated taint {node.kubernetes.io/not-ready: }");
+    }
+    if (cordoned > 0) {
+      reasons.add(cordoned + " node(s) were unschedulable");
+    }
+    if (selector > 0) {
+      reasons.add(selector + " node(s) didn't match Pod's node affinity/selector");
+    }
+    if (tainted > 0) {
+      reasons.add(tainted + " node(s) had untolerated taint");
+    }
+    return "0/"
+        + nodes
+        + " nodes are available"
+        + (reasons.isEmpty() ? "." : ": " + String.join(", ", reasons) + ".");
+  }
+
+  private void startPods(Instant now, boolean initial) {
+    Map<String, Node> nodes = new HashMap<>();
+    store.list(Node.class).forEach(n -> nodes.put(n.getMetadata().getName(), n));
+    for (Pod pod : store.list(Pod.class)) {
+      String nodeName = ObjectFacts.nodeName(pod);
+      Node node = nodeName == null ? null : nodes.get(nodeName);
+      if (node == null
+          || !ObjectFacts.isReady(node)
+          || !ObjectFacts.isActive(pod)
+          || !"Pending".equals(ObjectFacts.phase(pod))) {
+        continue;
+      }
+      Instant scheduled = scheduledAt(pod);
+      Instant readyAt = initial ? now : scheduled.plus(podStart);
+      if (readyAt.isAfter(now)) {
+        continue;
+      }
+      run(pod, node, initial ? now : scheduled, readyAt);
+      store.update(pod);
+    }
+  }
+
+  private static Instant scheduledAt(Pod pod) {
+    if (pod.getStatus() != null && pod.getStatus().getConditions() != null) {
+      for (PodCondition c : pod.getStatus().getConditions()) {
+        if ("PodScheduled".equals(c.getType())
+            && "True".equals(c.getStatus())
+            && c.getLastTransitionTime() != null) {
+          return ObjectStore.instant(c.getLastTransitionTime());
+        }
+      }
+    }
+    return ObjectStore.instant(pod.getMetadata().getCreationTimestamp());
+  }
+
+  /** What the kubelet reports once the containers run and pass their readiness probes. */
+  private void run(Pod pod, Node node, Instant started, Instant ready) {
+    String since = ObjectStore.timestamp(ready);
+    String hostIp =
+        node.getStatus().getAddresses() == null
+            ? null
+            : node.getStatus().getAddresses().stream()
+                .filter(a -> "InternalIP".equals(a.getType()))
+                .map(NodeAddress::getAddress)
+                .findFirst()
+                .orElse(null);
+    int n = addresses++;
+    String podIp = "10.0." + (100 + n / 250) + "." + (n % 250 + 2);
+    List<ContainerStatus> containers = new ArrayList<>();
+    pod.getSpec()
+        .getContainers()
+        .forEach(
+            c ->
+                containers.add(
+                    new ContainerStatusBuilder()
+                        .withName(c.getName())
+                        .withImage(c.getImage())
+                        .withImageID(c.getImage())
+                        .withContainerID(
+                            "containerd://" + pod.getMetadata().getUid().replace("-", ""))
+                        .withReady(true)
+                        .withStarted(true)
+                        .withRestartCount(0)
+                        .withNewState()
+                        .withNewRunning()
+                        .withStartedAt(ObjectStore.timestamp(started))
+                        .endRunning()
+                        .endState()
+                        .build()));
+    if (pod.getStatus() == null) {
+      pod.setStatus(new PodStatus());
+    }
+    PodStatus status = pod.getStatus();
+    status.setPhase("Running");
+    status.setHostIP(hostIp);
+    status.setPodIP(podIp);
+    status.setStartTime(ObjectStore.timestamp(started));
+    status.setContainerStatuses(containers);
+    setCondition(
+        pod, condition("PodScheduled", "True", null, null, ObjectStore.timestamp(started)));
+    setCondition(pod, condition("Initialized", "True", null, null, ObjectStore.timestamp(started)));
+    setCondition(pod, condition("ContainersReady", "True", null, null, since));
+    setCondition(pod, condition("Ready", "True", null, null, since));
+  }
+
+  private static PodCondition condition(
+      String type, String status, String reason, String message, String since) {
+    return new PodConditionBuilder()
+        .withType(type)
+        .withStatus(status)
+        .withReason(reason)
+        .withMessage(message)
+        .withLastTransitionTime(since)
+        .build();
+  }
+
+  /** Sets a condition, keeping the old one (and its transition time) when nothing changed. */
+  private static void setCondition(Pod pod, PodCondition condition) {
+    if (pod.getStatus() == null) {
+      pod.setStatus(new PodStatus());
+    }
+    List<PodCondition> conditions =
+        pod.getStatus().getConditions() == null
+            ? new ArrayList<>()
+            : new ArrayList<>(pod.getStatus().getConditions());
+    for (int i = 0; i < conditions.size(); i++) {
+      PodCondition c = conditions.get(i);
+      if (condition.getType().equals(c.getType())) {
+        boolean same =
+            Objects.equals(c.getStatus(), condition.getStatus())
+                && Objects.equals(c.getReason(), condition.getReason())
+                && Objects.equals(c.getMessage(), condition.getMessage());
+        if (!same) {
+          conditions.set(i, condition);
+        }
+        pod.getStatus().setConditions(conditions);
+        return;
+      }
+    }
+    conditions.add(condition);
+    pod.getStatus().setConditions(conditions);
+  }
+
+  private void updateWorkloadStatuses() {
+    List<Pod> pods = store.list(Pod.class);
+    List<Node> nodes = store.list(Node.class);
+    for (ReplicaSet rs : store.list(ReplicaSet.class)) {
+      List<Pod> owned =
+          pods.stream().filter(p -> ObjectFacts.ownedBy(p, rs) && ObjectFacts.isActive(p)).toList();
+      int ready = (int) owned.stream().filter(ObjectFacts::isReady).count();
+      ReplicaSetStatus status = new ReplicaSetStatus();
+      status.setReplicas(owned.size());
+      status.setFullyLabeledReplicas(owned.size());
+      status.setReadyReplicas(ready);
+      status.setAvailableReplicas(ready);
+      status.setObservedGeneration(rs.getMetadata().getGeneration());
+      rs.setStatus(status);
+      store.update(rs);
+    }
+    List<ReplicaSet> replicaSets = store.list(ReplicaSet.class);
+    for (Deployment deployment : store.list(Deployment.class)) {
+      int replicas = 0;
+      int ready = 0;
+      for (ReplicaSet rs : replicaSets) {
+        if (ObjectFacts.ownedBy(rs, deployment) && rs.getStatus() != null) {
+          replicas += rs.getStatus().getReplicas();
+          ready += rs.getStatus().getReadyReplicas();
+        }
+      }
+      DeploymentStatus status = new DeploymentStatus();
+      status.setReplicas(replicas);
+      status.setUpdatedReplicas(replicas);
+      status.setReadyReplicas(ready);
+      status.setAvailableReplicas(ready);
+      status.setUnavailableReplicas(
+          Math.max(
+              0,
+              (deployment.getSpec().getReplicas() == null ? 1 : deployment.getSpec().getReplicas())
+                  - ready));
+      status.setObservedGeneration(deployment.getMetadata().getGeneration());
+      deployment.setStatus(status);
+      store.update(deployment);
+    }
+    for (StatefulSet sts : store.list(StatefulSet.class)) {
+      List<Pod> owned =
+          pods.stream()
+              .filter(p -> ObjectFacts.ownedBy(p, sts) && ObjectFacts.isActive(p))
+              .toList();
+      int ready = (int) owned.stream().filter(ObjectFacts::isReady).count();
+      StatefulSetStatus status = new StatefulSetStatus();
+      status.setReplicas(owned.size());
+      status.setCurrentReplicas(owned.size());
+      status.setUpdatedReplicas(owned.size());
+      status.setReadyReplicas(ready);
+      status.setAvailableReplicas(ready);
+      status.setObservedGeneration(sts.getMetadata().getGeneration());
+      sts.setStatus(status);
+      store.update(sts);
+    }
+    for (DaemonSet ds : store.list(DaemonSet.class)) {
+      Pod probe = Manifests.pod(ds, ds.getSpec().getTemplate(), "probe", Map.of());
+      int desired = (int) nodes.stream().filter(n -> daemonEligible(probe, n)).count();
+      List<Pod> owned =
+          pods.stream().filter(p -> ObjectFacts.ownedBy(p, ds) && ObjectFacts.isActive(p)).toList();
+      int ready = (int) owned.stream().filter(ObjectFacts::isReady).count();
+      DaemonSetStatus status = new DaemonSetStatus();
+      status.setDesiredNumberScheduled(desired);
+      status.setCurrentNumberScheduled(owned.size());
+      status.setUpdatedNumberScheduled(owned.size());
+      status.setNumberReady(ready);
+      status.setNumberAvailable(ready);
+      status.setNumberMisscheduled(0);
+      status.setObservedGeneration(ds.getMetadata().getGeneration());
+      ds.setStatus(status);
+      store.update(ds);
+    }
+  }
+
+  private static Set<String> uids(List<? extends HasMetadata> objects) {
+    return objects.stream()
+        .map(o -> o.getMetadata().getUid())
+        .collect(Collectors.toCollection(HashSet::new));
+  }
+}

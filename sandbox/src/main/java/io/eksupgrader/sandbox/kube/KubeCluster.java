@@ -1,0 +1,263 @@
+package io.eksupgrader.sandbox.kube;
+
+import io.eksupgrader.sandbox.CallLog;
+import io.eksupgrader.sandbox.ClusterNodes;
+import io.eksupgrader.sandbox.Scenario;
+import io.eksupgrader.sandbox.Scenario.ClusterSpec;
+import io.eksupgrader.sandbox.Scenario.Durations;
+import io.eksupgrader.sandbox.Scenario.NodeGroupSpec;
+import io.eksupgrader.sandbox.Scenario.PdbSpec;
+import io.eksupgrader.sandbox.Scenario.WorkloadSpec;
+import io.eksupgrader.sandbox.SimulatedClock;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Kubernetes side of one sandbox EKS cluster: an API server over plain HTTP on 127.0.0.1 (a
+ * fabric8 {@link KubernetesMockServer} in CRUD mode extended by {@link ApiServerDispatcher}) and
+ * the simulated controllers that make its objects behave ({@link ClusterControllers}), ticking
+ * every 50 ms of real time in the scenario's simulated time.
+ *
+ * <p>At start it creates the scenario's namespaces, workloads (Deployments with their ReplicaSets,
+ * StatefulSets, DaemonSets, bare pods) and PodDisruptionBudgets. Nodes come from the AWS side
+ * through {@link #launchNode}; once the initial node groups' nodes are Ready the workloads' pods
+ * are placed on them, Running and Ready.
+ *
+ * <p>Clients authenticate as with EKS: {@code Authorization: Bearer k8s-aws-v1.<base64url of a
+ * presigned STS GetCallerIdentity URL>}; {@link #tokenFor} makes one. The CA data it reports is a
+ * real self-signed certificate, though the server speaks plain HTTP, so that clients which parse
+ * the CA from DescribeCluster do not fail.
+ */
+public final class KubeCluster implements ClusterNodes, AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(KubeCluster.class);
+
+  private static final Duration TICK = Duration.ofMillis(50);
+
+  /** fabric8's mock logs every request at INFO through JUL; kept here so the setting sticks. */
+  private static final java.util.logging.Logger MOCK_SERVER_LOG =
+      java.util.logging.Logger.getLogger(MockWebServer.class.getName());
+
+  static {
+    MOCK_SERVER_LOG.setLevel(Level.WARNING);
+  }
+
+  /** A self-signed certificate (CN=kubernetes, valid until 2126); its key was thrown away. */
+  private static final String CA_PEM =
+      """
+      -----BEGIN CERTIFICATE-----
+      MIIBgjCCASegAwIBAgIUU8vV/4U2bzsi8+7IWWR6tRiA8Z8wCgYIKoZIzj0EAwIw
+      FTETMBEGA1UEAwwKa3ViZXJuZXRlczAgFw0yNjExMjMyMjIxNDBaGA8yMTI2MTAz
+      MDIyMjE0MFowFTETMBEGA1UEAwwKa3ViZXJuZXRlczBZMBMGByqGSM49AgEGCCqG
+      SM49AwEHA0IABCLK+5OLbfjAY9YZq2UjAP4sdY2fY9jddgf4F50Pjknf223mFKcm
+      QAJELp4izMqTeNBE8Q7ZxUOSrmWJ/Kz79/GjUzBRMB0GA1UdDgQWBBTthur4tF55
+      9wanQXwDgm3wtKtnEDAfBgNVHSMEGDAWgBTthur4tF559wanQXwDgm3wtKtnEDAP
+      BgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0kAMEYCIQCCdd8ZGtqwxtOKyoLZ
+      SMv1aS2ZiaFwemtRjKccqSYAgAIhAKBT8XEeA3JgKZb9EAv0P5rNt/VbgoqjgdC3
+      SguL6/Bg
+      -----END CERTIFICATE-----
+      """;
+
+  private final String name;
+  private final KubernetesMockServer server;
+  private final ApiServerDispatcher api;
+  private final ObjectStore store;
+  private final DisruptionBudgets budgets;
+  private final ClusterControllers controllers;
+  private final ScheduledExecutorService ticker;
+  private KubernetesClient adminClient;
+
+  private KubeCluster(
+      Scenario scenario, ClusterSpec cluster, SimulatedClock clock, CallLog callLog) {
+    this.name = cluster.name();
+    long seed = scenario.faults() == null ? 0 : scenario.faults().seed();
+    this.api =
+        new ApiServerDispatcher(
+            clock,
+            callLog,
+            cluster.region(),
+            cluster.name(),
+            cluster.version(),
+            scenario.faults() == null ? List.of() : scenario.faults().kubernetesOutages(),
+            seed ^ cluster.name().hashCode());
+    this.store = api.store();
+    this.budgets = new DisruptionBudgets(store);
+    Durations durations =
+        scenario.durations() == null ? Durations.defaults() : scenario.durations();
+    int initialNodes = cluster.nodeGroups().stream().mapToInt(NodeGroupSpec::desiredSize).sum();
+    this.controllers =
+        new ClusterControllers(
+            store, budgets, durations.podStart(), initialNodes, cluster.region());
+    api.serve(budgets, controllers);
+    createStartingObjects(cluster);
+
+    MockWebServer http = new MockWebServer();
+    // The JDK HTTP client offers h2c upgrades; answering them has made large responses flaky.
+    http.setHttp2ClearTextEnabled(false);
+    this.server = new KubernetesMockServer(new Context(), http, new HashMap<>(), api, false);
+    server.start(InetAddress.getLoopbackAddress(), 0);
+
+    this.ticker =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "kube-" + cluster.name() + "-controllers");
+              t.setDaemon(true);
+              return t;
+            });
+    ticker.scheduleWithFixedDelay(this::tick, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Starts the Kubernetes side of one scenario cluster: its API server on a free port of 127.0.0.1
+   * and its controllers.
+   */
+  public static KubeCluster start(
+      Scenario scenario, ClusterSpec cluster, SimulatedClock clock, CallLog callLog) {
+    KubeCluster kube = new KubeCluster(scenario, cluster, clock, callLog);
+    log.info(
+        "Kubernetes API of sandbox cluster {} listening on {}",
+        cluster.name(),
+        kube.apiServerUrl());
+    return kube;
+  }
+
+  /** A bearer token of the shape EKS accepts (any cluster of the sandbox accepts it). */
+  public static String tokenFor(String clusterName) {
+    return EksBearerToken.forCluster(clusterName);
+  }
+
+  private void createStartingObjects(ClusterSpec cluster) {
+    store.atomically(
+        () -> {
+          Set<String> namespaces =
+              new LinkedHashSet<>(
+                  List.of("default", "kube-system", "kube-node-lease", "kube-public"));
+          cluster.kubernetes().workloads().forEach(w -> namespaces.add(w.namespace()));
+          cluster.kubernetes().pdbs().forEach(p -> namespaces.add(p.namespace()));
+          for (String ns : namespaces) {
+            if (store.get(Namespace.class, null, ns).isEmpty()) {
+              store.create(Manifests.namespace(ns));
+            }
+          }
+          for (WorkloadSpec workload : cluster.kubernetes().workloads()) {
+            switch (workload.kind().toLowerCase(Locale.ROOT)) {
+              case "deployment" -> {
+                Deployment deployment = store.create(Manifests.deployment(workload));
+                store.create(Manifests.replicaSet(deployment, store.randomSuffix(10)));
+              }
+              case "statefulset" -> store.create(Manifests.statefulSet(workload));
+              case "daemonset" -> store.create(Manifests.daemonSet(workload));
+              case "pod" -> store.create(Manifests.barePod(workload));
+              default ->
+                  throw new IllegalArgumentException(
+                      "workload "
+                          + workload.namespace()
+                          + "/"
+                          + workload.name()
+                          + " has unknown kind "
+                          + workload.kind());
+            }
+          }
+          for (PdbSpec pdb : cluster.kubernetes().pdbs()) {
+            store.create(Manifests.pdb(pdb));
+          }
+          budgets.refresh();
+        });
+  }
+
+  private void tick() {
+    try {
+      controllers.tick();
+    } catch (RuntimeException e) {
+      // A failed tick must not end the ticker: the next one starts from the stored state again.
+      log.warn("controllers of sandbox cluster {} failed a tick", name, e);
+    }
+  }
+
+  @Override
+  public void launchNode(NodeLaunch launch) {
+    controllers.launchNode(launch);
+  }
+
+  @Override
+  public void terminateNode(String nodeName) {
+    controllers.terminateNode(nodeName);
+  }
+
+  @Override
+  public List<String> nodeNames() {
+    return controllers.nodeNames();
+  }
+
+  @Override
+  public URI apiServerUrl() {
+    return URI.create("http://127.0.0.1:" + server.getPort());
+  }
+
+  @Override
+  public String certificateAuthorityData() {
+    return Base64.getEncoder().encodeToString(CA_PEM.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  public String clusterName() {
+    return name;
+  }
+
+  /**
+   * A client for test assertions, authenticated with {@link #tokenFor}, whose own retries of 429
+   * and 5xx are off so that refusals reach the caller. Shared; closed with the cluster.
+   */
+  public synchronized KubernetesClient adminClient() {
+    if (adminClient == null) {
+      Config config =
+          new ConfigBuilder(Config.empty())
+              .withMasterUrl(apiServerUrl().toString())
+              .withOauthToken(tokenFor(name))
+              .withNamespace("default")
+              .withRequestRetryBackoffLimit(0)
+              .withHttp2Disable(true)
+              .build();
+      adminClient = new KubernetesClientBuilder().withConfig(config).build();
+    }
+    return adminClient;
+  }
+
+  /** Every time a PodDisruptionBudget fell below what it demands, oldest first. */
+  public List<PdbBreach> pdbBreaches() {
+    return budgets.breaches();
+  }
+
+  @Override
+  public void close() {
+    ticker.shutdownNow();
+    synchronized (this) {
+      if (adminClient != null) {
+        adminClient.close();
+      }
+    }
+    server.shutdown();
+  }
+}
