@@ -4,9 +4,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * An error answered the way AWS REST-JSON services answer it: HTTP status, the error code in the
- * {@code x-amzn-ErrorType} header (which the SDK maps to a typed exception) and a JSON body with
- * {@code message} plus the shape's extra members such as {@code clusterName}.
+ * An error answered the way AWS services answer it: HTTP status, error code and message. EKS
+ * (REST-JSON) puts the code in the {@code x-amzn-ErrorType} header (which the SDK maps to a typed
+ * exception) and a JSON body with {@code message} plus the shape's extra members such as {@code
+ * clusterName}; the query protocols (Auto Scaling, EC2) and SSM's JSON render the same three
+ * values in their own formats, without the extra members.
  */
 final class AwsError extends RuntimeException {
 

@@ -9,11 +9,18 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import io.eksupgrader.sandbox.CallLog.Effect;
 import io.eksupgrader.sandbox.EksWorld.ClusterView;
+import io.eksupgrader.sandbox.EksWorld.Issue;
+import io.eksupgrader.sandbox.EksWorld.LaunchTemplateRef;
+import io.eksupgrader.sandbox.EksWorld.NodeGroupRequest;
+import io.eksupgrader.sandbox.EksWorld.NodeGroupResult;
+import io.eksupgrader.sandbox.EksWorld.NodeGroupView;
+import io.eksupgrader.sandbox.EksWorld.Scaling;
 import io.eksupgrader.sandbox.EksWorld.UpdateError;
 import io.eksupgrader.sandbox.EksWorld.UpdateParam;
 import io.eksupgrader.sandbox.EksWorld.UpdateResult;
 import io.eksupgrader.sandbox.EksWorld.UpdateView;
 import io.eksupgrader.sandbox.Scenario.OfferedVersionSpec;
+import io.eksupgrader.sandbox.Scenario.TaintSpec;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +31,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -151,12 +159,23 @@ final class EksHttpHandler implements HttpHandler {
       case "DescribeCluster" -> Answer.read(single("cluster", cluster(world.describeCluster(region, cluster))));
       case "ListUpdates" -> listUpdates(region, cluster, query);
       case "DescribeUpdate" -> {
-        requireNoSubresource(query, cluster);
+        if (nodeGroupOfUpdate(region, query, cluster)) {
+          // Node groups here are never updated in place, so a node group has no updates.
+          throw AwsError.notFound("No update found for ID: " + match.param("updateId") + ".", cluster);
+        }
         yield Answer.read(
             single("update", update(world.describeUpdate(region, cluster, match.param("updateId")))));
       }
       case "DescribeClusterVersions" -> Answer.read(clusterVersions(query));
       case "UpdateClusterVersion" -> updateClusterVersion(region, cluster, body);
+      case "ListNodegroups" -> listNodegroups(region, cluster, query);
+      case "DescribeNodegroup" -> Answer.read(
+          single("nodegroup", nodegroup(world.describeNodeGroup(region, cluster, match.param("nodegroupName")))));
+      case "CreateNodegroup" -> createNodegroup(region, cluster, body);
+      case "DeleteNodegroup" -> {
+        NodeGroupView deleting = world.deleteNodeGroup(region, cluster, match.param("nodegroupName"));
+        yield new Answer(200, single("nodegroup", nodegroup(deleting)), Effect.CREATED, deleting.name());
+      }
       default -> throw AwsError.invalidRequest(
           "The sandbox does not implement the EKS operation "
               + match.operation()
@@ -185,8 +204,7 @@ final class EksHttpHandler implements HttpHandler {
   }
 
   private Answer listUpdates(String region, String cluster, Query query) {
-    List<String> ids = world.updateIds(region, cluster);
-    requireNoSubresource(query, cluster);
+    List<String> ids = nodeGroupOfUpdate(region, query, cluster) ? List.of() : world.updateIds(region, cluster);
     Page page = page(query, ids.size(), cluster);
     ObjectNode out = JSON.objectNode();
     ArrayNode array = out.putArray("updateIds");
@@ -197,10 +215,14 @@ final class EksHttpHandler implements HttpHandler {
     return Answer.read(out);
   }
 
-  /** There are no node groups, add-ons or capabilities yet, so an update of one is not found. */
-  private static void requireNoSubresource(Query query, String cluster) {
-    if (query.first("nodegroupName") != null) {
-      throw AwsError.notFound("No node group found for name: " + query.first("nodegroupName") + ".", cluster);
+  /**
+   * Whether an update request is about a node group (which must exist). There are no add-ons or
+   * capabilities yet, so an update of one is not found.
+   */
+  private boolean nodeGroupOfUpdate(String region, Query query, String cluster) {
+    String nodeGroup = query.first("nodegroupName");
+    if (nodeGroup != null && !world.hasNodeGroup(region, cluster, nodeGroup)) {
+      throw AwsError.notFound("No node group found for name: " + nodeGroup + ".", cluster);
     }
     if (query.first("addonName") != null) {
       throw AwsError.notFound("No addon found for name: " + query.first("addonName") + ".", cluster);
@@ -209,6 +231,164 @@ final class EksHttpHandler implements HttpHandler {
       throw AwsError.notFound(
           "No capability found for name: " + query.first("capabilityName") + ".", cluster);
     }
+    return nodeGroup != null;
+  }
+
+  private Answer listNodegroups(String region, String cluster, Query query) {
+    List<String> names = world.nodeGroupNames(region, cluster);
+    Page page = page(query, names.size(), cluster);
+    ObjectNode out = JSON.objectNode();
+    ArrayNode array = out.putArray("nodegroups");
+    names.subList(page.from(), page.to()).forEach(array::add);
+    if (page.nextToken() != null) {
+      out.put("nextToken", page.nextToken());
+    }
+    return Answer.read(out);
+  }
+
+  /**
+   * Reads CreateNodegroup's body into a request for the world, refusing members of the wrong
+   * type; what EKS would refuse about their values the world decides.
+   */
+  private Answer createNodegroup(String region, String cluster, byte[] body) {
+    JsonNode json = json(body);
+    Scaling scaling = null;
+    if (json.hasNonNull("scalingConfig")) {
+      JsonNode s = json.get("scalingConfig");
+      scaling =
+          new Scaling(
+              s.path("minSize").asInt(1), s.path("maxSize").asInt(2), s.path("desiredSize").asInt(2));
+    }
+    List<TaintSpec> taints = new ArrayList<>();
+    for (JsonNode t : json.path("taints")) {
+      String effect = text(t, "effect");
+      String kubernetesEffect = effect == null ? null : TAINT_EFFECTS.get(effect);
+      if (kubernetesEffect == null) {
+        throw AwsError.invalidParameter(
+            "Taint effect " + effect + " is not one of " + String.join(", ", TAINT_EFFECTS.keySet()) + ".", cluster);
+      }
+      taints.add(new TaintSpec(text(t, "key"), text(t, "value"), kubernetesEffect));
+    }
+    LaunchTemplateRef launchTemplate = null;
+    if (json.hasNonNull("launchTemplate")) {
+      JsonNode t = json.get("launchTemplate");
+      launchTemplate = new LaunchTemplateRef(text(t, "id"), text(t, "name"), text(t, "version"));
+      if (launchTemplate.id() == null && launchTemplate.name() == null) {
+        throw AwsError.invalidParameter("Either launchTemplate id or name must be specified.", cluster);
+      }
+    }
+    NodeGroupRequest request =
+        new NodeGroupRequest(
+            text(json, "nodegroupName"),
+            text(json, "version"),
+            text(json, "releaseVersion"),
+            text(json, "amiType"),
+            text(json, "capacityType"),
+            json.has("instanceTypes") ? texts(json.get("instanceTypes")) : null,
+            json.has("subnets") ? texts(json.get("subnets")) : null,
+            scaling,
+            json.has("labels") ? textMap(json.get("labels")) : null,
+            taints,
+            text(json, "nodeRole"),
+            launchTemplate,
+            json.has("tags") ? textMap(json.get("tags")) : null,
+            text(json, "clientRequestToken"));
+    NodeGroupResult result = world.createNodeGroup(region, cluster, request);
+    return new Answer(
+        200,
+        single("nodegroup", nodegroup(result.nodeGroup())),
+        result.replayed() ? Effect.REPLAYED : Effect.CREATED,
+        result.nodeGroup().name());
+  }
+
+  private ObjectNode nodegroup(NodeGroupView g) {
+    ObjectNode n = JSON.objectNode();
+    n.put("nodegroupName", g.name());
+    n.put("nodegroupArn", g.arn());
+    n.put("clusterName", g.cluster());
+    n.put("version", g.version());
+    n.put("releaseVersion", g.releaseVersion());
+    putTime(n, "createdAt", g.createdAt());
+    putTime(n, "modifiedAt", g.modifiedAt());
+    n.put("status", g.status());
+    n.put("capacityType", g.capacityType());
+    ObjectNode scaling = n.putObject("scalingConfig");
+    scaling.put("minSize", g.scaling().minSize());
+    scaling.put("maxSize", g.scaling().maxSize());
+    scaling.put("desiredSize", g.scaling().desiredSize());
+    ArrayNode types = n.putArray("instanceTypes");
+    g.instanceTypes().forEach(types::add);
+    ArrayNode subnets = n.putArray("subnets");
+    g.subnets().forEach(subnets::add);
+    n.put("amiType", g.amiType());
+    n.put("nodeRole", g.nodeRole());
+    ObjectNode labels = n.putObject("labels");
+    new TreeMap<>(g.labels()).forEach(labels::put);
+    ArrayNode taints = n.putArray("taints");
+    for (TaintSpec t : g.taints()) {
+      ObjectNode taint = taints.addObject();
+      taint.put("key", t.key());
+      if (t.value() != null) {
+        taint.put("value", t.value());
+      }
+      taint.put("effect", eksEffect(t.effect()));
+    }
+    ObjectNode resources = n.putObject("resources");
+    ArrayNode asgs = resources.putArray("autoScalingGroups");
+    g.autoScalingGroups().forEach(name -> asgs.addObject().put("name", name));
+    if (g.launchTemplate() == null) {
+      n.put("diskSize", 20);
+    } else {
+      ObjectNode lt = n.putObject("launchTemplate");
+      lt.put("name", g.launchTemplate().name());
+      lt.put("version", g.launchTemplate().version());
+      lt.put("id", g.launchTemplate().id());
+    }
+    ArrayNode issues = n.putObject("health").putArray("issues");
+    for (Issue i : g.issues()) {
+      ObjectNode issue = issues.addObject();
+      issue.put("code", i.code());
+      issue.put("message", i.message());
+      ArrayNode ids = issue.putArray("resourceIds");
+      i.resourceIds().forEach(ids::add);
+    }
+    n.putObject("updateConfig").put("maxUnavailable", 1);
+    ObjectNode tags = n.putObject("tags");
+    new TreeMap<>(g.tags()).forEach(tags::put);
+    return n;
+  }
+
+  /** EKS spells taint effects NO_SCHEDULE; Kubernetes (and the scenario) NoSchedule. */
+  private static final Map<String, String> TAINT_EFFECTS =
+      Map.of(
+          "NO_SCHEDULE", "NoSchedule",
+          "NO_EXECUTE", "NoExecute",
+          "PREFER_NO_SCHEDULE", "PreferNoSchedule");
+
+  private static String eksEffect(String kubernetesEffect) {
+    return TAINT_EFFECTS.entrySet().stream()
+        .filter(e -> e.getValue().equals(kubernetesEffect))
+        .map(Map.Entry::getKey)
+        .findFirst()
+        .orElse(kubernetesEffect);
+  }
+
+  private static List<String> texts(JsonNode array) {
+    if (!array.isArray()) {
+      throw new AwsError(400, "SerializationException", "Expected a list, found " + array + ".", Map.of());
+    }
+    List<String> values = new ArrayList<>();
+    array.forEach(v -> values.add(v.asText()));
+    return values;
+  }
+
+  private static Map<String, String> textMap(JsonNode object) {
+    if (!object.isObject()) {
+      throw new AwsError(400, "SerializationException", "Expected a map, found " + object + ".", Map.of());
+    }
+    Map<String, String> values = new LinkedHashMap<>();
+    object.fields().forEachRemaining(e -> values.put(e.getKey(), e.getValue().asText()));
+    return values;
   }
 
   /**

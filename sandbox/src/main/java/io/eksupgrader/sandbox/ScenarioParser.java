@@ -10,7 +10,14 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.eksupgrader.sandbox.Scenario.ClusterSpec;
 import io.eksupgrader.sandbox.Scenario.Durations;
 import io.eksupgrader.sandbox.Scenario.Faults;
+import io.eksupgrader.sandbox.Scenario.KubernetesSpec;
+import io.eksupgrader.sandbox.Scenario.LaunchTemplateSpec;
+import io.eksupgrader.sandbox.Scenario.NodeGroupSpec;
 import io.eksupgrader.sandbox.Scenario.OfferedVersionSpec;
+import io.eksupgrader.sandbox.Scenario.OutageSpec;
+import io.eksupgrader.sandbox.Scenario.PdbSpec;
+import io.eksupgrader.sandbox.Scenario.TaintSpec;
+import io.eksupgrader.sandbox.Scenario.WorkloadSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -19,7 +26,9 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,11 +44,30 @@ final class ScenarioParser {
       Set.of("CREATING", "ACTIVE", "UPDATING", "DELETING", "FAILED", "PENDING");
   static final Set<String> VERSION_STATUSES =
       Set.of("STANDARD_SUPPORT", "EXTENDED_SUPPORT", "UNSUPPORTED");
+  static final Set<String> AMI_TYPES =
+      Set.of(
+          "AL2_x86_64",
+          "AL2_x86_64_GPU",
+          "AL2_ARM_64",
+          "CUSTOM",
+          "BOTTLEROCKET_ARM_64",
+          "BOTTLEROCKET_x86_64",
+          "AL2023_x86_64_STANDARD",
+          "AL2023_ARM_64_STANDARD",
+          "AL2023_x86_64_NEURON",
+          "AL2023_x86_64_NVIDIA",
+          "AL2023_ARM_64_NVIDIA");
+  static final Set<String> CAPACITY_TYPES = Set.of("ON_DEMAND", "SPOT", "CAPACITY_BLOCK");
+  static final Set<String> TAINT_EFFECTS = Set.of("NoSchedule", "PreferNoSchedule", "NoExecute");
+  static final Set<String> WORKLOAD_KINDS = Set.of("Deployment", "StatefulSet", "DaemonSet", "Pod");
 
   private static final Pattern VERSION = Pattern.compile("\\d{1,3}\\.\\d{1,3}");
   private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
   private static final Pattern CLUSTER_NAME = Pattern.compile("[0-9A-Za-z][A-Za-z0-9_-]{0,99}");
   private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
+  private static final Pattern NODE_GROUP_NAME = Pattern.compile("[0-9A-Za-z][A-Za-z0-9_-]{0,62}");
+  private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+  private static final Pattern BUDGET = Pattern.compile("(\\d{1,9})(%?)");
 
   // Exact decimals keep an unquoted version's text (1.30, not 1.3) for the refusal message.
   private static final ObjectMapper YAML =
@@ -124,12 +152,9 @@ final class ScenarioParser {
       }
     }
 
-    Duration controlPlaneUpdate = Duration.ofMinutes(25);
+    Durations durations = Durations.defaults();
     if (top.has("durations")) {
-      Obj d = obj(top.node("durations"), "durations", "controlPlaneUpdate");
-      if (d.has("controlPlaneUpdate")) {
-        controlPlaneUpdate = d.duration("controlPlaneUpdate");
-      }
+      durations = durations(top.node("durations"));
     }
 
     Faults faults = Faults.none();
@@ -143,17 +168,42 @@ final class ScenarioParser {
         startTime,
         clusters,
         offered,
-        new Durations(
-            controlPlaneUpdate,
-            Durations.defaults().nodeGroupCreate(),
-            Durations.defaults().nodeGroupDelete(),
-            Durations.defaults().nodeJoin(),
-            Durations.defaults().podStart()),
+        durations,
         faults);
   }
 
+  private Durations durations(JsonNode node) {
+    Obj d =
+        obj(
+            node,
+            "durations",
+            "controlPlaneUpdate",
+            "nodeGroupCreate",
+            "nodeGroupDelete",
+            "nodeJoin",
+            "podStart");
+    Durations defaults = Durations.defaults();
+    return new Durations(
+        d.has("controlPlaneUpdate") ? d.duration("controlPlaneUpdate") : defaults.controlPlaneUpdate(),
+        d.has("nodeGroupCreate") ? d.duration("nodeGroupCreate") : defaults.nodeGroupCreate(),
+        d.has("nodeGroupDelete") ? d.duration("nodeGroupDelete") : defaults.nodeGroupDelete(),
+        d.has("nodeJoin") ? d.duration("nodeJoin") : defaults.nodeJoin(),
+        d.has("podStart") ? d.duration("podStart") : defaults.podStart());
+  }
+
   private ClusterSpec cluster(JsonNode node, String path, List<OfferedVersionSpec> offered) {
-    Obj c = obj(node, path, "name", "region", "version", "status", "platformVersion", "roleArn");
+    Obj c =
+        obj(
+            node,
+            path,
+            "name",
+            "region",
+            "version",
+            "status",
+            "platformVersion",
+            "roleArn",
+            "nodeGroups",
+            "kubernetes");
     String name = c.requiredText("name");
     if (!CLUSTER_NAME.matcher(name).matches()) {
       throw fail(path + ".name", "'" + name + "' is not a valid EKS cluster name");
@@ -176,7 +226,222 @@ final class ScenarioParser {
         c.has("roleArn")
             ? c.requiredText("roleArn")
             : "arn:aws:iam::" + EksWorld.ACCOUNT_ID + ":role/" + name + "-cluster-role";
-    return new ClusterSpec(name, region, version, status, platformVersion, roleArn);
+    List<NodeGroupSpec> nodeGroups = new ArrayList<>();
+    if (c.has("nodeGroups")) {
+      Set<String> seen = new HashSet<>();
+      List<JsonNode> items = c.list("nodeGroups");
+      for (int i = 0; i < items.size(); i++) {
+        String p = path + ".nodeGroups[" + i + "]";
+        NodeGroupSpec g = nodeGroup(items.get(i), p, version);
+        if (!seen.add(g.name())) {
+          throw fail(p + ".name", "node group '" + g.name() + "' is listed twice");
+        }
+        nodeGroups.add(g);
+      }
+    }
+    KubernetesSpec kubernetes =
+        c.has("kubernetes") ? kubernetes(c.node("kubernetes"), path + ".kubernetes") : KubernetesSpec.empty();
+    return new ClusterSpec(name, region, version, status, platformVersion, roleArn, nodeGroups, kubernetes);
+  }
+
+  /**
+   * A managed node group. Left-out keys take what a plain {@code eksctl}-made group has: the
+   * cluster's version, AL2 on m5.large on demand in two subnets, 2 nodes (1 to 3).
+   */
+  private NodeGroupSpec nodeGroup(JsonNode node, String path, String clusterVersion) {
+    Obj g =
+        obj(
+            node,
+            path,
+            "name",
+            "version",
+            "releaseVersion",
+            "amiType",
+            "capacityType",
+            "instanceTypes",
+            "subnets",
+            "minSize",
+            "maxSize",
+            "desiredSize",
+            "labels",
+            "taints",
+            "nodeRole",
+            "launchTemplate",
+            "instancesProtected",
+            "newInstancesProtected",
+            "asgStuck");
+    String name = g.requiredText("name");
+    if (!NODE_GROUP_NAME.matcher(name).matches()) {
+      throw fail(path + ".name", "'" + name + "' is not a valid EKS node group name");
+    }
+    String version = g.has("version") ? g.version("version") : clusterVersion;
+    if (EksWorld.compareVersions(version, clusterVersion) > 0) {
+      throw fail(
+          path + ".version",
+          "'" + version + "' is newer than the cluster's version " + clusterVersion + "; nodes cannot run ahead of the control plane");
+    }
+    LaunchTemplateSpec launchTemplate =
+        g.has("launchTemplate") ? launchTemplate(g.node("launchTemplate"), path + ".launchTemplate", name) : null;
+    boolean customImage = launchTemplate != null && launchTemplate.imageId() != null;
+    String amiType = g.has("amiType") ? g.oneOf("amiType", AMI_TYPES) : customImage ? "CUSTOM" : "AL2_x86_64";
+    if (customImage && !amiType.equals("CUSTOM")) {
+      throw fail(
+          path + ".amiType",
+          "'" + amiType + "' cannot go with a launch template that names an image (imageId); EKS reports such a group as CUSTOM");
+    }
+    if (amiType.equals("CUSTOM") && !customImage) {
+      throw fail(path + ".amiType", "'CUSTOM' needs a launchTemplate with an imageId");
+    }
+    String releaseVersion =
+        g.has("releaseVersion")
+            ? g.requiredText("releaseVersion")
+            : customImage ? launchTemplate.imageId() : EksWorld.releaseVersionFor(version);
+    String capacityType = g.has("capacityType") ? g.oneOf("capacityType", CAPACITY_TYPES) : "ON_DEMAND";
+    List<String> instanceTypes = g.has("instanceTypes") ? g.texts("instanceTypes") : List.of("m5.large");
+    List<String> subnets = g.has("subnets") ? g.texts("subnets") : List.of("subnet-a", "subnet-b");
+    int desired = g.has("desiredSize") ? g.size("desiredSize") : 2;
+    int min = g.has("minSize") ? g.size("minSize") : Math.min(1, desired);
+    int max = g.has("maxSize") ? g.size("maxSize") : Math.max(desired, 3);
+    if (max < 1) {
+      throw fail(path + ".maxSize", max + " is out of range: must be at least 1");
+    }
+    if (min > desired || desired > max) {
+      throw fail(
+          path,
+          "sizes must satisfy minSize <= desiredSize <= maxSize, found minSize "
+              + min
+              + ", desiredSize "
+              + desired
+              + ", maxSize "
+              + max);
+    }
+    Map<String, String> labels = g.has("labels") ? g.textMap("labels") : Map.of();
+    List<TaintSpec> taints = new ArrayList<>();
+    if (g.has("taints")) {
+      List<JsonNode> items = g.list("taints");
+      for (int i = 0; i < items.size(); i++) {
+        String p = path + ".taints[" + i + "]";
+        Obj t = obj(items.get(i), p, "key", "value", "effect");
+        taints.add(
+            new TaintSpec(
+                t.requiredText("key"), t.has("value") ? t.requiredText("value") : null, t.oneOf("effect", TAINT_EFFECTS)));
+      }
+    }
+    String nodeRole =
+        g.has("nodeRole") ? g.requiredText("nodeRole") : "arn:aws:iam::" + EksWorld.ACCOUNT_ID + ":role/eks-node";
+    boolean instancesProtected = g.has("instancesProtected") && g.bool("instancesProtected");
+    boolean newInstancesProtected = g.has("newInstancesProtected") && g.bool("newInstancesProtected");
+    boolean asgStuck = g.has("asgStuck") && g.bool("asgStuck");
+    return new NodeGroupSpec(
+        name,
+        version,
+        releaseVersion,
+        amiType,
+        capacityType,
+        instanceTypes,
+        subnets,
+        min,
+        max,
+        desired,
+        labels,
+        taints,
+        nodeRole,
+        launchTemplate,
+        instancesProtected,
+        newInstancesProtected,
+        asgStuck);
+  }
+
+  /** A launch template; its id and name default to ones derived from the node group's name. */
+  private LaunchTemplateSpec launchTemplate(JsonNode node, String path, String nodeGroup) {
+    Obj t = obj(node, path, "id", "name", "version", "imageId");
+    String name = t.has("name") ? t.requiredText("name") : nodeGroup + "-template";
+    String id = t.has("id") ? t.requiredText("id") : LaunchTemplates.idFor(name);
+    if (!id.matches("lt-[0-9a-f]{1,17}")) {
+      throw fail(path + ".id", "'" + id + "' is not a launch template id like lt-0abc123def4567890");
+    }
+    long version = t.has("version") ? t.integer("version") : 1;
+    if (version < 1 || version > 10_000) {
+      throw fail(path + ".version", version + " is out of range: must be at least 1");
+    }
+    String imageId = t.has("imageId") ? t.requiredText("imageId") : null;
+    if (imageId != null && !imageId.matches("ami-[0-9a-f]{8,17}")) {
+      throw fail(path + ".imageId", "'" + imageId + "' is not an AMI id like ami-0abc123def4567890");
+    }
+    return new LaunchTemplateSpec(id, name, (int) version, imageId);
+  }
+
+  private KubernetesSpec kubernetes(JsonNode node, String path) {
+    Obj k = obj(node, path, "workloads", "pdbs");
+    List<WorkloadSpec> workloads = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    if (k.has("workloads")) {
+      List<JsonNode> items = k.list("workloads");
+      for (int i = 0; i < items.size(); i++) {
+        String p = path + ".workloads[" + i + "]";
+        WorkloadSpec w = workload(items.get(i), p);
+        if (!seen.add(w.namespace() + "/" + w.name())) {
+          throw fail(p + ".name", "workload '" + w.namespace() + "/" + w.name() + "' is listed twice");
+        }
+        workloads.add(w);
+      }
+    }
+    List<PdbSpec> pdbs = new ArrayList<>();
+    seen.clear();
+    if (k.has("pdbs")) {
+      List<JsonNode> items = k.list("pdbs");
+      for (int i = 0; i < items.size(); i++) {
+        String p = path + ".pdbs[" + i + "]";
+        PdbSpec b = pdb(items.get(i), p);
+        if (!seen.add(b.namespace() + "/" + b.name())) {
+          throw fail(p + ".name", "PDB '" + b.namespace() + "/" + b.name() + "' is listed twice");
+        }
+        pdbs.add(b);
+      }
+    }
+    return new KubernetesSpec(workloads, pdbs);
+  }
+
+  private WorkloadSpec workload(JsonNode node, String path) {
+    Obj w = obj(node, path, "namespace", "name", "kind", "replicas", "labels", "emptyDir", "nodeSelector");
+    String namespace = w.has("namespace") ? w.dnsLabel("namespace") : "default";
+    String name = w.dnsLabel("name");
+    String kind = w.has("kind") ? w.oneOf("kind", WORKLOAD_KINDS) : "Deployment";
+    int replicas = 1;
+    if (w.has("replicas")) {
+      if (kind.equals("DaemonSet") || kind.equals("Pod")) {
+        throw fail(
+            path + ".replicas",
+            "a " + kind + " has no replicas (" + (kind.equals("Pod") ? "it is one pod" : "it runs one pod per node") + ")");
+      }
+      replicas = w.size("replicas");
+    }
+    Map<String, String> labels = w.has("labels") ? w.textMap("labels") : Map.of("app", name);
+    if (labels.isEmpty()) {
+      throw fail(path + ".labels", "a workload's pods need at least one label");
+    }
+    boolean emptyDir = w.has("emptyDir") && w.bool("emptyDir");
+    Map<String, String> nodeSelector = w.has("nodeSelector") ? w.textMap("nodeSelector") : Map.of();
+    return new WorkloadSpec(namespace, name, kind, replicas, labels, emptyDir, nodeSelector);
+  }
+
+  private PdbSpec pdb(JsonNode node, String path) {
+    Obj b = obj(node, path, "namespace", "name", "selector", "minAvailable", "maxUnavailable");
+    String namespace = b.has("namespace") ? b.dnsLabel("namespace") : "default";
+    String name = b.dnsLabel("name");
+    if (!b.has("selector")) {
+      throw fail(path + ".selector", "is required (the labels of the pods the budget covers)");
+    }
+    Map<String, String> selector = b.textMap("selector");
+    if (selector.isEmpty()) {
+      throw fail(path + ".selector", "must name at least one label; an empty selector would cover every pod");
+    }
+    if (b.has("minAvailable") == b.has("maxUnavailable")) {
+      throw fail(path, "set exactly one of minAvailable and maxUnavailable");
+    }
+    String minAvailable = b.has("minAvailable") ? b.budget("minAvailable") : null;
+    String maxUnavailable = b.has("maxUnavailable") ? b.budget("maxUnavailable") : null;
+    return new PdbSpec(namespace, name, selector, minAvailable, maxUnavailable);
   }
 
   private List<OfferedVersionSpec> offeredVersions(
@@ -224,7 +489,9 @@ final class ScenarioParser {
             "throttlingRate",
             "serverErrorRate",
             "conflictAfterUpdate",
-            "failUpdatesTo");
+            "failUpdatesTo",
+            "nodesNeverReady",
+            "kubernetesOutages");
     long seed = f.has("seed") ? f.integer("seed") : 0;
     double throttling = f.has("throttlingRate") ? f.number("throttlingRate", 0, true, 1) : 0;
     double serverErrors = f.has("serverErrorRate") ? f.number("serverErrorRate", 0, true, 1) : 0;
@@ -243,7 +510,35 @@ final class ScenarioParser {
         failTo.add(versionText(items.get(i), "faults.failUpdatesTo[" + i + "]"));
       }
     }
-    return new Faults(seed, throttling, serverErrors, conflict, failTo);
+    List<String> neverReady = new ArrayList<>();
+    if (f.has("nodesNeverReady")) {
+      List<JsonNode> items = f.list("nodesNeverReady");
+      for (int i = 0; i < items.size(); i++) {
+        String p = "faults.nodesNeverReady[" + i + "]";
+        JsonNode item = items.get(i);
+        if (!item.isTextual() || !NODE_GROUP_NAME.matcher(item.textValue()).matches()) {
+          throw fail(p, describe(item) + " is not a node group name");
+        }
+        neverReady.add(item.textValue());
+      }
+    }
+    List<OutageSpec> outages = new ArrayList<>();
+    if (f.has("kubernetesOutages")) {
+      List<JsonNode> items = f.list("kubernetesOutages");
+      for (int i = 0; i < items.size(); i++) {
+        String p = "faults.kubernetesOutages[" + i + "]";
+        Obj o = obj(items.get(i), p, "after", "duration");
+        if (!o.has("after") || !o.has("duration")) {
+          throw fail(p, "an outage needs both after (from the start of the run) and duration");
+        }
+        Duration duration = o.duration("duration");
+        if (duration.isZero()) {
+          throw fail(p + ".duration", "an outage must last longer than 0");
+        }
+        outages.add(new OutageSpec(o.duration("after"), duration));
+      }
+    }
+    return new Faults(seed, throttling, serverErrors, conflict, failTo, neverReady, outages);
   }
 
   private String versionText(JsonNode node, String path) {
@@ -417,6 +712,69 @@ final class ScenarioParser {
             at(key),
             "'" + text + "' is not a date (2026-12-02) or an instant (2026-12-02T10:00:00Z)");
       }
+    }
+
+    int size(String key) {
+      long n = integer(key);
+      if (n < 0 || n > 10_000) {
+        throw fail(at(key), n + " is out of range: must be between 0 and 10000");
+      }
+      return (int) n;
+    }
+
+    /** A Kubernetes object name or namespace (an RFC 1123 label). */
+    String dnsLabel(String key) {
+      String text = requiredText(key);
+      if (!DNS_LABEL.matcher(text).matches()) {
+        throw fail(at(key), "'" + text + "' is not a Kubernetes name: lower case letters, digits and '-'");
+      }
+      return text;
+    }
+
+    /** A PDB's minAvailable or maxUnavailable: a whole number or a percentage, e.g. 1 or "10%". */
+    String budget(String key) {
+      JsonNode v = node.get(key);
+      String text = v.isIntegralNumber() ? v.asText() : v.isTextual() ? v.textValue().trim() : null;
+      Matcher m = text == null ? null : BUDGET.matcher(text);
+      if (m == null || !m.matches() || (!m.group(2).isEmpty() && Long.parseLong(m.group(1)) > 100)) {
+        throw fail(at(key), describe(v) + " is not a whole number or a percentage up to 100%, e.g. 1 or \"10%\"");
+      }
+      return text;
+    }
+
+    List<String> texts(String key) {
+      List<JsonNode> items = list(key);
+      if (items.isEmpty()) {
+        throw fail(at(key), "must not be empty");
+      }
+      List<String> result = new ArrayList<>();
+      for (int i = 0; i < items.size(); i++) {
+        JsonNode item = items.get(i);
+        if (!item.isTextual() || item.textValue().isBlank()) {
+          throw fail(at(key) + "[" + i + "]", "expected a non-empty text, found " + describe(item));
+        }
+        result.add(item.textValue().trim());
+      }
+      return result;
+    }
+
+    /** Labels or a selector: text keys to text values; numbers must be quoted, as in Kubernetes. */
+    Map<String, String> textMap(String key) {
+      JsonNode v = node.get(key);
+      if (!v.isObject()) {
+        throw fail(at(key), "expected a mapping of labels, found " + describe(v));
+      }
+      Map<String, String> result = new LinkedHashMap<>();
+      for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        if (!e.getValue().isTextual()) {
+          throw fail(
+              at(key) + "." + e.getKey(),
+              describe(e.getValue()) + " is not text: label values are strings, write it in quotes");
+        }
+        result.put(e.getKey(), e.getValue().textValue());
+      }
+      return result;
     }
 
     List<JsonNode> list(String key) {

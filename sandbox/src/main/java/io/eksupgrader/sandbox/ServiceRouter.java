@@ -32,6 +32,9 @@ final class ServiceRouter implements HttpHandler {
     FaultInjector faults = eks.faults();
     this.unsigned = eks;
     services.put("eks", eks);
+    services.put("autoscaling", new AutoScalingHttpHandler(world, clock, callLog, faults));
+    services.put("ec2", new Ec2HttpHandler(world, clock, callLog, faults));
+    services.put("ssm", new SsmHttpHandler(world, faults));
   }
 
   /** The region and the signing name of a request's credential scope; null when unsigned. */

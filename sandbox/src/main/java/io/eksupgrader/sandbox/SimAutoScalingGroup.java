@@ -1,0 +1,55 @@
+package io.eksupgrader.sandbox;
+
+import io.eksupgrader.sandbox.EksWorld.LaunchTemplateRef;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The EC2 Auto Scaling group behind a managed node group, with its instances. */
+final class SimAutoScalingGroup {
+  final String name;
+  final String region;
+  final String arn;
+  final String cluster;
+  final String nodeGroup;
+  final Instant createdAt;
+  final List<String> subnets;
+  final List<String> availabilityZones;
+  final LaunchTemplateRef launchTemplate;
+  final Map<String, String> tags;
+  final List<SimInstance> instances = new ArrayList<>();
+  int minSize;
+  int maxSize;
+  int desiredCapacity;
+  boolean newInstancesProtectedFromScaleIn;
+  /** Set when DeleteAutoScalingGroup removed it; the node group may still point at it. */
+  boolean deleted;
+
+  SimAutoScalingGroup(
+      String name,
+      String region,
+      String arn,
+      String cluster,
+      String nodeGroup,
+      Instant createdAt,
+      List<String> subnets,
+      List<String> availabilityZones,
+      LaunchTemplateRef launchTemplate,
+      Map<String, String> tags) {
+    this.name = name;
+    this.region = region;
+    this.arn = arn;
+    this.cluster = cluster;
+    this.nodeGroup = nodeGroup;
+    this.createdAt = createdAt;
+    this.subnets = List.copyOf(subnets);
+    this.availabilityZones = List.copyOf(availabilityZones);
+    this.launchTemplate = launchTemplate;
+    this.tags = Map.copyOf(tags);
+  }
+
+  List<SimInstance> protectedInstances() {
+    return instances.stream().filter(i -> i.protectedFromScaleIn).toList();
+  }
+}

@@ -1,0 +1,62 @@
+package io.eksupgrader.sandbox;
+
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.retries.api.RetryStrategy;
+import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ssm.SsmClient;
+
+/**
+ * Real AWS SDK clients for the services besides EKS, pointed at a sandbox: one endpoint serves
+ * them all, told apart by their signatures. The SDK's standard retry conditions with {@code
+ * attempts} attempts and no backoff, so that 1 shows every answer as it is.
+ */
+final class AwsClients {
+
+  private AwsClients() {}
+
+  static AutoScalingClient autoScaling(SandboxServer server, String region, int attempts) {
+    return AutoScalingClient.builder()
+        .httpClientBuilder(UrlConnectionHttpClient.builder())
+        .endpointOverride(server.endpoint())
+        .credentialsProvider(credentials())
+        .region(Region.of(region))
+        .overrideConfiguration(o -> o.retryStrategy(b -> standard(b, attempts)))
+        .build();
+  }
+
+  static Ec2Client ec2(SandboxServer server, String region, int attempts) {
+    return Ec2Client.builder()
+        .httpClientBuilder(UrlConnectionHttpClient.builder())
+        .endpointOverride(server.endpoint())
+        .credentialsProvider(credentials())
+        .region(Region.of(region))
+        .overrideConfiguration(o -> o.retryStrategy(b -> standard(b, attempts)))
+        .build();
+  }
+
+  static SsmClient ssm(SandboxServer server, String region, int attempts) {
+    return SsmClient.builder()
+        .httpClientBuilder(UrlConnectionHttpClient.builder())
+        .endpointOverride(server.endpoint())
+        .credentialsProvider(credentials())
+        .region(Region.of(region))
+        .overrideConfiguration(o -> o.retryStrategy(b -> standard(b, attempts)))
+        .build();
+  }
+
+  /** The standard retry conditions with {@code attempts} attempts and no backoff. */
+  private static void standard(RetryStrategy.Builder<?, ?> b, int attempts) {
+    b.maxAttempts(attempts)
+        .backoffStrategy(BackoffStrategy.retryImmediately())
+        .throttlingBackoffStrategy(BackoffStrategy.retryImmediately());
+  }
+
+  private static StaticCredentialsProvider credentials() {
+    return StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDSANDBOX", "secret"));
+  }
+}
