@@ -1,7 +1,10 @@
 package io.eksupgrader.worker;
 
+import io.eksupgrader.activities.eks.DefaultAwsClientsProvider;
 import io.eksupgrader.activities.eks.DefaultEksClientProvider;
+import io.eksupgrader.activities.eks.EksClientProvider;
 import io.eksupgrader.activities.eks.EksClientSettings;
+import io.eksupgrader.activities.kube.EksKubernetesClientProvider;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.temporal.client.WorkflowClient;
@@ -42,11 +45,28 @@ public class ClientFactory {
   @Singleton
   @Bean(preDestroy = "close")
   DefaultEksClientProvider eksClientProvider(AwsSettings aws) {
+    return new DefaultEksClientProvider(awsClientSettings(aws));
+  }
+
+  /** EC2, Auto Scaling and SSM clients, configured like the EKS ones. */
+  @Singleton
+  @Bean(preDestroy = "close")
+  DefaultAwsClientsProvider awsClientsProvider(AwsSettings aws) {
+    return new DefaultAwsClientsProvider(awsClientSettings(aws));
+  }
+
+  /** Kubernetes clients for target clusters, found through DescribeCluster. */
+  @Singleton
+  @Bean(preDestroy = "close")
+  EksKubernetesClientProvider kubernetesClientProvider(EksClientProvider eks, KubernetesSettings kubernetes) {
+    return new EksKubernetesClientProvider(eks, kubernetes.toClientSettings());
+  }
+
+  private static EksClientSettings awsClientSettings(AwsSettings aws) {
     URI endpoint = aws.getEndpointOverride().isBlank() ? null : URI.create(aws.getEndpointOverride());
-    return new DefaultEksClientProvider(
-        new EksClientSettings(
-            endpoint,
-            aws.getAccessKeyId().isBlank() ? null : aws.getAccessKeyId(),
-            aws.getSecretAccessKey().isBlank() ? null : aws.getSecretAccessKey()));
+    return new EksClientSettings(
+        endpoint,
+        aws.getAccessKeyId().isBlank() ? null : aws.getAccessKeyId(),
+        aws.getSecretAccessKey().isBlank() ? null : aws.getSecretAccessKey());
   }
 }

@@ -4,8 +4,13 @@ import io.eksupgrader.activities.eks.ControlPlaneActivitySettings;
 import io.eksupgrader.activities.eks.EksClientProvider;
 import io.eksupgrader.activities.eks.EksClusterInspectionActivities;
 import io.eksupgrader.activities.eks.EksControlPlaneActivities;
+import io.eksupgrader.activities.eks.AwsClientsProvider;
+import io.eksupgrader.activities.kube.KubernetesClientProvider;
+import io.eksupgrader.activities.kube.KubernetesNodeDrainActivities;
+import io.eksupgrader.activities.nodegroups.EksNodeGroupActivities;
 import io.eksupgrader.workflows.upgrade.ClusterUpgradeWorkflowImpl;
 import io.eksupgrader.workflows.upgrade.ControlPlaneUpgradeWorkflowImpl;
+import io.eksupgrader.workflows.upgrade.NodeGroupUpgradeWorkflowImpl;
 import io.eksupgrader.workflows.upgrade.UpgradeActivityOptions;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
@@ -33,6 +38,10 @@ public class UpgradeWorker {
   private final List<ActivitySettings> activitySettings;
   private final ControlPlaneSettings controlPlane;
   private final EksClientProvider eks;
+  private final AwsClientsProvider aws;
+  private final KubernetesClientProvider kubernetes;
+  private final NodeGroupSettings nodeGroups;
+  private final DrainConfiguration drain;
   private final WorkerRoles roles;
   private volatile boolean started;
 
@@ -42,12 +51,20 @@ public class UpgradeWorker {
       List<ActivitySettings> activitySettings,
       ControlPlaneSettings controlPlane,
       EksClientProvider eks,
+      AwsClientsProvider aws,
+      KubernetesClientProvider kubernetes,
+      NodeGroupSettings nodeGroups,
+      DrainConfiguration drain,
       WorkerRoles roles) {
     this.factory = factory;
     this.temporal = temporal;
     this.activitySettings = activitySettings;
     this.controlPlane = controlPlane;
     this.eks = eks;
+    this.aws = aws;
+    this.kubernetes = kubernetes;
+    this.nodeGroups = nodeGroups;
+    this.drain = drain;
     this.roles = roles;
   }
 
@@ -62,14 +79,17 @@ public class UpgradeWorker {
       worker.registerWorkflowImplementationTypes(
           UpgradeActivityOptions.implementationOptions(ActivityOptionsFromConfig.build(activitySettings)),
           ClusterUpgradeWorkflowImpl.class,
-          ControlPlaneUpgradeWorkflowImpl.class);
+          ControlPlaneUpgradeWorkflowImpl.class,
+          NodeGroupUpgradeWorkflowImpl.class);
     }
     if (roles.isActivities()) {
       worker.registerActivitiesImplementations(
           new EksClusterInspectionActivities(eks),
           new EksControlPlaneActivities(
               eks,
-              new ControlPlaneActivitySettings(controlPlane.getPollInterval(), controlPlane.getConflictBackoff())));
+              new ControlPlaneActivitySettings(controlPlane.getPollInterval(), controlPlane.getConflictBackoff())),
+          new EksNodeGroupActivities(eks, aws, kubernetes, nodeGroups.toActivitySettings()),
+          new KubernetesNodeDrainActivities(kubernetes, drain.toDrainSettings()));
     }
     factory.start();
     started = true;
