@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.eksupgrader.sandbox.Scenario.TaintSpec;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -132,6 +135,228 @@ class ScenarioTest {
     assertRefused(
         "name: x\nclusters:\n  - {name: a, region: us-east-1, version: \"1.32\"}\n  - {name: a, region: us-east-1, version: \"1.33\"}\n",
         "bad.yaml: clusters[1]: cluster 'a' in us-east-1 is listed twice");
+  }
+
+  @Test
+  void nodeGroupsWorkloadsBudgetsDurationsAndDataPlaneFaultsReadAsWritten() {
+    Scenario s =
+        Scenario.parse(
+            """
+            name: data-plane
+            clusters:
+              - name: demo
+                region: us-east-1
+                version: "1.33"
+                nodeGroups:
+                  - name: blue
+                    version: "1.32"
+                    releaseVersion: 1.32.3-20250501
+                    amiType: AL2023_x86_64_STANDARD
+                    capacityType: SPOT
+                    instanceTypes: [m6i.large, m5.large]
+                    subnets: [subnet-1]
+                    minSize: 2
+                    maxSize: 6
+                    desiredSize: 4
+                    labels: {role: web, tier: "1"}
+                    taints: [{key: dedicated, value: web, effect: NoSchedule}, {key: gpu, effect: NoExecute}]
+                    nodeRole: arn:aws:iam::111122223333:role/nodes
+                    instancesProtected: true
+                    newInstancesProtected: true
+                    asgStuck: true
+                  - name: custom
+                    launchTemplate: {id: lt-0abc123def4567890, name: custom-nodes, version: 3, imageId: ami-0123456789abcdef0}
+                kubernetes:
+                  workloads:
+                    - {name: web, replicas: 3, emptyDir: true, nodeSelector: {role: web}}
+                    - {namespace: data, name: db, kind: StatefulSet, replicas: 2, labels: {app: db, tier: data}}
+                    - {namespace: kube-system, name: kube-proxy, kind: DaemonSet}
+                    - {name: debug, kind: Pod}
+                  pdbs:
+                    - {name: web, selector: {app: web}, minAvailable: 2}
+                    - {namespace: data, name: db, selector: {app: db}, maxUnavailable: "50%"}
+            durations: {controlPlaneUpdate: 20m, nodeGroupCreate: 12m, nodeGroupDelete: 4m, nodeJoin: 75s, podStart: 5s}
+            faults:
+              nodesNeverReady: [green-133]
+              kubernetesOutages: [{after: 30m, duration: 2m}]
+            """,
+            "data-plane.yaml");
+
+    Scenario.ClusterSpec demo = s.clusters().get(0);
+    assertThat(demo.nodeGroups())
+        .containsExactly(
+            new Scenario.NodeGroupSpec(
+                "blue",
+                "1.32",
+                "1.32.3-20250501",
+                "AL2023_x86_64_STANDARD",
+                "SPOT",
+                List.of("m6i.large", "m5.large"),
+                List.of("subnet-1"),
+                2,
+                6,
+                4,
+                Map.of("role", "web", "tier", "1"),
+                List.of(new TaintSpec("dedicated", "web", "NoSchedule"), new TaintSpec("gpu", null, "NoExecute")),
+                "arn:aws:iam::111122223333:role/nodes",
+                null,
+                true,
+                true,
+                true),
+            new Scenario.NodeGroupSpec(
+                "custom",
+                "1.33",
+                "ami-0123456789abcdef0",
+                "CUSTOM",
+                "ON_DEMAND",
+                List.of("m5.large"),
+                List.of("subnet-a", "subnet-b"),
+                1,
+                3,
+                2,
+                Map.of(),
+                List.of(),
+                "arn:aws:iam::123456789012:role/eks-node",
+                new Scenario.LaunchTemplateSpec("lt-0abc123def4567890", "custom-nodes", 3, "ami-0123456789abcdef0"),
+                false,
+                false,
+                false));
+    assertThat(demo.kubernetes().workloads())
+        .containsExactly(
+            new Scenario.WorkloadSpec("default", "web", "Deployment", 3, Map.of("app", "web"), true, Map.of("role", "web")),
+            new Scenario.WorkloadSpec("data", "db", "StatefulSet", 2, Map.of("app", "db", "tier", "data"), false, Map.of()),
+            new Scenario.WorkloadSpec("kube-system", "kube-proxy", "DaemonSet", 1, Map.of("app", "kube-proxy"), false, Map.of()),
+            new Scenario.WorkloadSpec("default", "debug", "Pod", 1, Map.of("app", "debug"), false, Map.of()));
+    assertThat(demo.kubernetes().pdbs())
+        .containsExactly(
+            new Scenario.PdbSpec("default", "web", Map.of("app", "web"), "2", null),
+            new Scenario.PdbSpec("data", "db", Map.of("app", "db"), null, "50%"));
+    assertThat(s.durations())
+        .isEqualTo(
+            new Scenario.Durations(
+                Duration.ofMinutes(20),
+                Duration.ofMinutes(12),
+                Duration.ofMinutes(4),
+                Duration.ofSeconds(75),
+                Duration.ofSeconds(5)));
+    assertThat(s.faults().nodesNeverReady()).containsExactly("green-133");
+    assertThat(s.faults().kubernetesOutages())
+        .containsExactly(new Scenario.OutageSpec(Duration.ofMinutes(30), Duration.ofMinutes(2)));
+  }
+
+  @Test
+  void aNodeGroupLeftAloneIsAPlainGroupAtTheClustersVersion() {
+    Scenario s =
+        Scenario.parse(
+            """
+            name: plain
+            clusters:
+              - {name: demo, region: eu-west-1, version: "1.31", nodeGroups: [{name: ng}, {name: big, desiredSize: 5}]}
+            """,
+            "plain.yaml");
+
+    Scenario.ClusterSpec demo = s.clusters().get(0);
+    Scenario.NodeGroupSpec ng = demo.nodeGroups().get(0);
+    assertThat(ng)
+        .isEqualTo(
+            new Scenario.NodeGroupSpec(
+                "ng",
+                "1.31",
+                "1.31.0-20250101",
+                "AL2_x86_64",
+                "ON_DEMAND",
+                List.of("m5.large"),
+                List.of("subnet-a", "subnet-b"),
+                1,
+                3,
+                2,
+                Map.of(),
+                List.of(),
+                "arn:aws:iam::123456789012:role/eks-node",
+                null,
+                false,
+                false,
+                false));
+    assertThat(demo.nodeGroups().get(1))
+        .extracting(g -> g.minSize(), g -> g.desiredSize(), g -> g.maxSize())
+        .containsExactly(1, 5, 5);
+    assertThat(demo.kubernetes()).isEqualTo(Scenario.KubernetesSpec.empty());
+    assertThat(s.durations()).isEqualTo(Scenario.Durations.defaults());
+    assertThat(s.faults().nodesNeverReady()).isEmpty();
+    assertThat(s.faults().kubernetesOutages()).isEmpty();
+  }
+
+  @Test
+  void badDataPlaneValuesAreRefusedNamingTheKeyAndTheValue() {
+    String cluster = "name: x\nclusters:\n  - name: a\n    region: us-east-1\n    version: \"1.32\"\n";
+    String group = cluster + "    nodeGroups:\n      - ";
+    String kube = cluster + "    kubernetes:\n      ";
+    assertRefused(group + "{name: a, desired: 3}\n", "bad.yaml: clusters[0].nodeGroups[0]: unknown key 'desired'");
+    assertRefused(group + "{name: a, amiType: AL3}\n", "bad.yaml: clusters[0].nodeGroups[0].amiType: 'AL3' is not one of");
+    assertRefused(
+        group + "{name: a, version: \"1.33\"}\n",
+        "bad.yaml: clusters[0].nodeGroups[0].version: '1.33' is newer than the cluster's version 1.32");
+    assertRefused(
+        group + "{name: a, minSize: 3, desiredSize: 2}\n",
+        "bad.yaml: clusters[0].nodeGroups[0]: sizes must satisfy minSize <= desiredSize <= maxSize, found minSize 3");
+    assertRefused(
+        group + "{name: a, desiredSize: -1}\n", "bad.yaml: clusters[0].nodeGroups[0].desiredSize: -1 is out of range");
+    assertRefused(
+        group + "{name: a, taints: [{key: k, effect: NO_SCHEDULE}]}\n",
+        "bad.yaml: clusters[0].nodeGroups[0].taints[0].effect: 'NO_SCHEDULE' is not one of NoExecute, NoSchedule,"
+            + " PreferNoSchedule");
+    assertRefused(
+        group + "{name: a, labels: {tier: 1}}\n",
+        "bad.yaml: clusters[0].nodeGroups[0].labels.tier: '1' is not text");
+    assertRefused(group + "{name: a, instanceTypes: []}\n", "bad.yaml: clusters[0].nodeGroups[0].instanceTypes: must not be empty");
+    assertRefused(group + "{name: a}\n      - {name: a}\n", "bad.yaml: clusters[0].nodeGroups[1].name: node group 'a' is listed twice");
+    assertRefused(group + "{name: \"bad name\"}\n", "bad.yaml: clusters[0].nodeGroups[0].name: 'bad name' is not a valid");
+    assertRefused(
+        group + "{name: a, amiType: AL2_x86_64, launchTemplate: {imageId: ami-0123456789abcdef0}}\n",
+        "bad.yaml: clusters[0].nodeGroups[0].amiType: 'AL2_x86_64' cannot go with a launch template that names an image");
+    assertRefused(
+        group + "{name: a, launchTemplate: {imageId: my-image}}\n",
+        "bad.yaml: clusters[0].nodeGroups[0].launchTemplate.imageId: 'my-image' is not an AMI id");
+    assertRefused(kube + "{services: []}\n", "bad.yaml: clusters[0].kubernetes: unknown key 'services'");
+    assertRefused(
+        kube + "{workloads: [{name: web, kind: Job}]}\n",
+        "bad.yaml: clusters[0].kubernetes.workloads[0].kind: 'Job' is not one of DaemonSet, Deployment, Pod, StatefulSet");
+    assertRefused(
+        kube + "{workloads: [{name: Web_App}]}\n",
+        "bad.yaml: clusters[0].kubernetes.workloads[0].name: 'Web_App' is not a Kubernetes name");
+    assertRefused(
+        kube + "{workloads: [{name: proxy, kind: DaemonSet, replicas: 2}]}\n",
+        "bad.yaml: clusters[0].kubernetes.workloads[0].replicas: a DaemonSet has no replicas");
+    assertRefused(
+        kube + "{workloads: [{name: web}, {name: web, kind: StatefulSet}]}\n",
+        "bad.yaml: clusters[0].kubernetes.workloads[1].name: workload 'default/web' is listed twice");
+    assertRefused(
+        kube + "{pdbs: [{name: web, selector: {app: web}, minAvailable: 1, maxUnavailable: 1}]}\n",
+        "bad.yaml: clusters[0].kubernetes.pdbs[0]: set exactly one of minAvailable and maxUnavailable");
+    assertRefused(
+        kube + "{pdbs: [{name: web, selector: {app: web}}]}\n",
+        "bad.yaml: clusters[0].kubernetes.pdbs[0]: set exactly one of minAvailable and maxUnavailable");
+    assertRefused(
+        kube + "{pdbs: [{name: web, selector: {app: web}, minAvailable: 150%}]}\n",
+        "bad.yaml: clusters[0].kubernetes.pdbs[0].minAvailable: '150%' is not a whole number or a percentage");
+    assertRefused(
+        kube + "{pdbs: [{name: web, minAvailable: 1}]}\n", "bad.yaml: clusters[0].kubernetes.pdbs[0].selector: is required");
+    assertRefused(
+        "name: x\ndurations: {nodeGroupUpdate: 5m}\n", "bad.yaml: durations: unknown key 'nodeGroupUpdate'");
+    assertRefused(
+        "name: x\ndurations: {nodeJoin: 90 seconds}\n", "bad.yaml: durations.nodeJoin: '90 seconds' is not a duration");
+    assertRefused(
+        "name: x\nfaults: {nodesNeverReady: [\"bad name!\"]}\n",
+        "bad.yaml: faults.nodesNeverReady[0]: 'bad name!' is not a node group name");
+    assertRefused(
+        "name: x\nfaults: {kubernetesOutages: [{after: 1m, for: 2m}]}\n",
+        "bad.yaml: faults.kubernetesOutages[0]: unknown key 'for'");
+    assertRefused(
+        "name: x\nfaults: {kubernetesOutages: [{after: 1m}]}\n",
+        "bad.yaml: faults.kubernetesOutages[0]: an outage needs both after");
+    assertRefused(
+        "name: x\nfaults: {kubernetesOutages: [{after: 1m, duration: 0}]}\n",
+        "bad.yaml: faults.kubernetesOutages[0].duration: an outage must last longer than 0");
   }
 
   @Test
