@@ -41,8 +41,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Speaks EKS's REST-JSON protocol. Per request: the region comes from the SigV4 credential scope
  * (signatures are not checked), then a fault may be injected before anything is read or changed,
- * then the operation runs against the {@link EksWorld}. Mutating requests are recorded in the
- * {@link CallLog} with what they did, errors included.
+ * then the operation runs against the {@link EksWorld}: clusters, their version updates and
+ * their managed node groups. Mutating requests are recorded in the {@link CallLog} with what they
+ * did, errors included.
  */
 final class EksHttpHandler implements HttpHandler {
 
@@ -51,6 +52,13 @@ final class EksHttpHandler implements HttpHandler {
   private static final Pattern CREDENTIAL_SCOPE =
       Pattern.compile("Credential=[^/,\\s]+/\\d{8}/([^/,\\s]+)/([^/,\\s]+)/aws4_request");
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+  /** EKS spells taint effects NO_SCHEDULE; Kubernetes (and the scenario) NoSchedule. */
+  private static final Map<String, String> TAINT_EFFECTS =
+      Map.of(
+          "NO_SCHEDULE", "NoSchedule",
+          "NO_EXECUTE", "NoExecute",
+          "PREFER_NO_SCHEDULE", "PreferNoSchedule");
 
   private final EksWorld world;
   private final Scenario scenario;
@@ -357,13 +365,6 @@ final class EksHttpHandler implements HttpHandler {
     new TreeMap<>(g.tags()).forEach(tags::put);
     return n;
   }
-
-  /** EKS spells taint effects NO_SCHEDULE; Kubernetes (and the scenario) NoSchedule. */
-  private static final Map<String, String> TAINT_EFFECTS =
-      Map.of(
-          "NO_SCHEDULE", "NoSchedule",
-          "NO_EXECUTE", "NoExecute",
-          "PREFER_NO_SCHEDULE", "PreferNoSchedule");
 
   private static String eksEffect(String kubernetesEffect) {
     return TAINT_EFFECTS.entrySet().stream()
