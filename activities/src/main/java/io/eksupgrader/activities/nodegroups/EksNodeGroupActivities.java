@@ -23,6 +23,7 @@ import io.eksupgrader.workflows.model.NodeGroupHandle;
 import io.eksupgrader.workflows.model.NodeGroupHandle.How;
 import io.eksupgrader.workflows.model.NodeGroupInfo;
 import io.eksupgrader.workflows.model.NodeGroupReady;
+import io.eksupgrader.workflows.model.NodeGroupReady.NodeJoin;
 import io.eksupgrader.workflows.model.ReplacementNodeGroupRequest;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
@@ -373,7 +374,7 @@ public class EksNodeGroupActivities implements NodeGroupActivities {
     }
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(clientRequestToken.getBytes(StandardCharsets.UTF_8));
-      return "lt-" + HexFormat.of().formatHex(digest);
+      return "lt-" + HexFormat.of().formatHex(digest).substring(0, 61);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }
@@ -407,10 +408,15 @@ public class EksNodeGroupActivities implements NodeGroupActivities {
       if ("ACTIVE".equals(status)) {
         NodeReadiness.Observation seen = nodes.observe();
         if (seen.available() && seen.ready().size() >= request.expectedNodes()) {
+          List<NodeJoin> joins = seen.joins();
           log.info(
-              "{}: node group {} ACTIVE with {} Ready node(s) after {} polls",
-              cluster, request.nodeGroup(), seen.ready().size(), polls);
-          return new NodeGroupReady(request.nodeGroup(), seen.joins(), polls);
+              "{}: node group {} ACTIVE with {} Ready node(s) after {} polls; join seconds {}",
+              cluster,
+              request.nodeGroup(),
+              joins.size(),
+              polls,
+              joins.stream().map(j -> j.node() + "=" + j.joinSeconds()).toList());
+          return new NodeGroupReady(request.nodeGroup(), joins, polls);
         }
         long now = System.currentTimeMillis();
         long since = progress.nodesAwaitedSinceMillis() == 0 ? now : progress.nodesAwaitedSinceMillis();

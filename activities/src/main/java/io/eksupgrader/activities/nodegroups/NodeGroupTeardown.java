@@ -210,6 +210,8 @@ final class NodeGroupTeardown {
     } else {
       log.info("{}: Auto Scaling group {} is already gone", cluster, request.autoScalingGroup());
     }
+    // Deleting the ASG can move the group on by itself (EKS retries a failed deletion): look again.
+    group = describe(eks, cluster, d.nodeGroup);
     if (group.isEmpty()) {
       return d.result(Outcome.DELETED, null);
     }
