@@ -478,6 +478,34 @@ class SandboxNodeGroupTest {
   }
 
   @Test
+  void theBundledDataPlaneScenarioStartsWithSeed001sNodeGroups() {
+    SandboxServer sandbox = SandboxServer.start(Scenario.fromResource("scenarios/data-plane.yaml"), 0);
+    resources.add(sandbox);
+    EksClient eks = EksClients.attempts(sandbox, "us-east-1", 1);
+    resources.add(eks);
+    AutoScalingClient autoScaling = autoScaling(sandbox);
+
+    Nodegroup apps = eks.describeNodegroup(r -> r.clusterName("shop").nodegroupName("apps")).nodegroup();
+    Nodegroup system = eks.describeNodegroup(r -> r.clusterName("shop").nodegroupName("system")).nodegroup();
+
+    assertThat(apps.status()).isEqualTo(NodegroupStatus.ACTIVE);
+    assertThat(apps.amiType()).isEqualTo(AMITypes.AL2_X86_64);
+    assertThat(apps.version()).isEqualTo("1.32");
+    assertThat(asg(autoScaling, asgName(apps)).instances())
+        .hasSize(3)
+        .allSatisfy(i -> assertThat(i.protectedFromScaleIn()).isTrue());
+    assertThat(system.amiType()).isEqualTo(AMITypes.CUSTOM);
+    assertThat(system.launchTemplate().name()).isEqualTo("shop-system-nodes");
+    assertThat(system.launchTemplate().version()).isEqualTo("4");
+    assertThat(system.taints())
+        .extracting(Taint::key, Taint::effect)
+        .containsExactly(tuple("CriticalAddonsOnly", TaintEffect.NO_SCHEDULE));
+    assertThat(sandbox.kubernetes("us-east-1", "shop").nodeNames())
+        .as("every instance of the scenario's groups is a node")
+        .hasSize(5);
+  }
+
+  @Test
   void createNodegroupRefusesWhatEksRefuses() {
     SandboxServer sandbox = sandbox("", "");
     SandboxServer other =
