@@ -2,6 +2,7 @@ package io.eksupgrader.cli;
 
 import io.eksupgrader.sandbox.Scenario;
 import io.eksupgrader.workflows.model.ClusterRef;
+import io.eksupgrader.workflows.model.DrainOptions;
 import io.eksupgrader.workflows.model.UpgradeOptions;
 import io.eksupgrader.workflows.model.UpgradeRequest;
 import java.io.BufferedReader;
@@ -24,6 +25,17 @@ import picocli.CommandLine.Model.CommandSpec;
     description = "Run a whole upgrade (1.32 → 1.34) on the built-in sandbox, in this process.",
     mixinStandardHelpOptions = true)
 public class DemoCommand implements Callable<Integer> {
+
+  /**
+   * Seed 001's drain: {@code kubectl drain --ignore-daemonsets --delete-emptydir-data --force}, two
+   * nodes at a time; PodDisruptionBudgets are always honoured.
+   */
+  static final UpgradeOptions DEMO_OPTIONS =
+      new UpgradeOptions(
+          false,
+          UpgradeOptions.DEFAULT_GATE_REMINDER_MINUTES,
+          new DrainOptions(true, true, true, -1, DrainOptions.DEFAULT_TIMEOUT_SECONDS, 2),
+          1);
 
   @Spec CommandSpec spec;
 
@@ -57,14 +69,16 @@ public class DemoCommand implements Callable<Integer> {
       out.printf("Temporal test server on %s, sandbox on %s, worker started.%n", env.temporalTarget(), env.sandbox.endpoint());
       try (TemporalConnection connection = temporal.connect()) {
         StartCommand.startUpgrade(
-            connection, new UpgradeRequest(cluster, targetVersion, UpgradeOptions.defaults(), temporal.identity), out);
+            connection, new UpgradeRequest(cluster, targetVersion, DEMO_OPTIONS, temporal.identity), out);
         GateAnswers answers =
             autoApprove
                 ? GateAnswers.autoApprove()
                 : new TerminalGateAnswers(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), out);
         int code = new UpgradeWatcher(connection, cluster, out, answers, scenario.timeScale()).stopWhenUnanswered().followToEnd();
-        out.println("Mutating AWS calls the sandbox received:");
+        out.println("Mutating AWS and Kubernetes calls the sandbox received:");
         out.println(env.callSummary());
+        out.println("PodDisruptionBudget breaches (a budget with fewer healthy pods than it requires):");
+        out.println(env.pdbBreachSummary());
         return code;
       }
     }

@@ -3,6 +3,7 @@ package io.eksupgrader.cli;
 import io.eksupgrader.sandbox.CallLog;
 import io.eksupgrader.sandbox.SandboxServer;
 import io.eksupgrader.sandbox.Scenario;
+import io.eksupgrader.sandbox.kube.PdbBreach;
 import io.eksupgrader.worker.WorkerApplication;
 import io.eksupgrader.workflows.upgrade.UpgradeSearchAttributes;
 import io.micronaut.context.ApplicationContext;
@@ -17,6 +18,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
 
@@ -82,6 +84,9 @@ final class LocalEnvironment implements AutoCloseable {
     properties.put("eks-upgrader.aws.secret-access-key", SANDBOX_KEY);
     properties.put("eks-upgrader.control-plane.poll-interval", scaled(Duration.ofSeconds(30), scale));
     properties.put("eks-upgrader.control-plane.conflict-backoff", scaled(Duration.ofSeconds(20), scale));
+    properties.put("eks-upgrader.node-groups.poll-interval", scaled(Duration.ofSeconds(30), scale));
+    properties.put("eks-upgrader.drain.eviction-retry-interval", scaled(Duration.ofSeconds(5), scale));
+    properties.put("eks-upgrader.drain.pod-gone-poll-interval", scaled(Duration.ofSeconds(1), scale));
     return properties;
   }
 
@@ -124,12 +129,17 @@ final class LocalEnvironment implements AutoCloseable {
     }
   }
 
-  /** One line per operation and effect, e.g. "UpdateClusterVersion: 2 CREATED, 3 REJECTED (ResourceInUseException)". */
+  /**
+   * One line per service, operation and effect, e.g. "eks UpdateClusterVersion: 2 CREATED, 3
+   * REJECTED (ResourceInUseException)".
+   */
   String callSummary() {
     Map<String, Map<String, Long>> byOperation = new java.util.TreeMap<>();
     for (CallLog.Entry entry : sandbox.callLog().entries()) {
       String effect = entry.effect() + (entry.errorCode() != null ? " (" + entry.errorCode() + ")" : "");
-      byOperation.computeIfAbsent(entry.operation(), k -> new java.util.TreeMap<>()).merge(effect, 1L, Long::sum);
+      byOperation
+          .computeIfAbsent(entry.service() + " " + entry.operation(), k -> new java.util.TreeMap<>())
+          .merge(effect, 1L, Long::sum);
     }
     if (byOperation.isEmpty()) {
       return "  none";
@@ -142,6 +152,34 @@ final class LocalEnvironment implements AutoCloseable {
       text.append(parts).append('\n');
     });
     return text.toString().stripTrailing();
+  }
+
+  /**
+   * Every moment a PodDisruptionBudget had fewer healthy pods than it requires, in every sandbox
+   * cluster, with the pods lost and how; "none" when budgets always held.
+   */
+  String pdbBreachSummary() {
+    List<String> lines = new java.util.ArrayList<>();
+    for (Scenario.ClusterSpec cluster : sandbox.scenario().clusters()) {
+      for (PdbBreach breach : sandbox.kubernetes(cluster.region(), cluster.name()).pdbBreaches()) {
+        lines.add(
+            "  "
+                + cluster.name()
+                + " "
+                + breach.namespace()
+                + "/"
+                + breach.pdb()
+                + ": "
+                + breach.currentHealthy()
+                + " healthy of "
+                + breach.desiredHealthy()
+                + " needed after "
+                + breach.lostPods().stream()
+                    .map(p -> p.name() + " " + p.how())
+                    .collect(java.util.stream.Collectors.joining(", ")));
+      }
+    }
+    return lines.isEmpty() ? "  none" : String.join("\n", lines);
   }
 
   @Override

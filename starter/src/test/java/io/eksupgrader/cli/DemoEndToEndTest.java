@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 class DemoEndToEndTest {
 
   @Test
-  void theDemoTakesTheDemoClusterFrom132To134AndPrintsTheFinalStatus() {
+  void theDemoTakesTheDemoClusterAndItsNodeGroupsFrom132To134WithoutBreakingABudget() {
     CliRun run = CliRun.of("demo", "--auto-approve");
 
     assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.OK);
@@ -18,12 +18,33 @@ class DemoEndToEndTest {
         .contains("approved gate control-plane-1.34")
         .containsPattern("✔ control-plane-1\\.33 +succeeded in .* simulated\\)")
         .containsPattern("✔ control-plane-1\\.34 +succeeded in .* simulated\\)")
+        .contains("approved gate data-plane")
+        .containsPattern("✔ nodegroup-apps +succeeded .*: apps-1-34 created \\(3 nodes Ready")
+        .containsPattern("3 old nodes cordoned and drained: \\d+ pods evicted")
+        .containsPattern("✔ nodegroup-system +succeeded .*: system-1-34 created \\(2 nodes Ready")
+        .contains("approved gate teardown-apps")
+        .containsPattern("✔ teardown-apps +succeeded .*: node group apps deleted")
+        .containsPattern("✔ teardown-system +succeeded .*: node group system deleted after scale-in protection removed from i-")
         .contains("✔ verify")
+        .contains("node groups: apps-1-34 1.34, system-1-34 1.34")
         .contains("eks-upgrade/us-east-1/demo — SUCCEEDED")
         .contains("Kubernetes 1.32 → 1.34; the cluster runs 1.34")
-        .contains("UpdateClusterVersion: 2 CREATED");
-    int firstUpdate = run.out().indexOf("✔ control-plane-1.33");
-    int secondGate = run.out().indexOf("approved gate control-plane-1.34");
-    assertThat(firstUpdate).as("the second gate opens only after the first minor is done").isLessThan(secondGate);
+        .contains("eks UpdateClusterVersion: 2 CREATED")
+        .contains("eks CreateNodegroup: 2 CREATED")
+        .contains("autoscaling SetInstanceProtection: 1 CREATED")
+        .doesNotContain("DeleteAutoScalingGroup")
+        .doesNotContain("DeletePod")
+        .containsPattern("kubernetes CreateEviction: \\d+ CREATED")
+        .contains("PodDisruptionBudget breaches (a budget with fewer healthy pods than it requires):\n  none");
+    String out = run.out();
+    assertThat(out.indexOf("✔ control-plane-1.33"))
+        .as("the second gate opens only after the first minor is done")
+        .isLessThan(out.indexOf("approved gate control-plane-1.34"));
+    assertThat(out.indexOf("✔ control-plane-1.34"))
+        .as("nodes move only after the control plane reached the target")
+        .isLessThan(out.indexOf("approved gate data-plane"));
+    assertThat(out.indexOf("✔ nodegroup-system"))
+        .as("old groups are deleted only after every group was replaced")
+        .isLessThan(out.indexOf("approved gate teardown-apps"));
   }
 }
