@@ -230,11 +230,13 @@ class SandboxNodeGroupTest {
               assertThat(call.simulatedAt())
                   .as("launched nodeJoin (2m) before the group turns ACTIVE, not earlier")
                   .isAfterOrEqualTo(createdAt.plus(Duration.ofMinutes(8)));
+              // Ready when the group turns ACTIVE, or at once when the launch itself came late;
+              // the slack allows for the real time between the world's settling and this call.
               Instant activeAt = createdAt.plus(Duration.ofMinutes(10));
               Instant expectedReady = call.simulatedAt().isAfter(activeAt) ? call.simulatedAt() : activeAt;
-              assertThat(Duration.between(expectedReady, call.readyAt()).abs())
-                  .as("Ready when the group turns ACTIVE")
-                  .isLessThan(Duration.ofMinutes(1));
+              assertThat(call.readyAt())
+                  .isAfterOrEqualTo(activeAt)
+                  .isBefore(expectedReady.plus(Duration.ofMinutes(3)));
             });
     assertThat(launches).extracting(c -> c.launch().nodeName()).doesNotHaveDuplicates();
 
