@@ -273,6 +273,13 @@ final class NodeDrain {
     synchronized (this) {
       evictedEarlier = evicted.contains(uid);
     }
+    if (!evictedEarlier && PodFacts.isTerminating(pod)) {
+      // Already on its way out: most likely an attempt that was killed after its eviction was
+      // accepted and before it could heartbeat. Evicting again would only repeat that call.
+      log.info("{}: {} is already terminating; waiting until it is gone", node, key);
+      Outcome waited = awaitGone(pod, Fate.ALREADY_GONE);
+      return waited.fate() == Fate.ALREADY_GONE ? alreadyGone(pod) : waited;
+    }
     if (!evictedEarlier) {
       Outcome ended = evictUntilAccepted(pod);
       if (ended != null) {

@@ -81,12 +81,15 @@ final class DrainScenario implements AutoCloseable {
    * the last attempt left, as Temporal hands them over. (A test environment stays cancelled once
    * cancelled, so each attempt gets its own.)
    */
+  /** A new attempt of the activity, as Temporal starts it; null: the last one never heartbeated. */
   NodeDrainActivities nextAttempt(DrainProgress lastHeartbeat) {
     TestActivityEnvironment next = TestActivityEnvironment.newInstance();
     laterAttempts.add(next);
     next.registerActivitiesImplementations(new KubernetesNodeDrainActivities(clients, settings));
     next.setActivityHeartbeatListener(DrainProgress.class, heartbeats::add);
-    next.setHeartbeatDetails(lastHeartbeat);
+    if (lastHeartbeat != null) {
+      next.setHeartbeatDetails(lastHeartbeat);
+    }
     return next.newActivityStub(NodeDrainActivities.class, ONE_ATTEMPT);
   }
 

@@ -321,6 +321,35 @@ class KubernetesNodeDrainActivitiesTest {
   }
 
   @Test
+  void anAttemptKilledBeforeItsHeartbeatLeavesTerminatingPodsThatTheNextOneOnlyWaitsFor() throws Exception {
+    try (DrainScenario s =
+        new DrainScenario(
+            scenario(
+                """
+                workloads:
+                  - {namespace: shop, name: web, replicas: 2}
+                """))) {
+      String old = readyToDrain(s, 2);
+      DrainOptions slowStop = new DrainOptions(true, false, false, 30, 60, 1);
+      CompletableFuture<DrainNodeResult> first =
+          CompletableFuture.supplyAsync(() -> s.drain(old, slowStop, List.of()));
+      DrainScenario.await(
+          () -> s.calls("CreateEviction", Effect.CREATED).size() == 2, "both evictions accepted");
+      s.env.requestCancelActivity();
+      catchThrowableOfType(ExecutionException.class, first::get);
+      assertThat(s.podsOn(old)).hasSize(2).allMatch(PodFacts::isTerminating);
+
+      // The worker died before any heartbeat reached Temporal: the next attempt knows nothing.
+      DrainNodeResult result =
+          s.nextAttempt(null).drainNode(new DrainNodeRequest(DrainScenario.SHOP, old, slowStop, List.of()));
+
+      assertThat(s.calls("CreateEviction")).as("no pod is evicted twice").hasSize(2);
+      assertThat(result.alreadyGone()).isEqualTo(2);
+      assertThat(s.podsOn(old)).isEmpty();
+    }
+  }
+
+  @Test
   void cordonAndUncordonChangeOnlyNodesNotAlreadyAsWanted() {
     try (DrainScenario s =
         new DrainScenario(
