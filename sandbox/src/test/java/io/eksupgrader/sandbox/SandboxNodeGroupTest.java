@@ -314,6 +314,28 @@ class SandboxNodeGroupTest {
   }
 
   @Test
+  void nodesJoinAndLeaveOnTimeWhenNobodyAsksAws() throws Exception {
+    SandboxServer sandbox = sandbox("", "");
+    RecordingNodes nodes = attach(sandbox);
+    EksClient eks = eks(sandbox);
+    List<String> blueNodes = nodes.launches("blue").stream().map(NodeLaunch::nodeName).toList();
+
+    create(eks, "green", "tok-green");
+    eks.deleteNodegroup(r -> r.clusterName("demo").nodegroupName("blue"));
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while ((nodes.launches("green").size() < 2 || nodes.terminated().size() < 2) && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+
+    assertThat(nodes.launches("green")).as("launched by the world's own settling").hasSize(2);
+    assertThat(nodes.terminated()).containsExactlyInAnyOrderElementsOf(blueNodes);
+    assertThat(nodes.calls())
+        .as("the old nodes leave 5 simulated minutes after the deletion, before the new ones launch at 8")
+        .extracting(RecordingNodes.Call::kind)
+        .containsExactly("launch", "launch", "terminate", "terminate", "launch", "launch");
+  }
+
+  @Test
   void deletingAGroupTerminatesItsNodesAndThenTheGroupAndItsAsgAreGone() throws Exception {
     SandboxServer sandbox = sandbox("", "");
     RecordingNodes nodes = attach(sandbox);
