@@ -18,6 +18,14 @@ public final class ActivityTypes {
   public static final String UNCORDON_NODES = "UncordonNodes";
   public static final String DRAIN_NODE = "DrainNode";
   public static final String CHECK_NODES_DRAINED = "CheckNodesDrained";
+  public static final String LIST_SELF_MANAGED_NODE_GROUPS = "ListSelfManagedNodeGroups";
+  public static final String CREATE_REPLACEMENT_AUTO_SCALING_GROUP = "CreateReplacementAutoScalingGroup";
+  public static final String AWAIT_AUTO_SCALING_GROUP_READY = "AwaitAutoScalingGroupReady";
+  public static final String DELETE_SELF_MANAGED_NODE_GROUP = "DeleteSelfManagedNodeGroup";
+  public static final String INSPECT_KARPENTER_NODES = "InspectKarpenterNodes";
+  public static final String AWAIT_KARPENTER_DRIFT = "AwaitKarpenterDrift";
+  public static final String LIST_FARGATE_PROFILES = "ListFargateProfiles";
+  public static final String RECYCLE_FARGATE_PODS = "RecycleFargatePods";
 
   public static final List<String> ALL =
       List.of(
@@ -32,7 +40,15 @@ public final class ActivityTypes {
           CORDON_NODES,
           UNCORDON_NODES,
           DRAIN_NODE,
-          CHECK_NODES_DRAINED);
+          CHECK_NODES_DRAINED,
+          LIST_SELF_MANAGED_NODE_GROUPS,
+          CREATE_REPLACEMENT_AUTO_SCALING_GROUP,
+          AWAIT_AUTO_SCALING_GROUP_READY,
+          DELETE_SELF_MANAGED_NODE_GROUP,
+          INSPECT_KARPENTER_NODES,
+          AWAIT_KARPENTER_DRIFT,
+          LIST_FARGATE_PROFILES,
+          RECYCLE_FARGATE_PODS);
 
   private ActivityTypes() {}
 }
