@@ -72,19 +72,29 @@ public final class UpgradeActivityOptions {
           ActivityTypes.LIST_NODE_GROUPS,
           ActivityTypes.CORDON_NODES,
           ActivityTypes.UNCORDON_NODES,
-          ActivityTypes.CHECK_NODES_DRAINED
+          ActivityTypes.CHECK_NODES_DRAINED,
+          ActivityTypes.LIST_SELF_MANAGED_NODE_GROUPS,
+          ActivityTypes.INSPECT_KARPENTER_NODES,
+          ActivityTypes.LIST_FARGATE_PROFILES
         }) {
       map.put(read, options(quick, null, Duration.ofSeconds(1), 2.0, Duration.ofMinutes(1), 10));
     }
-    map.put(
-        ActivityTypes.CREATE_REPLACEMENT_NODE_GROUP,
-        options(Duration.ofMinutes(10), null, Duration.ofSeconds(5), 2.0, Duration.ofMinutes(2), 10));
+    for (String create :
+        new String[] {
+          ActivityTypes.CREATE_REPLACEMENT_NODE_GROUP, ActivityTypes.CREATE_REPLACEMENT_AUTO_SCALING_GROUP
+        }) {
+      map.put(create, options(Duration.ofMinutes(10), null, Duration.ofSeconds(5), 2.0, Duration.ofMinutes(2), 10));
+    }
     // The long waits heartbeat; a retried attempt resumes from the last heartbeat.
     for (String wait :
         new String[] {
           ActivityTypes.AWAIT_NODE_GROUP_READY,
           ActivityTypes.DELETE_NODE_GROUP,
-          ActivityTypes.FORCE_DELETE_AUTO_SCALING_GROUP
+          ActivityTypes.FORCE_DELETE_AUTO_SCALING_GROUP,
+          ActivityTypes.AWAIT_AUTO_SCALING_GROUP_READY,
+          ActivityTypes.DELETE_SELF_MANAGED_NODE_GROUP,
+          ActivityTypes.AWAIT_KARPENTER_DRIFT,
+          ActivityTypes.RECYCLE_FARGATE_PODS
         }) {
       map.put(
           wait,
