@@ -7,6 +7,8 @@ import java.util.List;
  *
  * @param clientRequestToken for CreateNodegroup; the same for Temporal's retries of one attempt
  * @param forceDeletePodUids pods an operator decided to delete instead of evicting
+ * @param selfManaged the group is an Auto Scaling group, not an EKS managed node group
+ * @param oldInstanceIds for a self-managed group, its instances (its nodes carry no group label)
  */
 public record NodeGroupStepRequest(
     ClusterRef cluster,
@@ -15,4 +17,17 @@ public record NodeGroupStepRequest(
     String targetVersion,
     String clientRequestToken,
     DrainOptions drain,
-    List<String> forceDeletePodUids) {}
+    List<String> forceDeletePodUids,
+    boolean selfManaged,
+    List<String> oldInstanceIds) {
+
+  public NodeGroupStepRequest {
+    forceDeletePodUids = forceDeletePodUids == null ? List.of() : List.copyOf(forceDeletePodUids);
+    oldInstanceIds = oldInstanceIds == null ? List.of() : List.copyOf(oldInstanceIds);
+  }
+
+  /** The old group's nodes. */
+  public NodeSetRequest oldNodes() {
+    return new NodeSetRequest(cluster, oldNodeGroup, selfManaged ? oldInstanceIds : List.of());
+  }
+}

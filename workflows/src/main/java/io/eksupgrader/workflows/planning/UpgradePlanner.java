@@ -2,7 +2,11 @@ package io.eksupgrader.workflows.planning;
 
 import io.eksupgrader.workflows.model.ClusterRef;
 import io.eksupgrader.workflows.model.KubernetesVersion;
+import io.eksupgrader.workflows.model.DataPlaneInventory;
+import io.eksupgrader.workflows.model.FargateProfileInfo;
+import io.eksupgrader.workflows.model.KarpenterNodes;
 import io.eksupgrader.workflows.model.NodeGroupInfo;
+import io.eksupgrader.workflows.model.SelfManagedGroupInfo;
 import io.eksupgrader.workflows.model.PlanStep;
 import io.eksupgrader.workflows.model.StepKind;
 import io.eksupgrader.workflows.model.UpgradePlan;
@@ -27,6 +31,7 @@ public final class UpgradePlanner {
   public static final String PREFLIGHT_STEP = "preflight";
   public static final String VERIFY_STEP = "verify";
   public static final String DATA_PLANE_GATE = "data-plane";
+  public static final String KARPENTER_DRIFT_STEP = "karpenter-drift";
 
   private UpgradePlanner() {}
 
@@ -44,7 +49,7 @@ public final class UpgradePlanner {
   }
 
   public static UpgradePlan plan(ClusterRef cluster, String currentVersion, String targetVersion) {
-    return plan(cluster, currentVersion, targetVersion, null);
+    return plan(cluster, currentVersion, targetVersion, (DataPlaneInventory) null);
   }
 
   /**
@@ -53,6 +58,16 @@ public final class UpgradePlanner {
    */
   public static UpgradePlan plan(
       ClusterRef cluster, String currentVersion, String targetVersion, List<NodeGroupInfo> nodeGroups) {
+    return plan(
+        cluster,
+        currentVersion,
+        targetVersion,
+        nodeGroups == null ? null : DataPlaneInventory.managedOnly(nodeGroups));
+  }
+
+  /** The plan with every kind of node the inventory found; null leaves the data plane out. */
+  public static UpgradePlan plan(
+      ClusterRef cluster, String currentVersion, String targetVersion, DataPlaneInventory dataPlane) {
     KubernetesVersion current = KubernetesVersion.parse(currentVersion);
     KubernetesVersion target = KubernetesVersion.parse(targetVersion);
     List<PlanStep> steps = new ArrayList<>();
@@ -65,8 +80,8 @@ public final class UpgradePlanner {
               id, StepKind.CONTROL_PLANE, "control plane " + from + " → " + to, from.toString(), to.toString(), id));
       from = to;
     }
-    if (nodeGroups != null) {
-      steps.addAll(dataPlaneSteps(nodeGroups, target));
+    if (dataPlane != null) {
+      steps.addAll(dataPlaneSteps(dataPlane, target));
     }
     steps.add(
         new PlanStep(
@@ -98,8 +113,31 @@ public final class UpgradePlanner {
         .toList();
   }
 
-  private static List<PlanStep> dataPlaneSteps(List<NodeGroupInfo> nodeGroups, KubernetesVersion target) {
-    List<NodeGroupInfo> toReplace = groupsToReplace(nodeGroups, target);
+  /** The self-managed groups to replace: those whose nodes run older than the target. */
+  public static List<SelfManagedGroupInfo> selfManagedToReplace(
+      List<SelfManagedGroupInfo> groups, KubernetesVersion target) {
+    return groups.stream()
+        .filter(g -> g.version() != null && target.isAfter(KubernetesVersion.parse(g.version())))
+        .sorted(java.util.Comparator.comparing(SelfManagedGroupInfo::name))
+        .toList();
+  }
+
+  /** Whether any node Karpenter launched runs older than the target. */
+  public static boolean karpenterBehind(KarpenterNodes karpenter, KubernetesVersion target) {
+    return karpenter != null
+        && karpenter.installed()
+        && karpenter.nodesByKubeletMinor().entrySet().stream()
+            .anyMatch(e -> e.getValue() > 0 && target.isAfter(KubernetesVersion.parse(e.getKey())));
+  }
+
+  /**
+   * Order: managed groups, self-managed groups, Karpenter's drift, Fargate profiles, then the
+   * teardown of every replaced group. The data-plane gate sits on the first step that changes
+   * something; watching Karpenter's drift changes nothing (Karpenter acts on its own), so it needs
+   * none.
+   */
+  private static List<PlanStep> dataPlaneSteps(DataPlaneInventory inventory, KubernetesVersion target) {
+    List<NodeGroupInfo> toReplace = groupsToReplace(inventory.managedNodeGroups(), target);
     List<PlanStep> replace = new ArrayList<>();
     List<PlanStep> teardown = new ArrayList<>();
     for (NodeGroupInfo group : toReplace) {
@@ -122,7 +160,7 @@ public final class UpgradePlanner {
                   + " on AL2023, then cordon and drain the old nodes",
               group.version(),
               target.toString(),
-              replace.isEmpty() ? DATA_PLANE_GATE : null,
+              null,
               group.name(),
               replacement));
       teardown.add(
@@ -135,6 +173,78 @@ public final class UpgradePlanner {
               teardownStepId(group.name()),
               group.name(),
               null));
+    }
+    for (SelfManagedGroupInfo group : selfManagedToReplace(inventory.selfManagedGroups(), target)) {
+      String replacement = NodeGroupNames.replacement(group.name(), target);
+      replace.add(
+          new PlanStep(
+              "self-managed-" + group.name(),
+              StepKind.SELF_MANAGED_GROUP,
+              "replace self-managed node group (ASG) "
+                  + group.name()
+                  + " ("
+                  + group.version()
+                  + ", "
+                  + group.desiredSize()
+                  + " nodes) with ASG "
+                  + replacement
+                  + " on the AL2023 AMI of "
+                  + target
+                  + ", then cordon and drain the old nodes",
+              group.version(),
+              target.toString(),
+              null,
+              group.name(),
+              replacement));
+      teardown.add(
+          new PlanStep(
+              teardownStepId(group.name()),
+              StepKind.TEARDOWN,
+              "check the service, then delete the old self-managed ASG " + group.name() + " (its instances are terminated)",
+              group.version(),
+              null,
+              teardownStepId(group.name()),
+              group.name(),
+              null));
+    }
+    if (karpenterBehind(inventory.karpenter(), target)) {
+      replace.add(
+          new PlanStep(
+              KARPENTER_DRIFT_STEP,
+              StepKind.KARPENTER_DRIFT,
+              "watch Karpenter's drift replace its nodes ("
+                  + inventory.karpenter().nodesByKubeletMinor()
+                  + " by kubelet minor) until all run "
+                  + target,
+              null,
+              target.toString(),
+              null,
+              null,
+              null));
+    }
+    for (FargateProfileInfo profile : inventory.fargateProfiles()) {
+      replace.add(
+          new PlanStep(
+              "fargate-" + profile.name(),
+              StepKind.FARGATE,
+              "restart the workloads of Fargate profile " + profile.name() + " whose pods run older than " + target,
+              null,
+              target.toString(),
+              null,
+              null,
+              profile.name()));
+    }
+    // The gate goes on the first step that changes something.
+    for (int i = 0; i < replace.size(); i++) {
+      PlanStep step = replace.get(i);
+      if (step.kind() != StepKind.KARPENTER_DRIFT) {
+        replace.set(
+            i,
+            new PlanStep(
+                step.id(), step.kind(), step.title(), step.fromVersion(), step.toVersion(), DATA_PLANE_GATE,
+                step.nodeGroup(), step.target()));
+        break;
+      }
     }
     List<PlanStep> steps = new ArrayList<>(replace);
     steps.addAll(teardown);

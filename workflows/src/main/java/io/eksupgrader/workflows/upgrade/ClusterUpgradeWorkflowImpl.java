@@ -1,11 +1,21 @@
 package io.eksupgrader.workflows.upgrade;
 
 import io.eksupgrader.workflows.activities.ClusterInspectionActivities;
+import io.eksupgrader.workflows.activities.FargateActivities;
+import io.eksupgrader.workflows.activities.KarpenterNodeActivities;
 import io.eksupgrader.workflows.activities.NodeDrainActivities;
 import io.eksupgrader.workflows.activities.NodeGroupActivities;
+import io.eksupgrader.workflows.activities.SelfManagedNodeGroupActivities;
 import io.eksupgrader.workflows.model.Approval;
 import io.eksupgrader.workflows.model.AuditEntry;
 import io.eksupgrader.workflows.model.ClusterSnapshot;
+import io.eksupgrader.workflows.model.DataPlaneInventory;
+import io.eksupgrader.workflows.model.FargateRecycleRequest;
+import io.eksupgrader.workflows.model.FargateRecycleResult;
+import io.eksupgrader.workflows.model.KarpenterDriftRequest;
+import io.eksupgrader.workflows.model.KarpenterDriftResult;
+import io.eksupgrader.workflows.model.KarpenterNodes;
+import io.eksupgrader.workflows.model.SelfManagedGroupInfo;
 import io.eksupgrader.workflows.model.ControlPlaneStepRequest;
 import io.eksupgrader.workflows.model.ControlPlaneStepResult;
 import io.eksupgrader.workflows.model.DecisionAction;
@@ -99,6 +109,11 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
   /** The change id of the data plane (node groups, drain, teardown) in the upgrade. */
   public static final String DATA_PLANE_CHANGE = "data-plane";
 
+  /** How long Karpenter's drift or a Fargate restart may make no progress before its step fails. */
+  static final int KARPENTER_STALL_SECONDS = 30 * 60;
+
+  static final int FARGATE_STALL_SECONDS = 30 * 60;
+
   private static final Logger log = Workflow.getLogger(ClusterUpgradeWorkflowImpl.class);
   private static final Set<String> APPROVAL_FIELDS = Set.of("gate", "by", "comment");
   private static final Set<String> DECISION_FIELDS = Set.of("step", "action", "by", "comment");
@@ -107,6 +122,10 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
       Workflow.newActivityStub(ClusterInspectionActivities.class);
   private final NodeGroupActivities nodeGroups = Workflow.newActivityStub(NodeGroupActivities.class);
   private final NodeDrainActivities drain = Workflow.newActivityStub(NodeDrainActivities.class);
+  private final SelfManagedNodeGroupActivities selfManaged =
+      Workflow.newActivityStub(SelfManagedNodeGroupActivities.class);
+  private final KarpenterNodeActivities karpenter = Workflow.newActivityStub(KarpenterNodeActivities.class);
+  private final FargateActivities fargate = Workflow.newActivityStub(FargateActivities.class);
 
   private UpgradeRequest request;
   private String workflowId;
@@ -123,7 +142,7 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
   private PendingWait pending;
 
   private boolean dataPlane;
-  private List<NodeGroupInfo> observedNodeGroups;
+  private DataPlaneInventory inventory;
   /** Node group children started ahead of their step because of nodeGroupConcurrency. */
   private final Map<String, Promise<NodeGroupStepResult>> startedAhead = new HashMap<>();
   /** What each replaced group's old nodes looked like after the drain, for its teardown gate. */
@@ -157,14 +176,13 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
               observed[0] = inspection.inspectCluster(request.cluster());
               String found = "cluster " + observed[0].status() + " at " + observed[0].version();
               if (dataPlane && observed[0].exists()) {
-                observedNodeGroups = nodeGroups.listNodeGroups(request.cluster());
-                found +=
-                    "; managed node groups: "
-                        + (observedNodeGroups.isEmpty()
-                            ? "none"
-                            : observedNodeGroups.stream()
-                                .map(g -> g.name() + " (" + g.version() + ", " + g.status() + ")")
-                                .collect(Collectors.joining(", ")));
+                inventory =
+                    new DataPlaneInventory(
+                        nodeGroups.listNodeGroups(request.cluster()),
+                        selfManaged.listSelfManagedNodeGroups(request.cluster()),
+                        karpenter.inspectKarpenterNodes(request.cluster()),
+                        fargate.listFargateProfiles(request.cluster()));
+                found += "; " + describe(inventory);
               }
               return found;
             });
@@ -181,7 +199,7 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
     plan =
         dataPlane
             ? UpgradePlanner.plan(
-                request.cluster(), snapshot.version(), request.targetVersion(), observedNodeGroups)
+                request.cluster(), snapshot.version(), request.targetVersion(), inventory)
             : UpgradePlanner.plan(request.cluster(), snapshot.version(), request.targetVersion());
     for (PlanStep step : plan.steps().subList(1, plan.steps().size())) {
       steps.add(new StepProgress(step));
@@ -217,7 +235,9 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
       boolean carryOn =
           switch (step.step.kind()) {
             case CONTROL_PLANE -> runStep(step, allowed, () -> upgradeControlPlane(step));
-            case NODE_GROUP -> runStep(step, allowed, () -> replaceNodeGroup(step, position));
+            case NODE_GROUP, SELF_MANAGED_GROUP -> runStep(step, allowed, () -> replaceNodeGroup(step, position));
+            case KARPENTER_DRIFT -> runStep(step, allowed, this::awaitKarpenterDrift);
+            case FARGATE -> runStep(step, allowed, () -> recycleFargate(step));
             case TEARDOWN -> runStep(step, allowed, () -> tearDown(step, position));
             case ASG_DELETE -> runStep(step, allowed, () -> forceDeleteAsg(step));
             case VERIFY -> runStep(step, allowed, this::verify);
@@ -286,6 +306,17 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
     for (NodeGroupInfo group : UpgradePlanner.groupsToReplace(groups, target)) {
       (keptByDecision(group.name()) ? kept : behind).add(group.name() + " (" + group.version() + ")");
     }
+    List<SelfManagedGroupInfo> asgs = selfManaged.listSelfManagedNodeGroups(request.cluster());
+    for (SelfManagedGroupInfo group : UpgradePlanner.selfManagedToReplace(asgs, target)) {
+      (keptByDecision(group.name()) ? kept : behind).add("self-managed " + group.name() + " (" + group.version() + ")");
+    }
+    KarpenterNodes karpenterNodes = karpenter.inspectKarpenterNodes(request.cluster());
+    if (UpgradePlanner.karpenterBehind(karpenterNodes, target)) {
+      boolean skipped =
+          steps.stream()
+              .anyMatch(s -> s.step.kind() == StepKind.KARPENTER_DRIFT && s.state == StepState.SKIPPED);
+      (skipped ? kept : behind).add("Karpenter nodes " + karpenterNodes.nodesByKubeletMinor());
+    }
     if (!behind.isEmpty()) {
       throw new StepCheckFailed(
           "node groups still behind " + target + ": " + String.join(", ", behind));
@@ -296,6 +327,13 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
         + (groups.isEmpty()
             ? "none"
             : groups.stream().map(g -> g.name() + " " + g.version()).collect(Collectors.joining(", ")))
+        + (asgs.isEmpty()
+            ? ""
+            : "; self-managed: "
+                + asgs.stream().map(g -> g.name() + " " + g.version()).collect(Collectors.joining(", ")))
+        + (karpenterNodes == null || !karpenterNodes.installed()
+            ? ""
+            : "; Karpenter nodes by kubelet minor: " + karpenterNodes.nodesByKubeletMinor())
         + (kept.isEmpty() ? "" : "; kept behind by an operator's decision: " + String.join(", ", kept));
   }
 
@@ -312,7 +350,7 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
         next < steps.size() && startedAhead.size() + 1 < concurrency;
         next++) {
       StepProgress later = steps.get(next);
-      if (later.step.kind() != StepKind.NODE_GROUP) {
+      if (!isReplacement(later.step.kind())) {
         break;
       }
       if (later.state == StepState.PENDING && !startedAhead.containsKey(later.step.id())) {
@@ -348,7 +386,87 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
             step.step.toVersion(),
             token,
             request.optionsOrDefaults().drainOrDefaults(),
-            List.copyOf(step.forcePodUids)));
+            List.copyOf(step.forcePodUids),
+            step.step.kind() == StepKind.SELF_MANAGED_GROUP,
+            instanceIdsOf(step.step.nodeGroup())));
+  }
+
+  /** A self-managed group's instances as pre-flight found them; empty for a managed group. */
+  private List<String> instanceIdsOf(String group) {
+    if (inventory == null || group == null) {
+      return List.of();
+    }
+    return inventory.selfManagedGroups().stream()
+        .filter(g -> g.name().equals(group))
+        .findFirst()
+        .map(SelfManagedGroupInfo::instanceIds)
+        .orElse(List.of());
+  }
+
+  private boolean isSelfManaged(String group) {
+    return inventory != null
+        && group != null
+        && inventory.selfManagedGroups().stream().anyMatch(g -> g.name().equals(group));
+  }
+
+  private NodeSetRequest oldNodes(String group) {
+    return new NodeSetRequest(request.cluster(), group, instanceIdsOf(group));
+  }
+
+  private String awaitKarpenterDrift() {
+    KarpenterDriftResult result =
+        karpenter.awaitKarpenterDrift(
+            new KarpenterDriftRequest(request.cluster(), request.targetVersion(), KARPENTER_STALL_SECONDS));
+    return "Karpenter replaced "
+        + result.replaced()
+        + " NodeClaims by drift; all "
+        + result.nodes()
+        + " of its nodes run "
+        + request.targetVersion()
+        + (result.launchFailures().isEmpty()
+            ? ""
+            : "; launch failures on the way: " + String.join("; ", result.launchFailures()));
+  }
+
+  private String recycleFargate(StepProgress step) {
+    FargateRecycleResult result =
+        fargate.recycleFargatePods(
+            new FargateRecycleRequest(
+                request.cluster(), step.step.target(), request.targetVersion(), FARGATE_STALL_SECONDS));
+    return "restarted "
+        + (result.restartedWorkloads().isEmpty() ? "nothing" : String.join(", ", result.restartedWorkloads()))
+        + "; "
+        + result.podsRecycled()
+        + " pods now run "
+        + request.targetVersion()
+        + (result.podsLeftBehind().isEmpty()
+            ? ""
+            : "; not restarted (no controller), restart them by hand: " + String.join(", ", result.podsLeftBehind()));
+  }
+
+  private static String describe(DataPlaneInventory inventory) {
+    StringBuilder text = new StringBuilder("managed node groups: ");
+    text.append(
+        inventory.managedNodeGroups().isEmpty()
+            ? "none"
+            : inventory.managedNodeGroups().stream()
+                .map(g -> g.name() + " (" + g.version() + ", " + g.status() + ")")
+                .collect(Collectors.joining(", ")));
+    if (!inventory.selfManagedGroups().isEmpty()) {
+      text.append("; self-managed: ")
+          .append(
+              inventory.selfManagedGroups().stream()
+                  .map(g -> g.name() + " (" + g.version() + ")")
+                  .collect(Collectors.joining(", ")));
+    }
+    if (inventory.karpenter() != null && inventory.karpenter().installed()) {
+      text.append("; Karpenter nodes by kubelet minor: ").append(inventory.karpenter().nodesByKubeletMinor());
+    }
+    if (!inventory.fargateProfiles().isEmpty()) {
+      text.append("; Fargate profiles: ")
+          .append(inventory.fargateProfiles().stream().map(p -> p.name()).collect(Collectors.joining(", ")));
+    }
+    return text.toString();
   }
 
   private static String describe(NodeGroupStepResult result) {
@@ -402,7 +520,7 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
    */
   private String tearDown(StepProgress step, int position) {
     String group = step.step.nodeGroup();
-    DrainedCheck check = drain.checkNodesDrained(new NodeSetRequest(request.cluster(), group));
+    DrainedCheck check = drain.checkNodesDrained(oldNodes(group));
     if (!check.drained()) {
       throw new StepCheckFailed(
           "refusing to delete node group "
@@ -413,7 +531,9 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
               + ". Move those pods off (or cordon the nodes again), then decide retry; or skip to keep the old group");
     }
     NodeGroupDeletion deletion =
-        nodeGroups.deleteNodeGroup(new DeleteNodeGroupRequest(request.cluster(), group));
+        isSelfManaged(group)
+            ? selfManaged.deleteSelfManagedNodeGroup(new DeleteNodeGroupRequest(request.cluster(), group))
+            : nodeGroups.deleteNodeGroup(new DeleteNodeGroupRequest(request.cluster(), group));
     String released = released(deletion);
     return switch (deletion.outcome()) {
       case DELETED -> "node group " + group + " deleted" + released;
@@ -465,7 +585,7 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
   private String uncordonOldNodes(StepProgress step) {
     String group = step.step.nodeGroup();
     try {
-      NodeSetResult result = drain.uncordonNodes(new NodeSetRequest(request.cluster(), group));
+      NodeSetResult result = drain.uncordonNodes(oldNodes(group));
       return "old nodes of " + group + " uncordoned: " + result.changed().size() + " of " + result.nodes().size();
     } catch (ActivityFailure e) {
       String message =
@@ -480,11 +600,15 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
     }
   }
 
+  private static boolean isReplacement(StepKind kind) {
+    return kind == StepKind.NODE_GROUP || kind == StepKind.SELF_MANAGED_GROUP;
+  }
+
   private boolean replacementSkipped(String nodeGroup) {
     return steps.stream()
         .anyMatch(
             s ->
-                s.step.kind() == StepKind.NODE_GROUP
+                isReplacement(s.step.kind())
                     && nodeGroup.equals(s.step.nodeGroup())
                     && s.state == StepState.SKIPPED);
   }
@@ -494,7 +618,7 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
         .anyMatch(
             s ->
                 nodeGroup.equals(s.step.nodeGroup())
-                    && (s.step.kind() == StepKind.NODE_GROUP || s.step.kind() == StepKind.TEARDOWN)
+                    && (isReplacement(s.step.kind()) || s.step.kind() == StepKind.TEARDOWN)
                     && s.state == StepState.SKIPPED);
   }
 
@@ -529,7 +653,7 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
         DrainBlockage blockage = NodeGroupUpgradeWorkflowImpl.blockageOf(e);
         step.blockedPods = blockage == null ? List.of() : blockage.pods();
         List<DecisionAction> options = new ArrayList<>(allowed);
-        if (step.step.kind() == StepKind.NODE_GROUP && !step.blockedPods.isEmpty()) {
+        if (isReplacement(step.step.kind()) && !step.blockedPods.isEmpty()) {
           options.add(DecisionAction.FORCE);
         }
         DecisionAction action = awaitDecision(step, options);
@@ -546,14 +670,14 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
           }
           case SKIP -> {
             step.state = StepState.SKIPPED;
-            if (step.step.kind() == StepKind.NODE_GROUP) {
+            if (isReplacement(step.step.kind())) {
               step.detail = "skipped; " + uncordonOldNodes(step);
             }
             return true;
           }
           case ABORT -> {
             step.state = StepState.ABORTED;
-            if (step.step.kind() == StepKind.NODE_GROUP) {
+            if (isReplacement(step.step.kind())) {
               step.detail = "aborted; " + uncordonOldNodes(step);
             }
             return false;

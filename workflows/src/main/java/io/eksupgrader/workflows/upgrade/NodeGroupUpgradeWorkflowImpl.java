@@ -3,6 +3,7 @@ package io.eksupgrader.workflows.upgrade;
 import io.eksupgrader.workflows.activities.FailureTypes;
 import io.eksupgrader.workflows.activities.NodeDrainActivities;
 import io.eksupgrader.workflows.activities.NodeGroupActivities;
+import io.eksupgrader.workflows.activities.SelfManagedNodeGroupActivities;
 import io.eksupgrader.workflows.model.AwaitNodeGroupRequest;
 import io.eksupgrader.workflows.model.DrainBlockage;
 import io.eksupgrader.workflows.model.DrainNodeRequest;
@@ -13,9 +14,9 @@ import io.eksupgrader.workflows.model.NodeGroupHandle;
 import io.eksupgrader.workflows.model.NodeGroupReady;
 import io.eksupgrader.workflows.model.NodeGroupStepRequest;
 import io.eksupgrader.workflows.model.NodeGroupStepResult;
-import io.eksupgrader.workflows.model.NodeSetRequest;
 import io.eksupgrader.workflows.model.NodeSetResult;
 import io.eksupgrader.workflows.model.ReplacementNodeGroupRequest;
+import io.eksupgrader.workflows.model.SelfManagedReplacementRequest;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Async;
@@ -31,7 +32,9 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 
 /**
- * One managed node group, replaced blue/green (seed 001, with seed 004's cordon semantics).
+ * One node group, replaced blue/green (seed 001, with seed 004's cordon semantics): an EKS
+ * managed node group, or a self-managed one (an Auto Scaling group with a launch template), whose
+ * old nodes are found by their EC2 instances since they carry no group label.
  *
  * <ol>
  *   <li>CreateReplacementNodeGroup: the old group's configuration at the target version on AL2023,
@@ -57,29 +60,41 @@ public class NodeGroupUpgradeWorkflowImpl implements NodeGroupUpgradeWorkflow {
 
   private final NodeGroupActivities nodeGroups = Workflow.newActivityStub(NodeGroupActivities.class);
   private final NodeDrainActivities drain = Workflow.newActivityStub(NodeDrainActivities.class);
+  private final SelfManagedNodeGroupActivities selfManaged =
+      Workflow.newActivityStub(SelfManagedNodeGroupActivities.class);
 
   @Override
   public NodeGroupStepResult replace(NodeGroupStepRequest request) {
     NodeGroupHandle handle =
-        nodeGroups.createReplacementNodeGroup(
-            new ReplacementNodeGroupRequest(
-                request.cluster(),
-                request.oldNodeGroup(),
-                request.newNodeGroup(),
-                request.targetVersion(),
-                request.clientRequestToken()));
+        request.selfManaged()
+            ? selfManaged.createReplacementAutoScalingGroup(
+                new SelfManagedReplacementRequest(
+                    request.cluster(),
+                    request.oldNodeGroup(),
+                    request.newNodeGroup(),
+                    request.targetVersion(),
+                    request.clientRequestToken()))
+            : nodeGroups.createReplacementNodeGroup(
+                new ReplacementNodeGroupRequest(
+                    request.cluster(),
+                    request.oldNodeGroup(),
+                    request.newNodeGroup(),
+                    request.targetVersion(),
+                    request.clientRequestToken()));
     log.info(
         "Node group {}: replacement {} {}, waiting for {} Ready nodes",
         request.oldNodeGroup(),
         handle.nodeGroup(),
         handle.how(),
         handle.expectedNodes());
+    AwaitNodeGroupRequest await =
+        new AwaitNodeGroupRequest(request.cluster(), handle.nodeGroup(), handle.expectedNodes());
     NodeGroupReady ready =
-        nodeGroups.awaitNodeGroupReady(
-            new AwaitNodeGroupRequest(request.cluster(), handle.nodeGroup(), handle.expectedNodes()));
+        request.selfManaged()
+            ? selfManaged.awaitAutoScalingGroupReady(await)
+            : nodeGroups.awaitNodeGroupReady(await);
 
-    NodeSetResult cordoned =
-        drain.cordonNodes(new NodeSetRequest(request.cluster(), request.oldNodeGroup()));
+    NodeSetResult cordoned = drain.cordonNodes(request.oldNodes());
     log.info(
         "Node group {}: cordoned {} of {} old nodes; draining",
         request.oldNodeGroup(),
@@ -87,8 +102,7 @@ public class NodeGroupUpgradeWorkflowImpl implements NodeGroupUpgradeWorkflow {
         cordoned.nodes().size());
 
     List<DrainNodeResult> drains = drainAll(request, cordoned.nodes());
-    DrainedCheck check =
-        drain.checkNodesDrained(new NodeSetRequest(request.cluster(), request.oldNodeGroup()));
+    DrainedCheck check = drain.checkNodesDrained(request.oldNodes());
     return new NodeGroupStepResult(
         request.oldNodeGroup(),
         handle.nodeGroup(),

@@ -70,7 +70,9 @@ class DataPlaneWorkflowTest {
     upgrade.approveGate(new Approval("control-plane-1.34", "alice", null));
 
     UpgradeStatus atDataPlane = awaitGate(client, "data-plane");
-    assertThat(nodes.calls()).as("nothing on the data plane moves before its gate").containsExactly("ListNodeGroups");
+    assertThat(nodes.calls())
+        .as("nothing on the data plane moves before its gate")
+        .containsExactly("ListNodeGroups", "ListSelfManagedNodeGroups", "InspectKarpenterNodes", "ListFargateProfiles");
     assertThat(atDataPlane.openGate().summary()).contains("replace node group apps (1.33, 2 nodes) with apps-1-34");
     upgrade.approveGate(new Approval("data-plane", "alice", null));
 
@@ -93,6 +95,9 @@ class DataPlaneWorkflowTest {
         .as("per group: new capacity Ready, then every old node cordoned, then drained node by node")
         .containsExactly(
             "ListNodeGroups",
+            "ListSelfManagedNodeGroups",
+            "InspectKarpenterNodes",
+            "ListFargateProfiles",
             "CreateReplacementNodeGroup apps -> apps-1-34",
             "AwaitNodeGroupReady apps-1-34",
             "CordonNodes apps",
@@ -108,7 +113,9 @@ class DataPlaneWorkflowTest {
             "DeleteNodeGroup apps",
             "CheckNodesDrained batch",
             "DeleteNodeGroup batch",
-            "ListNodeGroups");
+            "ListNodeGroups",
+            "ListSelfManagedNodeGroups",
+            "InspectKarpenterNodes");
     assertThat(detail(result.status(), "verify"))
         .contains("node groups: apps-1-34 1.34, batch-1-34 1.34, system-1-34 1.34");
   }
@@ -281,6 +288,55 @@ class DataPlaneWorkflowTest {
     assertThat(nodes.calls()).noneMatch(c -> c.contains("gave up waiting"));
     assertThat(nodes.calls())
         .containsSubsequence("CreateReplacementNodeGroup batch -> batch-1-34", "CordonNodes apps");
+  }
+
+  @Test
+  void selfManagedGroupsKarpenterAndFargateEachGetTheirStepsAndTheirNodesAreFoundByInstance(
+      WorkflowClient client, WorkflowOptions options) {
+    nodes.addSelfManagedGroup("legacy", "1.33", 2);
+    nodes.karpenter(Map.of("1.33", 3), 1);
+    nodes.addFargateProfile("serverless");
+    ClusterUpgradeWorkflow upgrade = start(client, options, options(1, 1));
+    approve(client, upgrade, "control-plane-1.34");
+
+    UpgradeStatus atDataPlane = awaitGate(client, "data-plane");
+    assertThat(atDataPlane.steps())
+        .extracting(StepStatus::id)
+        .containsExactly(
+            "preflight", "control-plane-1.34", "self-managed-legacy", "karpenter-drift", "fargate-serverless",
+            "teardown-legacy", "verify");
+    assertThat(atDataPlane.openGate().step()).isEqualTo("self-managed-legacy");
+    upgrade.approveGate(new Approval("data-plane", "alice", null));
+
+    UpgradeStatus stalled = awaitStatus(client, s -> s.pendingDecision() != null);
+    assertThat(stalled.pendingDecision().step()).isEqualTo("karpenter-drift");
+    assertThat(stalled.pendingDecision().error()).contains("KarpenterDriftStalled").contains("InsufficientCapacityError");
+    assertThat(stalled.pendingDecision().allowed()).doesNotContain(DecisionAction.FORCE);
+    upgrade.decideStep(new OperatorDecision("karpenter-drift", DecisionAction.RETRY, "alice", "capacity is back"));
+
+    approve(client, upgrade, "teardown-legacy");
+    UpgradeResult result = client.newUntypedWorkflowStub(ID).getResult(UpgradeResult.class);
+
+    assertThat(result.outcome()).isEqualTo(UpgradeOutcome.SUCCEEDED);
+    assertThat(nodes.calls())
+        .containsSubsequence(
+            "CreateReplacementAutoScalingGroup legacy -> legacy-1-34",
+            "AwaitAutoScalingGroupReady legacy-1-34",
+            "CordonNodes legacy [i-legacy-1, i-legacy-2]",
+            "DrainNode legacy-node-1",
+            "DrainNode legacy-node-2",
+            "AwaitKarpenterDrift 1.34",
+            "AwaitKarpenterDrift 1.34",
+            "RecycleFargatePods serverless",
+            "CheckNodesDrained legacy",
+            "DeleteSelfManagedNodeGroup legacy")
+        .noneMatch(c -> c.startsWith("CreateReplacementNodeGroup") || c.startsWith("DeleteNodeGroup"));
+    assertThat(detail(result.status(), "fargate-serverless"))
+        .contains("restarted Deployment/serverless/api")
+        .contains("not restarted (no controller), restart them by hand: serverless/one-off");
+    assertThat(detail(result.status(), "verify"))
+        .contains("self-managed: legacy-1-34 1.34")
+        .contains("Karpenter nodes by kubelet minor: {1.34=3}");
   }
 
   private static UpgradeRequest options(int drainConcurrency, int nodeGroupConcurrency) {

@@ -1,6 +1,17 @@
 package io.eksupgrader.workflows.upgrade;
 
 import io.eksupgrader.workflows.activities.FailureTypes;
+import io.eksupgrader.workflows.activities.FargateActivities;
+import io.eksupgrader.workflows.activities.KarpenterNodeActivities;
+import io.eksupgrader.workflows.activities.SelfManagedNodeGroupActivities;
+import io.eksupgrader.workflows.model.FargateProfileInfo;
+import io.eksupgrader.workflows.model.FargateRecycleRequest;
+import io.eksupgrader.workflows.model.FargateRecycleResult;
+import io.eksupgrader.workflows.model.KarpenterDriftRequest;
+import io.eksupgrader.workflows.model.KarpenterDriftResult;
+import io.eksupgrader.workflows.model.KarpenterNodes;
+import io.eksupgrader.workflows.model.SelfManagedGroupInfo;
+import io.eksupgrader.workflows.model.SelfManagedReplacementRequest;
 import io.eksupgrader.workflows.activities.NodeDrainActivities;
 import io.eksupgrader.workflows.activities.NodeGroupActivities;
 import io.eksupgrader.workflows.model.AwaitNodeGroupRequest;
@@ -34,7 +45,12 @@ import java.util.concurrent.TimeUnit;
  * only. Each group has nodes {@code <group>-node-<i>}; a pod can be set to block a node's drain
  * until an operator forces it. Every call is recorded in order.
  */
-class FakeDataPlane implements NodeGroupActivities, NodeDrainActivities {
+class FakeDataPlane
+    implements NodeGroupActivities,
+        NodeDrainActivities,
+        SelfManagedNodeGroupActivities,
+        KarpenterNodeActivities,
+        FargateActivities {
 
   private final List<String> calls = new ArrayList<>();
   private final Map<String, NodeGroupInfo> groups = new TreeMap<>();
@@ -91,6 +107,32 @@ class FakeDataPlane implements NodeGroupActivities, NodeDrainActivities {
   /** Deleting {@code group} ends with its Auto Scaling group blocking the deletion. */
   synchronized void asgBlocks(String group) {
     asgBlocked.add(group);
+  }
+
+  private final Map<String, SelfManagedGroupInfo> asgs = new TreeMap<>();
+  private final List<String> fargateProfiles = new ArrayList<>();
+  /** Kubelet minor → Karpenter nodes; null when Karpenter is not installed. */
+  private Map<String, Integer> karpenterNodes;
+  private int karpenterStalls;
+
+  synchronized void addSelfManagedGroup(String name, String version, int nodes) {
+    List<String> instances = new ArrayList<>();
+    for (int i = 1; i <= nodes; i++) {
+      instances.add("i-" + name + "-" + i);
+    }
+    asgs.put(
+        name,
+        new SelfManagedGroupInfo(name, version, "lt-1", "3", "ami-old", 1, 5, nodes, List.of("subnet-a"), instances));
+    nodeCounts.put(name, nodes);
+  }
+
+  synchronized void karpenter(Map<String, Integer> nodesByMinor, int stalls) {
+    karpenterNodes = new java.util.LinkedHashMap<>(nodesByMinor);
+    karpenterStalls = stalls;
+  }
+
+  synchronized void addFargateProfile(String name) {
+    fargateProfiles.add(name);
   }
 
   synchronized List<String> calls() {
@@ -182,8 +224,77 @@ class FakeDataPlane implements NodeGroupActivities, NodeDrainActivities {
   }
 
   @Override
+  public synchronized List<SelfManagedGroupInfo> listSelfManagedNodeGroups(ClusterRef cluster) {
+    calls.add("ListSelfManagedNodeGroups");
+    return List.copyOf(asgs.values());
+  }
+
+  @Override
+  public synchronized NodeGroupHandle createReplacementAutoScalingGroup(SelfManagedReplacementRequest request) {
+    calls.add("CreateReplacementAutoScalingGroup " + request.oldGroup() + " -> " + request.newGroup());
+    NodeGroupHandle.How how = asgs.containsKey(request.newGroup()) ? NodeGroupHandle.How.REUSED : NodeGroupHandle.How.CREATED;
+    int nodes = asgs.get(request.oldGroup()).desiredSize();
+    addSelfManagedGroup(request.newGroup(), request.kubernetesVersion(), nodes);
+    return new NodeGroupHandle(request.newGroup(), how, null, nodes, "4");
+  }
+
+  @Override
+  public synchronized NodeGroupReady awaitAutoScalingGroupReady(AwaitNodeGroupRequest request) {
+    calls.add("AwaitAutoScalingGroupReady " + request.nodeGroup());
+    return new NodeGroupReady(
+        request.nodeGroup(),
+        nodesOf(request.nodeGroup()).stream().map(n -> new NodeGroupReady.NodeJoin(n, "v1.34.1", 80)).toList(),
+        3);
+  }
+
+  @Override
+  public synchronized NodeGroupDeletion deleteSelfManagedNodeGroup(DeleteNodeGroupRequest request) {
+    calls.add("DeleteSelfManagedNodeGroup " + request.nodeGroup());
+    asgs.remove(request.nodeGroup());
+    return new NodeGroupDeletion(request.nodeGroup(), NodeGroupDeletion.Outcome.DELETED, List.of(), false, request.nodeGroup(), null, 2);
+  }
+
+  @Override
+  public synchronized KarpenterNodes inspectKarpenterNodes(ClusterRef cluster) {
+    calls.add("InspectKarpenterNodes");
+    if (karpenterNodes == null) {
+      return new KarpenterNodes(false, List.of(), 0, Map.of());
+    }
+    int total = karpenterNodes.values().stream().mapToInt(Integer::intValue).sum();
+    return new KarpenterNodes(true, List.of("default"), total, Map.copyOf(karpenterNodes));
+  }
+
+  @Override
+  public synchronized KarpenterDriftResult awaitKarpenterDrift(KarpenterDriftRequest request) {
+    calls.add("AwaitKarpenterDrift " + request.targetVersion());
+    if (karpenterStalls > 0) {
+      karpenterStalls--;
+      throw ApplicationFailure.newNonRetryableFailure(
+          "no progress for 30 min: 2 nodes behind; launch failures: nc-1 InsufficientCapacityError",
+          FailureTypes.KARPENTER_DRIFT_STALLED);
+    }
+    int total = karpenterNodes.values().stream().mapToInt(Integer::intValue).sum();
+    karpenterNodes = new java.util.LinkedHashMap<>(Map.of(request.targetVersion(), total));
+    return new KarpenterDriftResult(total, total, List.of(), 5);
+  }
+
+  @Override
+  public synchronized List<FargateProfileInfo> listFargateProfiles(ClusterRef cluster) {
+    calls.add("ListFargateProfiles");
+    return fargateProfiles.stream()
+        .map(p -> new FargateProfileInfo(p, "ACTIVE", List.of(new FargateProfileInfo.Selector("serverless", Map.of()))))
+        .toList();
+  }
+
+  @Override
+  public synchronized FargateRecycleResult recycleFargatePods(FargateRecycleRequest request) {
+    calls.add("RecycleFargatePods " + request.profile());
+    return new FargateRecycleResult(request.profile(), List.of("Deployment/serverless/api"), 2, List.of("serverless/one-off"));
+  }
+
+  @Override
   public synchronized NodeSetResult cordonNodes(NodeSetRequest request) {
-    calls.add("CordonNodes " + request.nodeGroup());
+    calls.add("CordonNodes " + request.nodeGroup() + (request.instanceIds().isEmpty() ? "" : " " + request.instanceIds()));
     List<String> nodes = nodesOf(request.nodeGroup());
     List<String> changed = nodes.stream().filter(cordoned::add).toList();
     return new NodeSetResult(request.nodeGroup(), nodes, changed);

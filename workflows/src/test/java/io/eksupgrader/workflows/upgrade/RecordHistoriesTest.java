@@ -36,7 +36,8 @@ class RecordHistoriesTest {
 
   /**
    * The data plane since {@code data-plane} version 1: a blocked drain forced by decision, a
-   * teardown whose ASG needs its own gate, and a second group skipped.
+   * teardown whose ASG needs its own gate, a second group skipped, Karpenter's drift and a Fargate
+   * profile.
    */
   @Test
   void recordTheDataPlaneWithAForcedDrainAnAsgGateAndASkippedGroup(WorkflowClient client, WorkflowOptions options)
@@ -47,6 +48,8 @@ class RecordHistoriesTest {
     nodes.blockDrain("apps-node-2", "web-7d9f-abcde", "uid-web-2");
     nodes.blockDrain("batch-node-1", "db-0", "uid-db-0");
     nodes.asgBlocks("apps");
+    nodes.karpenter(Map.of("1.33", 2), 0);
+    nodes.addFargateProfile("serverless");
     String id = "eks-upgrade/us-east-1/payments";
     ClusterUpgradeWorkflow upgrade =
         client.newWorkflowStub(ClusterUpgradeWorkflow.class, WorkflowOptions.newBuilder(options).setWorkflowId(id).build());
