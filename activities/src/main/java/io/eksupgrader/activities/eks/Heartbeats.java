@@ -9,13 +9,13 @@ import java.time.Duration;
  * wait longer than the heartbeat timeout does not look like a dead worker, and so that a
  * cancellation or a timed-out attempt (which the next heartbeat reports by throwing) ends it.
  */
-final class Heartbeats {
+public final class Heartbeats {
 
   private static final Duration SLICE = Duration.ofSeconds(5);
 
   private Heartbeats() {}
 
-  static void sleep(ActivityExecutionContext context, Duration wait, Object details) {
+  public static void sleep(ActivityExecutionContext context, Duration wait, Object details) {
     long end = System.nanoTime() + wait.toNanos();
     try {
       while (true) {

@@ -1,5 +1,6 @@
 package io.eksupgrader.activities.nodegroups;
 
+import io.eksupgrader.activities.eks.Heartbeats;
 import static io.eksupgrader.activities.nodegroups.EksNodeGroups.awsMessage;
 import static io.eksupgrader.activities.nodegroups.EksNodeGroups.clusterNotFound;
 import static io.eksupgrader.activities.nodegroups.EksNodeGroups.describe;
@@ -444,7 +445,7 @@ public class EksNodeGroupActivities implements NodeGroupActivities {
         log.debug("{}: node group {} {} (poll {})", cluster, request.nodeGroup(), status, polls);
       }
       context.heartbeat(progress);
-      HeartbeatSleep.sleep(context, settings.pollInterval(), progress);
+      Heartbeats.sleep(context, settings.pollInterval(), progress);
     }
   }
 

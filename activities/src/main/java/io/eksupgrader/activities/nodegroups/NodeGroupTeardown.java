@@ -1,5 +1,6 @@
 package io.eksupgrader.activities.nodegroups;
 
+import io.eksupgrader.activities.eks.Heartbeats;
 import static io.eksupgrader.activities.nodegroups.EksNodeGroups.autoScalingGroups;
 import static io.eksupgrader.activities.nodegroups.EksNodeGroups.awsMessage;
 import static io.eksupgrader.activities.nodegroups.EksNodeGroups.describe;
@@ -144,7 +145,7 @@ final class NodeGroupTeardown {
     int unprotectedFailures = 0;
     while (true) {
       context.heartbeat(d.progress());
-      HeartbeatSleep.sleep(context, settings.pollInterval(), d.progress());
+      Heartbeats.sleep(context, settings.pollInterval(), d.progress());
       Optional<Nodegroup> seen = describe(eks, cluster, d.nodeGroup);
       d.polls++;
       if (seen.isEmpty()) {
@@ -223,7 +224,7 @@ final class NodeGroupTeardown {
     int failuresWithoutAsg = 0;
     while (true) {
       context.heartbeat(d.progress());
-      HeartbeatSleep.sleep(context, settings.pollInterval(), d.progress());
+      Heartbeats.sleep(context, settings.pollInterval(), d.progress());
       Optional<Nodegroup> seen = describe(eks, cluster, d.nodeGroup);
       d.polls++;
       if (seen.isEmpty()) {
