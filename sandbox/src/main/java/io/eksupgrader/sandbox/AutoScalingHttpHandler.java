@@ -5,6 +5,7 @@ import io.eksupgrader.sandbox.EksWorld.AutoScalingGroupView;
 import io.eksupgrader.sandbox.EksWorld.InstanceView;
 import io.eksupgrader.sandbox.EksWorld.LaunchTemplateRef;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +17,8 @@ import java.util.TreeSet;
  * Speaks EC2 Auto Scaling's awsQuery protocol: form-encoded POSTs, answers {@code
  * <XResponse><XResult>…</XResult><ResponseMetadata>…} and errors {@code
  * <ErrorResponse><Error><Type>Sender</Type><Code>…}. It serves the ASGs behind managed node
- * groups: describing them, scale-in protection, and deleting them.
+ * groups and those of self-managed node groups: creating the latter from a launch template,
+ * describing them, scale-in protection, and deleting them.
  */
 final class AutoScalingHttpHandler extends QueryProtocolHandler {
 
@@ -33,12 +35,28 @@ final class AutoScalingHttpHandler extends QueryProtocolHandler {
           "MaxSize",
           "DesiredCapacity");
 
+  /** CreateAutoScalingGroup parameters the sandbox models; others are refused by name. */
+  private static final Set<String> CREATABLE =
+      Set.of(
+          "Action",
+          "Version",
+          "AutoScalingGroupName",
+          "LaunchTemplate.LaunchTemplateId",
+          "LaunchTemplate.LaunchTemplateName",
+          "LaunchTemplate.Version",
+          "VPCZoneIdentifier",
+          "MinSize",
+          "MaxSize",
+          "DesiredCapacity",
+          "NewInstancesProtectedFromScaleIn");
+
   private final EksWorld world;
 
   AutoScalingHttpHandler(EksWorld world, SimulatedClock clock, CallLog callLog, FaultInjector faults) {
     super(
         "autoscaling",
         Set.of(
+            "CreateAutoScalingGroup",
             "DescribeAutoScalingGroups",
             "SetInstanceProtection",
             "UpdateAutoScalingGroup",
@@ -53,6 +71,10 @@ final class AutoScalingHttpHandler extends QueryProtocolHandler {
   Reply dispatch(String action, String region, FormParams params, String requestId) {
     return switch (action) {
       case "DescribeAutoScalingGroups" -> Reply.read(describe(region, params, requestId));
+      case "CreateAutoScalingGroup" -> {
+        AutoScalingGroupView asg = world.createAutoScalingGroup(region, createRequest(params));
+        yield new Reply(metadata(response(action), requestId), Effect.CREATED, asg.name(), asg.cluster());
+      }
       case "SetInstanceProtection" -> {
         String name = params.required("AutoScalingGroupName");
         Boolean protect = params.bool("ProtectedFromScaleIn");
@@ -93,6 +115,51 @@ final class AutoScalingHttpHandler extends QueryProtocolHandler {
       }
       default -> throw new IllegalStateException("no dispatch for " + action);
     };
+  }
+
+  private static EksWorld.AutoScalingGroupRequest createRequest(FormParams params) {
+    String name = params.required("AutoScalingGroupName");
+    Set<String> unsupported = new TreeSet<>();
+    for (String key : params.values().keySet()) {
+      if (!CREATABLE.contains(key) && !key.matches("Tags\\.member\\.\\d+\\.(Key|Value|PropagateAtLaunch|ResourceId|ResourceType)")) {
+        unsupported.add(key);
+      }
+    }
+    if (!unsupported.isEmpty()) {
+      throw new AwsError(
+          400,
+          "ValidationError",
+          "The sandbox does not model " + String.join(", ", unsupported) + " of a new Auto Scaling group.",
+          Map.of());
+    }
+    Map<String, String> tags = new LinkedHashMap<>();
+    for (int i = 1; params.has("Tags.member." + i + ".Key"); i++) {
+      String value = params.get("Tags.member." + i + ".Value");
+      tags.put(params.get("Tags.member." + i + ".Key"), value == null ? "" : value);
+    }
+    LaunchTemplateRef launchTemplate = null;
+    if (params.has("LaunchTemplate.LaunchTemplateId") || params.has("LaunchTemplate.LaunchTemplateName")) {
+      launchTemplate =
+          new LaunchTemplateRef(
+              params.get("LaunchTemplate.LaunchTemplateId"),
+              params.get("LaunchTemplate.LaunchTemplateName"),
+              params.has("LaunchTemplate.Version") ? params.get("LaunchTemplate.Version") : "$Default");
+    }
+    String zones = params.get("VPCZoneIdentifier");
+    List<String> subnets =
+        zones == null || zones.isBlank()
+            ? List.of()
+            : Arrays.stream(zones.split(",")).map(String::trim).filter(z -> !z.isEmpty()).toList();
+    Boolean protect = params.bool("NewInstancesProtectedFromScaleIn");
+    return new EksWorld.AutoScalingGroupRequest(
+        name,
+        launchTemplate,
+        subnets,
+        params.integer("MinSize"),
+        params.integer("MaxSize"),
+        params.integer("DesiredCapacity"),
+        tags,
+        protect != null && protect);
   }
 
   private XmlBuilder describe(String region, FormParams params, String requestId) {

@@ -17,7 +17,9 @@ public interface ClusterNodes {
    * An instance launched by a node group.
    *
    * @param nodeName e.g. ip-10-0-1-23.ec2.internal
-   * @param labels the node's labels, including {@code eks.amazonaws.com/nodegroup}
+   * @param nodeGroup the managed node group; null for an instance of a self-managed group (an ASG)
+   * @param labels the node's labels, including {@code eks.amazonaws.com/nodegroup} for a managed
+   *     group
    * @param readyAfter simulated time from now until the node turns Ready; null means never
    */
   record NodeLaunch(

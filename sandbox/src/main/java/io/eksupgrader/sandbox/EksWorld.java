@@ -2,8 +2,10 @@ package io.eksupgrader.sandbox;
 
 import io.eksupgrader.sandbox.ClusterNodes.NodeLaunch;
 import io.eksupgrader.sandbox.Scenario.ClusterSpec;
+import io.eksupgrader.sandbox.Scenario.LaunchTemplateSpec;
 import io.eksupgrader.sandbox.Scenario.NodeGroupSpec;
 import io.eksupgrader.sandbox.Scenario.OfferedVersionSpec;
+import io.eksupgrader.sandbox.Scenario.SelfManagedGroupSpec;
 import io.eksupgrader.sandbox.Scenario.TaintSpec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -48,6 +50,17 @@ import org.slf4j.LoggerFactory;
  * protection and deletes again. A group whose ASG is stuck (a scenario fault) ends DELETE_FAILED
  * until the ASG is deleted with ForceDelete, after which the deletion finishes by itself.
  *
+ * <p>Self-managed node groups are Auto Scaling groups without a managed node group, tagged {@code
+ * kubernetes.io/cluster/<cluster>}; their instances join that cluster (as if their launch
+ * template's user data bootstrapped them), labelled {@code alpha.eksctl.io/nodegroup-name=<asg>}
+ * and without EKS's node group label. A node's kubelet runs the Kubernetes version of the
+ * EKS-optimized AMI its launch template version names (a scenario's custom image: that group's
+ * version; an unknown image: the cluster's version). An ASG made by CreateAutoScalingGroup starts
+ * its instances Pending; they turn InService and register their nodes {@code nodeJoin} later (the
+ * boot), and the nodes turn Ready {@code nodeJoin} after that, so a node joins in about twice
+ * nodeJoin. DeleteAutoScalingGroup with ForceDelete terminates the instances at once, protected
+ * or not, as AWS does.
+ *
  * <p>All methods hold the world's lock, which keeps check-then-act sequences (is an update
  * running? then make one) atomic across concurrent requests.
  */
@@ -59,6 +72,25 @@ final class EksWorld implements AutoCloseable {
   private static final Pattern VERSION = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})");
   private static final Pattern NODE_GROUP_NAME = Pattern.compile("[0-9A-Za-z][A-Za-z0-9_-]{0,62}");
   private static final long TICK_MILLIS = 75;
+
+  /** The label eksctl gives a self-managed group's nodes; the sandbox sets it too. */
+  static final String SELF_MANAGED_LABEL = "alpha.eksctl.io/nodegroup-name";
+
+  private static final String CLUSTER_TAG = "kubernetes.io/cluster/";
+  private static final Pattern ASG_NAME = Pattern.compile("[^:]{1,255}");
+
+  /** The image families of the EKS-optimized AMIs whose SSM parameters the sandbox answers. */
+  private static final List<String> IMAGE_FAMILIES =
+      List.of(
+          "amazon-linux-2023/x86_64/standard",
+          "amazon-linux-2023/arm64/standard",
+          "amazon-linux-2023/x86_64/nvidia",
+          "amazon-linux-2023/arm64/nvidia",
+          "amazon-linux-2023/x86_64/neuron",
+          "amazon-linux-2023/arm64/neuron",
+          "amazon-linux-2",
+          "amazon-linux-2-arm64",
+          "amazon-linux-2-gpu");
 
   /**
    * EKS's API has no issue code for instances that scale-in protection keeps alive; AWS's
@@ -72,6 +104,8 @@ final class EksWorld implements AutoCloseable {
   private final Map<String, SimCluster> clusters = new LinkedHashMap<>();
   private final Map<String, SimAutoScalingGroup> autoScalingGroups = new LinkedHashMap<>();
   private final LaunchTemplates launchTemplates = new LaunchTemplates();
+  /** Custom images of the scenario's self-managed groups and the version their nodes run. */
+  private final Map<String, String> customImageVersions = new HashMap<>();
   private final Deque<NodeAction> nodeActions = new ArrayDeque<>();
   private final Object nodeActionTurn = new Object();
   private final ScheduledExecutorService ticker;
@@ -89,6 +123,9 @@ final class EksWorld implements AutoCloseable {
       clusters.put(key(spec.region(), spec.name()), c);
       for (NodeGroupSpec g : spec.nodeGroups()) {
         addScenarioNodeGroup(c, g, nodeGroupsCreatedAt);
+      }
+      for (SelfManagedGroupSpec g : spec.selfManagedGroups()) {
+        addScenarioSelfManagedGroup(c, g, nodeGroupsCreatedAt);
       }
     }
     this.ticker =
@@ -204,6 +241,21 @@ final class EksWorld implements AutoCloseable {
       boolean newInstancesProtectedFromScaleIn,
       List<InstanceView> instances,
       Map<String, String> tags) {}
+
+  /**
+   * What CreateAutoScalingGroup asked for; null members were left out.
+   *
+   * @param launchTemplate the template by id or name, and the version as given ("3", "$Latest")
+   */
+  record AutoScalingGroupRequest(
+      String name,
+      LaunchTemplateRef launchTemplate,
+      List<String> subnets,
+      Integer minSize,
+      Integer maxSize,
+      Integer desiredCapacity,
+      Map<String, String> tags,
+      boolean newInstancesProtected) {}
 
   /** A call to make on a cluster's Kubernetes side: a launch, or the termination of a node. */
   private record NodeAction(ClusterNodes nodes, NodeLaunch launch, String terminatedNode) {}
@@ -655,6 +707,106 @@ final class EksWorld implements AutoCloseable {
     };
   }
 
+  /**
+   * Creates a self-managed group's ASG, checking in Auto Scaling's order: the name (an existing one
+   * is AlreadyExists), the tags, the launch template and version, the subnets, the sizes. Its
+   * instances start Pending and join the cluster its {@code kubernetes.io/cluster/<name>} tag names
+   * (none without such a tag) as the class comment says.
+   */
+  AutoScalingGroupView createAutoScalingGroup(String region, AutoScalingGroupRequest r) {
+    return locked(
+        () -> {
+          Instant now = settleAll();
+          String name = r.name();
+          if (name == null || !ASG_NAME.matcher(name).matches()) {
+            throw validation("AutoScalingGroupName " + name + " is not valid.");
+          }
+          if (autoScalingGroups.containsKey(key(region, name))) {
+            throw new AwsError(
+                400,
+                "AlreadyExists",
+                "AutoScalingGroup by this name already exists - A group with the name " + name + " already exists",
+                Map.of());
+          }
+          Map<String, String> tags = r.tags() == null ? Map.of() : r.tags();
+          for (String tag : tags.keySet()) {
+            if (tag.startsWith("aws:")) {
+              throw validation("Tag keys starting with 'aws:' are reserved for AWS use: " + tag);
+            }
+          }
+          if (r.launchTemplate() == null) {
+            throw validation(
+                "The sandbox creates Auto Scaling groups from a LaunchTemplate only (no launch configuration,"
+                    + " instance or mixed instances policy).");
+          }
+          SimLaunchTemplate t;
+          SimLaunchTemplate.Version v;
+          try {
+            t = launchTemplates.find(region, r.launchTemplate().id(), r.launchTemplate().name());
+            v = t.version(LaunchTemplates.resolve(t, r.launchTemplate().version()));
+          } catch (AwsError e) {
+            throw validation("You must use a valid fully-formed launch template. " + e.getMessage());
+          }
+          if (v == null) {
+            throw validation(
+                "You must use a valid fully-formed launch template. The launch template "
+                    + t.id
+                    + " has no version "
+                    + r.launchTemplate().version()
+                    + ".");
+          }
+          if (r.subnets() == null || r.subnets().isEmpty()) {
+            throw validation("At least one Availability Zone or VPC Subnet is required.");
+          }
+          if (r.minSize() == null || r.maxSize() == null) {
+            throw validation("MinSize and MaxSize are required.");
+          }
+          int desired = r.desiredCapacity() != null ? r.desiredCapacity() : r.minSize();
+          if (r.minSize() < 0 || r.minSize() > r.maxSize() || desired < r.minSize() || desired > r.maxSize()) {
+            throw validation(
+                "Desired capacity:"
+                    + desired
+                    + " must be between the specified min size:"
+                    + r.minSize()
+                    + " and max size:"
+                    + r.maxSize());
+          }
+          SimCluster c =
+              tags.keySet().stream()
+                  .filter(k -> k.startsWith(CLUSTER_TAG))
+                  .map(k -> clusters.get(key(region, k.substring(CLUSTER_TAG.length()))))
+                  .filter(x -> x != null)
+                  .findFirst()
+                  .orElse(null);
+          LaunchTemplateRef ref = new LaunchTemplateRef(t.id, t.name, r.launchTemplate().version());
+          Duration boot = scenario.durations().nodeJoin();
+          SimAutoScalingGroup asg =
+              newSelfManagedGroup(
+                  region,
+                  c,
+                  name,
+                  now,
+                  r.subnets(),
+                  ref,
+                  tags,
+                  r.minSize(),
+                  r.maxSize(),
+                  desired,
+                  v,
+                  c == null ? null : versionOfImage(c, v.data().get("ImageId")),
+                  Map.of(),
+                  r.newInstancesProtected(),
+                  now.plus(boot),
+                  boot,
+                  scenario.faults().nodesNeverReady().contains(name));
+          asg.newInstancesProtectedFromScaleIn = r.newInstancesProtected();
+          if (c != null) {
+            settle(c);
+          }
+          return view(asg, now);
+        });
+  }
+
   AutoScalingGroupView setInstanceProtection(
       String region, String asgName, List<String> instanceIds, boolean protect) {
     return locked(
@@ -749,7 +901,7 @@ final class EksWorld implements AutoCloseable {
           }
           removeAutoScalingGroup(asg);
           SimCluster c = clusters.get(key(region, asg.cluster));
-          SimNodeGroup g = c == null ? null : c.nodeGroups.get(asg.nodeGroup);
+          SimNodeGroup g = c == null || asg.nodeGroup == null ? null : c.nodeGroups.get(asg.nodeGroup);
           if (g != null && g.asg == asg && g.status.equals("DELETE_FAILED")) {
             startDeleting(g, now);
           }
@@ -805,7 +957,35 @@ final class EksWorld implements AutoCloseable {
     Instant now = clock.instant();
     settleUpdates(c, now);
     settleNodeGroups(c, now);
+    settleSelfManagedGroups(c, now);
     return now;
+  }
+
+  /** Launches the nodes of the cluster's self-managed groups whose instances have booted. */
+  private void settleSelfManagedGroups(SimCluster c, Instant now) {
+    if (c.nodes == null) {
+      return;
+    }
+    for (SimAutoScalingGroup asg : autoScalingGroups.values()) {
+      if (asg.nodeGroup != null || !c.name.equals(asg.cluster) || !c.region.equals(asg.region)) {
+        continue;
+      }
+      for (SimInstance i : asg.instances) {
+        if (i.launchedOn != c.nodes && !i.launchAt.isAfter(now)) {
+          Map<String, String> labels = new LinkedHashMap<>(asg.nodeLabels);
+          labels.put(SELF_MANAGED_LABEL, asg.name);
+          labels.put("node.kubernetes.io/instance-type", i.instanceType);
+          labels.put("topology.kubernetes.io/region", asg.region);
+          labels.put("topology.kubernetes.io/zone", i.availabilityZone);
+          nodeActions.add(
+              new NodeAction(
+                  c.nodes,
+                  new NodeLaunch(i.nodeName, i.id, null, asg.nodeVersion, labels, List.of(), i.readyAfter(now)),
+                  null));
+          i.launchedOn = c.nodes;
+        }
+      }
+    }
   }
 
   private void settleUpdates(SimCluster c, Instant now) {
@@ -1146,6 +1326,134 @@ final class EksWorld implements AutoCloseable {
             asgStuck);
     c.nodeGroups.put(name, g);
     return g;
+  }
+
+  private void addScenarioSelfManagedGroup(SimCluster c, SelfManagedGroupSpec spec, Instant createdAt) {
+    LaunchTemplateSpec lt = spec.launchTemplate();
+    if (lt.imageId() == null) {
+      // A self-managed group always names its image: the EKS-optimized one of its version.
+      String family = compareVersions(spec.version(), "1.32") <= 0 ? "amazon-linux-2" : "amazon-linux-2023/x86_64/standard";
+      lt = new LaunchTemplateSpec(lt.id(), lt.name(), lt.version(), SsmHttpHandler.imageId(c.region, spec.version(), family));
+    } else {
+      customImageVersions.putIfAbsent(lt.imageId(), spec.version());
+    }
+    launchTemplates.add(c.region, lt, createdAt);
+    SimLaunchTemplate t = launchTemplates.find(c.region, lt.id(), null);
+    // Another group may have brought the template with fewer versions: take its latest then.
+    SimLaunchTemplate.Version templateVersion =
+        t.version(lt.version()) != null ? t.version(lt.version()) : t.version(t.latestVersion());
+    Map<String, String> tags = new TreeMap<>();
+    tags.put("Name", c.name + "-" + spec.name() + "-Node");
+    tags.put("alpha.eksctl.io/cluster-name", c.name);
+    tags.put("alpha.eksctl.io/nodegroup-name", spec.name());
+    tags.put("aws:cloudformation:stack-name", "eksctl-" + c.name + "-nodegroup-" + spec.name());
+    tags.put(CLUSTER_TAG + c.name, "owned");
+    newSelfManagedGroup(
+        c.region,
+        c,
+        spec.name(),
+        createdAt,
+        spec.subnets(),
+        new LaunchTemplateRef(lt.id(), lt.name(), String.valueOf(lt.version())),
+        tags,
+        spec.minSize(),
+        spec.maxSize(),
+        spec.desiredSize(),
+        templateVersion,
+        spec.version(),
+        spec.labels(),
+        spec.instancesProtected(),
+        createdAt,
+        Duration.ZERO,
+        false);
+  }
+
+  /** A self-managed group's ASG with its instances, registered in the world. */
+  private SimAutoScalingGroup newSelfManagedGroup(
+      String region,
+      SimCluster c,
+      String name,
+      Instant createdAt,
+      List<String> subnets,
+      LaunchTemplateRef launchTemplate,
+      Map<String, String> tags,
+      int minSize,
+      int maxSize,
+      int desiredCapacity,
+      SimLaunchTemplate.Version templateVersion,
+      String nodeVersion,
+      Map<String, String> nodeLabels,
+      boolean instancesProtected,
+      Instant launchAt,
+      Duration joinDelay,
+      boolean neverReady) {
+    List<String> zones = new ArrayList<>();
+    for (int s = 0; s < subnets.size(); s++) {
+      String zone = zone(region, s);
+      if (!zones.contains(zone)) {
+        zones.add(zone);
+      }
+    }
+    SimAutoScalingGroup asg =
+        new SimAutoScalingGroup(
+            name,
+            region,
+            asgArn(region, name),
+            c == null ? null : c.name,
+            null,
+            createdAt,
+            subnets,
+            zones,
+            launchTemplate,
+            tags);
+    asg.minSize = minSize;
+    asg.maxSize = maxSize;
+    asg.desiredCapacity = desiredCapacity;
+    asg.nodeVersion = nodeVersion;
+    asg.nodeLabels = Map.copyOf(nodeLabels);
+    String instanceType = templateVersion.data().getOrDefault("InstanceType", "m5.large");
+    for (int n = 0; n < desiredCapacity; n++) {
+      asg.instances.add(
+          newInstance(
+              region,
+              instanceType,
+              zone(region, n % subnets.size()),
+              launchAt,
+              joinDelay,
+              neverReady,
+              instancesProtected));
+    }
+    autoScalingGroups.put(key(region, name), asg);
+    return asg;
+  }
+
+  /**
+   * The Kubernetes version of nodes that boot from an image: the version of the EKS-optimized AMI
+   * it is, else the version of the scenario's group that uses it, else the cluster's.
+   */
+  private String versionOfImage(SimCluster c, String imageId) {
+    if (imageId == null) {
+      return c.version;
+    }
+    for (OfferedVersionSpec v : scenario.offeredVersions()) {
+      for (String family : IMAGE_FAMILIES) {
+        if (SsmHttpHandler.imageId(c.region, v.version(), family).equals(imageId)) {
+          return v.version();
+        }
+      }
+    }
+    return customImageVersions.getOrDefault(imageId, c.version);
+  }
+
+  private static String asgArn(String region, String name) {
+    return "arn:aws:autoscaling:"
+        + region
+        + ":"
+        + ACCOUNT_ID
+        + ":autoScalingGroup:"
+        + uuid("asg/" + name)
+        + ":autoScalingGroupName/"
+        + name;
   }
 
   private SimInstance newInstance(

@@ -45,6 +45,8 @@ public record Scenario(
    * @param nodeGroups its EKS managed node groups; their nodes exist and are Ready at the start
    * @param kubernetes what runs inside the cluster; {@link KubernetesSpec#empty()} when the
    *     scenario says nothing
+   * @param selfManagedGroups its self-managed node groups (ASGs); their nodes exist and are Ready
+   *     at the start
    */
   public record ClusterSpec(
       String name,
@@ -54,16 +56,59 @@ public record Scenario(
       String platformVersion,
       String roleArn,
       List<NodeGroupSpec> nodeGroups,
-      KubernetesSpec kubernetes) {
+      KubernetesSpec kubernetes,
+      List<SelfManagedGroupSpec> selfManagedGroups) {
 
     public ClusterSpec {
       nodeGroups = List.copyOf(nodeGroups);
+      selfManagedGroups = selfManagedGroups == null ? List.of() : List.copyOf(selfManagedGroups);
     }
 
     /** A cluster without node groups or workloads, as scenarios of the control plane only use. */
     public ClusterSpec(
         String name, String region, String version, String status, String platformVersion, String roleArn) {
       this(name, region, version, status, platformVersion, roleArn, List.of(), KubernetesSpec.empty());
+    }
+
+    /** A cluster with managed node groups only. */
+    public ClusterSpec(
+        String name,
+        String region,
+        String version,
+        String status,
+        String platformVersion,
+        String roleArn,
+        List<NodeGroupSpec> nodeGroups,
+        KubernetesSpec kubernetes) {
+      this(name, region, version, status, platformVersion, roleArn, nodeGroups, kubernetes, List.of());
+    }
+  }
+
+  /**
+   * A self-managed node group: an Auto Scaling group with a launch template, tagged {@code
+   * kubernetes.io/cluster/<cluster>=owned}, whose instances join the cluster without an EKS managed
+   * node group. Its nodes carry the label {@code alpha.eksctl.io/nodegroup-name=<name>} (as eksctl
+   * sets it) besides {@code labels}, and no {@code eks.amazonaws.com/nodegroup} label.
+   *
+   * @param name the ASG's name
+   * @param version the kubelet version of its nodes, e.g. "1.32"
+   * @param launchTemplate the template and version the ASG launches; its imageId is the nodes' AMI
+   * @param instancesProtected the ASG's instances carry scale-in protection
+   */
+  public record SelfManagedGroupSpec(
+      String name,
+      String version,
+      int minSize,
+      int maxSize,
+      int desiredSize,
+      List<String> subnets,
+      LaunchTemplateSpec launchTemplate,
+      Map<String, String> labels,
+      boolean instancesProtected) {
+
+    public SelfManagedGroupSpec {
+      subnets = List.copyOf(subnets);
+      labels = Map.copyOf(labels);
     }
   }
 

@@ -16,6 +16,7 @@ import io.eksupgrader.sandbox.Scenario.NodeGroupSpec;
 import io.eksupgrader.sandbox.Scenario.OfferedVersionSpec;
 import io.eksupgrader.sandbox.Scenario.OutageSpec;
 import io.eksupgrader.sandbox.Scenario.PdbSpec;
+import io.eksupgrader.sandbox.Scenario.SelfManagedGroupSpec;
 import io.eksupgrader.sandbox.Scenario.TaintSpec;
 import io.eksupgrader.sandbox.Scenario.WorkloadSpec;
 import java.time.Duration;
@@ -66,6 +67,7 @@ final class ScenarioParser {
   private static final Pattern CLUSTER_NAME = Pattern.compile("[0-9A-Za-z][A-Za-z0-9_-]{0,99}");
   private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
   private static final Pattern NODE_GROUP_NAME = Pattern.compile("[0-9A-Za-z][A-Za-z0-9_-]{0,62}");
+  private static final Pattern ASG_NAME = Pattern.compile("[0-9A-Za-z][A-Za-z0-9._-]{0,254}");
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
   private static final Pattern BUDGET = Pattern.compile("(\\d{1,9})(%?)");
 
@@ -203,7 +205,8 @@ final class ScenarioParser {
             "platformVersion",
             "roleArn",
             "nodeGroups",
-            "kubernetes");
+            "kubernetes",
+            "selfManagedGroups");
     String name = c.requiredText("name");
     if (!CLUSTER_NAME.matcher(name).matches()) {
       throw fail(path + ".name", "'" + name + "' is not a valid EKS cluster name");
@@ -241,7 +244,74 @@ final class ScenarioParser {
     }
     KubernetesSpec kubernetes =
         c.has("kubernetes") ? kubernetes(c.node("kubernetes"), path + ".kubernetes") : KubernetesSpec.empty();
-    return new ClusterSpec(name, region, version, status, platformVersion, roleArn, nodeGroups, kubernetes);
+    List<SelfManagedGroupSpec> selfManaged = new ArrayList<>();
+    if (c.has("selfManagedGroups")) {
+      Set<String> seen = new HashSet<>();
+      List<JsonNode> items = c.list("selfManagedGroups");
+      for (int i = 0; i < items.size(); i++) {
+        String p = path + ".selfManagedGroups[" + i + "]";
+        SelfManagedGroupSpec g = selfManagedGroup(items.get(i), p, version);
+        if (!seen.add(g.name())) {
+          throw fail(p + ".name", "self-managed group '" + g.name() + "' is listed twice");
+        }
+        selfManaged.add(g);
+      }
+    }
+    return new ClusterSpec(
+        name, region, version, status, platformVersion, roleArn, nodeGroups, kubernetes, selfManaged);
+  }
+
+  /**
+   * A self-managed node group (an Auto Scaling group with a launch template). Left-out keys: the
+   * cluster's version, two subnets, 2 nodes (1 to 3), a launch template named after the group
+   * whose image is the EKS-optimized AMI of the version.
+   */
+  private SelfManagedGroupSpec selfManagedGroup(JsonNode node, String path, String clusterVersion) {
+    Obj g =
+        obj(
+            node,
+            path,
+            "name",
+            "version",
+            "minSize",
+            "maxSize",
+            "desiredSize",
+            "subnets",
+            "launchTemplate",
+            "labels",
+            "instancesProtected");
+    String name = g.requiredText("name");
+    if (!ASG_NAME.matcher(name).matches()) {
+      throw fail(path + ".name", "'" + name + "' is not a valid Auto Scaling group name");
+    }
+    String version = g.has("version") ? g.version("version") : clusterVersion;
+    if (EksWorld.compareVersions(version, clusterVersion) > 0) {
+      throw fail(
+          path + ".version",
+          "'" + version + "' is newer than the cluster's version " + clusterVersion + "; nodes cannot run ahead of the control plane");
+    }
+    int desired = g.has("desiredSize") ? g.size("desiredSize") : 2;
+    int min = g.has("minSize") ? g.size("minSize") : Math.min(1, desired);
+    int max = g.has("maxSize") ? g.size("maxSize") : Math.max(desired, 3);
+    if (min > desired || desired > max) {
+      throw fail(
+          path,
+          "sizes must satisfy minSize <= desiredSize <= maxSize, found minSize "
+              + min
+              + ", desiredSize "
+              + desired
+              + ", maxSize "
+              + max);
+    }
+    List<String> subnets = g.has("subnets") ? g.texts("subnets") : List.of("subnet-a", "subnet-b");
+    LaunchTemplateSpec launchTemplate =
+        g.has("launchTemplate")
+            ? launchTemplate(g.node("launchTemplate"), path + ".launchTemplate", name)
+            : new LaunchTemplateSpec(LaunchTemplates.idFor(name + "-template"), name + "-template", 1, null);
+    Map<String, String> labels = g.has("labels") ? g.textMap("labels") : Map.of();
+    boolean instancesProtected = g.has("instancesProtected") && g.bool("instancesProtected");
+    return new SelfManagedGroupSpec(
+        name, version, min, max, desired, subnets, launchTemplate, labels, instancesProtected);
   }
 
   /**

@@ -6,7 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** The EC2 Auto Scaling group behind a managed node group, with its instances. */
+/**
+ * An EC2 Auto Scaling group with its instances: the one behind a managed node group, or a
+ * self-managed node group ({@link #nodeGroup} null) whose instances join the cluster it is tagged
+ * for.
+ */
 final class SimAutoScalingGroup {
   final String name;
   final String region;
@@ -25,6 +29,10 @@ final class SimAutoScalingGroup {
   boolean newInstancesProtectedFromScaleIn;
   /** Set when DeleteAutoScalingGroup removed it; the node group may still point at it. */
   boolean deleted;
+  /** Self-managed only: the kubelet version its nodes run, from its launch template's image. */
+  String nodeVersion;
+  /** Self-managed only: the labels its nodes register with (the kubelet's --node-labels). */
+  Map<String, String> nodeLabels = Map.of();
 
   SimAutoScalingGroup(
       String name,

@@ -62,6 +62,15 @@ final class SsmHttpHandler implements HttpHandler {
     if (m.group(3).equals("release_version")) {
       return EksWorld.releaseVersionFor(version);
     }
+    return imageId(region, version, family);
+  }
+
+  /**
+   * The fake AMI id of an EKS-optimized image, e.g. family {@code amazon-linux-2023/x86_64/standard}
+   * or {@code amazon-linux-2}; {@link EksWorld} maps it back to the Kubernetes version of the
+   * nodes that boot from it.
+   */
+  static String imageId(String region, String version, String family) {
     return "ami-0"
         + UUID.nameUUIDFromBytes((region + "/" + version + "/" + family).getBytes(StandardCharsets.UTF_8))
             .toString()

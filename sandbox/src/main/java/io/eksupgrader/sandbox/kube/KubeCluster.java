@@ -107,7 +107,9 @@ public final class KubeCluster implements ClusterNodes, AutoCloseable {
     this.budgets = new DisruptionBudgets(store);
     Durations durations =
         scenario.durations() == null ? Durations.defaults() : scenario.durations();
-    int initialNodes = cluster.nodeGroups().stream().mapToInt(NodeGroupSpec::desiredSize).sum();
+    int initialNodes =
+        cluster.nodeGroups().stream().mapToInt(NodeGroupSpec::desiredSize).sum()
+            + cluster.selfManagedGroups().stream().mapToInt(Scenario.SelfManagedGroupSpec::desiredSize).sum();
     this.controllers =
         new ClusterControllers(
             store, budgets, durations.podStart(), initialNodes, cluster.region());
