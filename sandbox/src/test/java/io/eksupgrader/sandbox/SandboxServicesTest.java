@@ -123,8 +123,8 @@ class SandboxServicesTest {
     HttpClient http = HttpClient.newHttpClient();
 
     HttpResponse<String> iam = post(http, sandbox, "iam", "Action=ListRoles&Version=2010-05-08");
-    HttpResponse<String> createAsg =
-        post(http, sandbox, "autoscaling", "Action=CreateAutoScalingGroup&Version=2011-01-01&AutoScalingGroupName=x");
+    HttpResponse<String> createLaunchConfiguration =
+        post(http, sandbox, "autoscaling", "Action=CreateLaunchConfiguration&Version=2011-01-01&LaunchConfigurationName=x");
     HttpResponse<String> noAction = post(http, sandbox, "ec2", "Version=2016-11-15");
 
     assertThat(iam.statusCode()).isEqualTo(400);
@@ -132,16 +132,16 @@ class SandboxServicesTest {
         .contains("<Code>UnknownService</Code>")
         .contains("'iam'")
         .contains("eks, autoscaling, ec2, ssm");
-    assertThat(createAsg.statusCode()).isEqualTo(400);
-    assertThat(createAsg.body())
+    assertThat(createLaunchConfiguration.statusCode()).isEqualTo(400);
+    assertThat(createLaunchConfiguration.body())
         .contains("<ErrorResponse")
         .contains("<Type>Sender</Type>")
         .contains("<Code>InvalidAction</Code>")
-        .contains("CreateAutoScalingGroup");
+        .contains("CreateLaunchConfiguration");
     assertThat(noAction.body()).contains("<Response><Errors><Error><Code>MissingAction</Code>");
     assertThat(sandbox.callLog().entries())
         .extracting(CallLog.Entry::service, CallLog.Entry::operation, CallLog.Entry::effect, CallLog.Entry::errorCode)
-        .containsExactly(tuple("autoscaling", "CreateAutoScalingGroup", Effect.REJECTED, "InvalidAction"));
+        .containsExactly(tuple("autoscaling", "CreateLaunchConfiguration", Effect.REJECTED, "InvalidAction"));
   }
 
   private static HttpResponse<String> post(HttpClient http, SandboxServer sandbox, String service, String form)
