@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Cordon, drain and uncordon with {@code kubectl}'s semantics, against the cluster's API server.
  *
- * <p>A node group's nodes are the nodes labelled {@code eks.amazonaws.com/nodegroup=<group>}.
+ * <p>A managed node group's nodes are the nodes labelled {@code eks.amazonaws.com/nodegroup=<group>};
+ * when the request lists instance ids (a self-managed group, whose nodes carry no such label), they
+ * are the nodes whose {@code spec.providerID} names one of those instances.
  * Cordon and uncordon observe first and send a JSON merge patch of {@code spec.unschedulable} only
  * to nodes not already as wanted, so running them twice changes nothing the second time. The drain
  * of one node is a {@link NodeDrain}. The drained check reads only.
@@ -64,7 +66,7 @@ public class KubernetesNodeDrainActivities implements NodeDrainActivities {
   private NodeSetResult setUnschedulable(NodeSetRequest request, boolean unschedulable) {
     require(request.nodeGroup(), "nodeGroup");
     KubernetesClient client = clients.forCluster(request.cluster());
-    List<Node> nodes = nodesOf(client, request.nodeGroup());
+    List<Node> nodes = nodesOf(client, request);
     List<String> changed = new ArrayList<>();
     for (Node node : nodes) {
       String name = node.getMetadata().getName();
@@ -98,7 +100,7 @@ public class KubernetesNodeDrainActivities implements NodeDrainActivities {
   public DrainedCheck checkNodesDrained(NodeSetRequest request) {
     require(request.nodeGroup(), "nodeGroup");
     KubernetesClient client = clients.forCluster(request.cluster());
-    List<Node> nodes = nodesOf(client, request.nodeGroup());
+    List<Node> nodes = nodesOf(client, request);
     List<String> uncordoned =
         nodes.stream().filter(n -> !isUnschedulable(n)).map(n -> n.getMetadata().getName()).toList();
     List<String> remaining = new ArrayList<>();
@@ -134,10 +136,14 @@ public class KubernetesNodeDrainActivities implements NodeDrainActivities {
     return check;
   }
 
-  private static List<Node> nodesOf(KubernetesClient client, String nodeGroup) {
-    return client.nodes().withLabel(NODE_GROUP_LABEL, nodeGroup).list().getItems().stream()
-        .sorted(Comparator.comparing(n -> n.getMetadata().getName()))
-        .toList();
+  private static List<Node> nodesOf(KubernetesClient client, NodeSetRequest request) {
+    List<Node> nodes =
+        request.instanceIds().isEmpty()
+            ? client.nodes().withLabel(NODE_GROUP_LABEL, request.nodeGroup()).list().getItems()
+            : client.nodes().list().getItems().stream()
+                .filter(n -> NodeInstance.runsOn(n, request.instanceIds()))
+                .toList();
+    return nodes.stream().sorted(Comparator.comparing(n -> n.getMetadata().getName())).toList();
   }
 
   private static List<String> names(List<Node> nodes) {
