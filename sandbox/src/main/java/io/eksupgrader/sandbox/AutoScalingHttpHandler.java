@@ -35,7 +35,11 @@ final class AutoScalingHttpHandler extends QueryProtocolHandler {
           "MaxSize",
           "DesiredCapacity");
 
-  /** CreateAutoScalingGroup parameters the sandbox models; others are refused by name. */
+  /**
+   * CreateAutoScalingGroup parameters the sandbox takes; others are refused by name. Health check,
+   * cooldown, capacity rebalance, termination policies, target groups and load balancers are
+   * accepted but not modelled: DescribeAutoScalingGroups reports the defaults.
+   */
   private static final Set<String> CREATABLE =
       Set.of(
           "Action",
@@ -48,7 +52,11 @@ final class AutoScalingHttpHandler extends QueryProtocolHandler {
           "MinSize",
           "MaxSize",
           "DesiredCapacity",
-          "NewInstancesProtectedFromScaleIn");
+          "NewInstancesProtectedFromScaleIn",
+          "HealthCheckType",
+          "HealthCheckGracePeriod",
+          "DefaultCooldown",
+          "CapacityRebalance");
 
   private final EksWorld world;
 
@@ -121,7 +129,9 @@ final class AutoScalingHttpHandler extends QueryProtocolHandler {
     String name = params.required("AutoScalingGroupName");
     Set<String> unsupported = new TreeSet<>();
     for (String key : params.values().keySet()) {
-      if (!CREATABLE.contains(key) && !key.matches("Tags\\.member\\.\\d+\\.(Key|Value|PropagateAtLaunch|ResourceId|ResourceType)")) {
+      if (!CREATABLE.contains(key)
+          && !key.matches("Tags\\.member\\.\\d+\\.(Key|Value|PropagateAtLaunch|ResourceId|ResourceType)")
+          && !key.matches("(TerminationPolicies|TargetGroupARNs|LoadBalancerNames)\\.member\\.\\d+")) {
         unsupported.add(key);
       }
     }

@@ -1348,7 +1348,7 @@ final class EksWorld implements AutoCloseable {
     tags.put("alpha.eksctl.io/nodegroup-name", spec.name());
     tags.put("aws:cloudformation:stack-name", "eksctl-" + c.name + "-nodegroup-" + spec.name());
     tags.put(CLUSTER_TAG + c.name, "owned");
-    newSelfManagedGroup(
+    SimAutoScalingGroup asg = newSelfManagedGroup(
         c.region,
         c,
         spec.name(),
@@ -1366,6 +1366,7 @@ final class EksWorld implements AutoCloseable {
         createdAt,
         Duration.ZERO,
         false);
+    asg.newInstancesProtectedFromScaleIn = spec.instancesProtected();
   }
 
   /** A self-managed group's ASG with its instances, registered in the world. */

@@ -93,7 +93,8 @@ public record Scenario(
    * @param name the ASG's name
    * @param version the kubelet version of its nodes, e.g. "1.32"
    * @param launchTemplate the template and version the ASG launches; its imageId is the nodes' AMI
-   * @param instancesProtected the ASG's instances carry scale-in protection
+   * @param instancesProtected the ASG's instances carry scale-in protection, and so do new ones
+   *     (NewInstancesProtectedFromScaleIn)
    */
   public record SelfManagedGroupSpec(
       String name,
