@@ -53,7 +53,9 @@ import org.slf4j.LoggerFactory;
  * <p>Self-managed node groups are Auto Scaling groups without a managed node group, tagged {@code
  * kubernetes.io/cluster/<cluster>}; their instances join that cluster (as if their launch
  * template's user data bootstrapped them), labelled {@code alpha.eksctl.io/nodegroup-name=<asg>}
- * and without EKS's node group label. A node's kubelet runs the Kubernetes version of the
+ * and without EKS's node group label, with the labels its launch template version's user data
+ * passes to the kubelet ({@code --node-labels=k=v,…}, base64 as EC2 keeps it; a scenario group's
+ * template gets such user data for its labels). A node's kubelet runs the Kubernetes version of the
  * EKS-optimized AMI its launch template version names (a scenario's custom image: that group's
  * version; an unknown image: the cluster's version). An ASG made by CreateAutoScalingGroup starts
  * its instances Pending; they turn InService and register their nodes {@code nodeJoin} later (the
@@ -78,6 +80,7 @@ final class EksWorld implements AutoCloseable {
 
   private static final String CLUSTER_TAG = "kubernetes.io/cluster/";
   private static final Pattern ASG_NAME = Pattern.compile("[^:]{1,255}");
+  private static final Pattern NODE_LABELS = Pattern.compile("--node-labels=([^'\"\\s]+)");
 
   /** The image families of the EKS-optimized AMIs whose SSM parameters the sandbox answers. */
   private static final List<String> IMAGE_FAMILIES =
@@ -794,7 +797,7 @@ final class EksWorld implements AutoCloseable {
                   desired,
                   v,
                   c == null ? null : versionOfImage(c, v.data().get("ImageId")),
-                  Map.of(),
+                  nodeLabels(v.data().get("UserData")),
                   r.newInstancesProtected(),
                   now.plus(boot),
                   boot,
@@ -1337,7 +1340,7 @@ final class EksWorld implements AutoCloseable {
     } else {
       customImageVersions.putIfAbsent(lt.imageId(), spec.version());
     }
-    launchTemplates.add(c.region, lt, createdAt);
+    launchTemplates.add(c.region, lt, createdAt, userData(c.name, spec.labels()));
     SimLaunchTemplate t = launchTemplates.find(c.region, lt.id(), null);
     // Another group may have brought the template with fewer versions: take its latest then.
     SimLaunchTemplate.Version templateVersion =
@@ -1444,6 +1447,41 @@ final class EksWorld implements AutoCloseable {
       }
     }
     return customImageVersions.getOrDefault(imageId, c.version);
+  }
+
+  /** User data that bootstraps a node with the labels, as eksctl writes it, base64 as EC2 keeps it. */
+  private static Map<String, String> userData(String cluster, Map<String, String> labels) {
+    if (labels.isEmpty()) {
+      return Map.of();
+    }
+    StringBuilder flag = new StringBuilder("--node-labels=");
+    new TreeMap<>(labels).forEach((k, v) -> flag.append(flag.length() > 14 ? "," : "").append(k).append('=').append(v));
+    String script = "#!/bin/bash\n/etc/eks/bootstrap.sh " + cluster + " --kubelet-extra-args '" + flag + "'\n";
+    return Map.of("UserData", Base64.getEncoder().encodeToString(script.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** The labels that user data passes to the kubelet with {@code --node-labels=k=v,…}. */
+  private static Map<String, String> nodeLabels(String userData) {
+    if (userData == null) {
+      return Map.of();
+    }
+    String text;
+    try {
+      text = new String(Base64.getDecoder().decode(userData.trim()), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      text = userData;
+    }
+    Map<String, String> labels = new TreeMap<>();
+    Matcher m = NODE_LABELS.matcher(text);
+    while (m.find()) {
+      for (String pair : m.group(1).split(",")) {
+        int eq = pair.indexOf('=');
+        if (eq > 0) {
+          labels.put(pair.substring(0, eq), pair.substring(eq + 1));
+        }
+      }
+    }
+    return labels;
   }
 
   private static String asgArn(String region, String name) {

@@ -43,6 +43,11 @@ final class LaunchTemplates {
 
   /** A scenario's template: versions 1 to {@code spec.version()}, the last one the default. */
   void add(String region, LaunchTemplateSpec spec, Instant createdAt) {
+    add(region, spec, createdAt, Map.of());
+  }
+
+  /** A scenario's template whose versions carry {@code moreData} (e.g. UserData) beside the image. */
+  void add(String region, LaunchTemplateSpec spec, Instant createdAt, Map<String, String> moreData) {
     if (byId.containsKey(key(region, spec.id()))) {
       return;
     }
@@ -51,6 +56,7 @@ final class LaunchTemplates {
     if (spec.imageId() != null) {
       data.put("ImageId", spec.imageId());
     }
+    data.putAll(moreData);
     for (long v = 1; v <= spec.version(); v++) {
       t.versions.add(new Version(v, createdAt, null, data));
     }

@@ -254,7 +254,10 @@ class SelfManagedAutoScalingGroupTest {
         .allSatisfy(
             n -> {
               assertThat(n.getStatus().getNodeInfo().getKubeletVersion()).startsWith("v1.33.");
-              assertThat(n.getMetadata().getLabels()).containsEntry("alpha.eksctl.io/nodegroup-name", "workers-1-33");
+              assertThat(n.getMetadata().getLabels())
+                  .containsEntry("alpha.eksctl.io/nodegroup-name", "workers-1-33")
+                  .as("from the user data that version 4 copied from version 3")
+                  .containsEntry("role", "worker");
               Instant registered = Instant.parse(n.getMetadata().getCreationTimestamp());
               assertThat(registered).as("registered after the boot").isAfterOrEqualTo(before.plus(Duration.ofMinutes(1)));
               assertThat(readySince(n)).as("Ready nodeJoin after the boot").isAfterOrEqualTo(before.plus(Duration.ofMinutes(2)));
