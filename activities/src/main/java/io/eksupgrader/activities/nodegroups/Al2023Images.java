@@ -10,10 +10,10 @@ import java.util.regex.Pattern;
  * old group's architecture when EKS picks the image, or the SSM parameter of the EKS-optimized
  * AL2023 AMI when a launch template names the image itself.
  */
-final class Al2023Images {
+public final class Al2023Images {
 
-  static final String X86_64 = "x86_64";
-  static final String ARM64 = "arm64";
+  public static final String X86_64 = "x86_64";
+  public static final String ARM64 = "arm64";
 
   /** Instance family, generation, attributes: m6gd → (m, 6, gd). */
   private static final Pattern INSTANCE_FAMILY = Pattern.compile("^([a-z]+)(\\d+)([a-z-]*)\\..*");
@@ -42,7 +42,7 @@ final class Al2023Images {
    * instance types (Graviton families carry a "g" among their attributes, as m6g, c7gn, r8gd do,
    * plus the first-generation a1), otherwise x86_64.
    */
-  static String architecture(String amiType, List<String> instanceTypes) {
+  public static String architecture(String amiType, List<String> instanceTypes) {
     String ami = amiType == null ? "" : amiType.toUpperCase(Locale.ROOT);
     if (ami.contains("ARM")) {
       return ARM64;
@@ -67,7 +67,7 @@ final class Al2023Images {
   }
 
   /** The SSM parameter holding the recommended EKS-optimized AL2023 AMI for the version. */
-  static String ssmParameter(String kubernetesVersion, String architecture) {
+  public static String ssmParameter(String kubernetesVersion, String architecture) {
     return "/aws/service/eks/optimized-ami/"
         + kubernetesVersion
         + "/amazon-linux-2023/"

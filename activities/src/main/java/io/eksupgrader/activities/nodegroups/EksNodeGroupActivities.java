@@ -368,7 +368,7 @@ public class EksNodeGroupActivities implements NodeGroupActivities {
    * different from it, since the two calls create different things. EC2 takes at most 64
    * characters; longer tokens are hashed.
    */
-  static String launchTemplateToken(String clientRequestToken) {
+  public static String launchTemplateToken(String clientRequestToken) {
     String token = "lt-" + clientRequestToken;
     if (token.length() <= 64) {
       return token;

@@ -1,6 +1,7 @@
 package io.eksupgrader.activities.nodegroups;
 
 import io.eksupgrader.activities.kube.KubernetesClientProvider;
+import io.eksupgrader.activities.kube.NodeInstance;
 import io.eksupgrader.workflows.model.ClusterRef;
 import io.eksupgrader.workflows.model.NodeGroupReady.NodeJoin;
 import io.fabric8.kubernetes.api.model.Node;
@@ -16,23 +17,32 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Kubernetes nodes of one node group (label {@code eks.amazonaws.com/nodegroup}) and which of
- * them are Ready. A node is Ready when its Ready condition is True. An API server that is
+ * The Kubernetes nodes of one node group (label {@code eks.amazonaws.com/nodegroup}, or for a
+ * self-managed group the nodes whose {@code spec.providerID} names one of its instances) and which
+ * of them are Ready. A node is Ready when its Ready condition is True. An API server that is
  * unreachable or answers 5xx is reported as such, not thrown: the wait keeps polling through a
  * short outage; other errors (401, 403) propagate, since waiting does not fix them.
  */
-final class NodeReadiness {
+public final class NodeReadiness {
 
   private static final Logger log = LoggerFactory.getLogger(NodeReadiness.class);
 
   private final KubernetesClientProvider kubernetes;
   private final ClusterRef cluster;
   private final String nodeGroup;
+  private final List<String> instanceIds;
 
   NodeReadiness(KubernetesClientProvider kubernetes, ClusterRef cluster, String nodeGroup) {
+    this(kubernetes, cluster, nodeGroup, List.of());
+  }
+
+  /** The nodes of a self-managed group: those on its instances; empty ids select by label. */
+  public NodeReadiness(
+      KubernetesClientProvider kubernetes, ClusterRef cluster, String nodeGroup, List<String> instanceIds) {
     this.kubernetes = kubernetes;
     this.cluster = cluster;
     this.nodeGroup = nodeGroup;
+    this.instanceIds = List.copyOf(instanceIds);
   }
 
   /**
@@ -43,24 +53,28 @@ final class NodeReadiness {
    * @param notReady the names of the others
    * @param error why the API server could not be asked, or null
    */
-  record Observation(boolean available, List<Node> ready, List<String> notReady, String error) {
+  public record Observation(boolean available, List<Node> ready, List<String> notReady, String error) {
 
     /** Each Ready node's join latency: its Ready transition minus its registration. */
-    List<NodeJoin> joins() {
+    public List<NodeJoin> joins() {
       return ready.stream().map(NodeReadiness::join).toList();
     }
   }
 
-  Observation observe() {
+  public Observation observe() {
     List<Node> nodes;
     try {
       nodes =
-          kubernetes
-              .forCluster(cluster)
-              .nodes()
-              .withLabel(EksNodeGroupActivities.NODE_GROUP_LABEL, nodeGroup)
-              .list()
-              .getItems();
+          instanceIds.isEmpty()
+              ? kubernetes
+                  .forCluster(cluster)
+                  .nodes()
+                  .withLabel(EksNodeGroupActivities.NODE_GROUP_LABEL, nodeGroup)
+                  .list()
+                  .getItems()
+              : kubernetes.forCluster(cluster).nodes().list().getItems().stream()
+                  .filter(n -> NodeInstance.runsOn(n, instanceIds))
+                  .toList();
     } catch (KubernetesClientException e) {
       if (e.getCode() != 0 && e.getCode() < 500) {
         throw e;
