@@ -8,6 +8,7 @@ import io.eksupgrader.activities.eks.AwsClientsProvider;
 import io.eksupgrader.activities.kube.KubernetesClientProvider;
 import io.eksupgrader.activities.kube.KubernetesNodeDrainActivities;
 import io.eksupgrader.activities.nodegroups.EksNodeGroupActivities;
+import io.eksupgrader.activities.selfmanaged.AutoScalingSelfManagedNodeGroupActivities;
 import io.eksupgrader.workflows.upgrade.ClusterUpgradeWorkflowImpl;
 import io.eksupgrader.workflows.upgrade.ControlPlaneUpgradeWorkflowImpl;
 import io.eksupgrader.workflows.upgrade.NodeGroupUpgradeWorkflowImpl;
@@ -89,7 +90,8 @@ public class UpgradeWorker {
               eks,
               new ControlPlaneActivitySettings(controlPlane.getPollInterval(), controlPlane.getConflictBackoff())),
           new EksNodeGroupActivities(eks, aws, kubernetes, nodeGroups.toActivitySettings()),
-          new KubernetesNodeDrainActivities(kubernetes, drain.toDrainSettings()));
+          new KubernetesNodeDrainActivities(kubernetes, drain.toDrainSettings()),
+          new AutoScalingSelfManagedNodeGroupActivities(aws, kubernetes, nodeGroups.toSelfManagedSettings()));
     }
     factory.start();
     started = true;
