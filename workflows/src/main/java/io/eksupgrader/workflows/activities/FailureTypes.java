@@ -32,11 +32,6 @@ public final class FailureTypes {
   /** The safety check before deleting a node group found pods or schedulable nodes on it. */
   public static final String NODES_NOT_DRAINED = "NodesNotDrained";
 
-  /** Karpenter's drift made no progress in time; the message names the nodes behind and launch failures. */
-  public static final String KARPENTER_DRIFT_STALLED = "KarpenterDriftStalled";
-  /** Restarted Fargate workloads did not come back at the target version in time. */
-  public static final String FARGATE_RECYCLE_STALLED = "FargateRecycleStalled";
-
   public static final List<String> NON_RETRYABLE =
       List.of(
           CLUSTER_NOT_FOUND,
@@ -47,9 +42,7 @@ public final class FailureTypes {
           NODE_GROUP_NOT_FOUND,
           NODES_NOT_READY,
           DRAIN_BLOCKED,
-          NODES_NOT_DRAINED,
-          KARPENTER_DRIFT_STALLED,
-          FARGATE_RECYCLE_STALLED);
+          NODES_NOT_DRAINED);
 
   private FailureTypes() {}
 }

@@ -8,10 +8,6 @@ public enum StepKind {
   NODE_GROUP,
   /** Blue/green replacement of one self-managed node group (an Auto Scaling group). */
   SELF_MANAGED_GROUP,
-  /** Watching Karpenter's drift replace its nodes at the new version. */
-  KARPENTER_DRIFT,
-  /** Restarting the workloads of one Fargate profile so that their pods run the new version. */
-  FARGATE,
   /** Deletion of an old node group once its nodes are drained and the service was checked. */
   TEARDOWN,
   /** Force-deletion of an old node group's Auto Scaling group; planned only when it blocks teardown. */

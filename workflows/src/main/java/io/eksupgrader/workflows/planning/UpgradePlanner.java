@@ -3,8 +3,6 @@ package io.eksupgrader.workflows.planning;
 import io.eksupgrader.workflows.model.ClusterRef;
 import io.eksupgrader.workflows.model.KubernetesVersion;
 import io.eksupgrader.workflows.model.DataPlaneInventory;
-import io.eksupgrader.workflows.model.FargateProfileInfo;
-import io.eksupgrader.workflows.model.KarpenterNodes;
 import io.eksupgrader.workflows.model.NodeGroupInfo;
 import io.eksupgrader.workflows.model.SelfManagedGroupInfo;
 import io.eksupgrader.workflows.model.PlanStep;
@@ -31,7 +29,6 @@ public final class UpgradePlanner {
   public static final String PREFLIGHT_STEP = "preflight";
   public static final String VERIFY_STEP = "verify";
   public static final String DATA_PLANE_GATE = "data-plane";
-  public static final String KARPENTER_DRIFT_STEP = "karpenter-drift";
 
   private UpgradePlanner() {}
 
@@ -122,19 +119,10 @@ public final class UpgradePlanner {
         .toList();
   }
 
-  /** Whether any node Karpenter launched runs older than the target. */
-  public static boolean karpenterBehind(KarpenterNodes karpenter, KubernetesVersion target) {
-    return karpenter != null
-        && karpenter.installed()
-        && karpenter.nodesByKubeletMinor().entrySet().stream()
-            .anyMatch(e -> e.getValue() > 0 && target.isAfter(KubernetesVersion.parse(e.getKey())));
-  }
 
   /**
-   * Order: managed groups, self-managed groups, Karpenter's drift, Fargate profiles, then the
-   * teardown of every replaced group. The data-plane gate sits on the first step that changes
-   * something; watching Karpenter's drift changes nothing (Karpenter acts on its own), so it needs
-   * none.
+   * Order: managed groups, then self-managed groups, then the teardown of every replaced group.
+   * The data-plane gate sits on the first step.
    */
   private static List<PlanStep> dataPlaneSteps(DataPlaneInventory inventory, KubernetesVersion target) {
     List<NodeGroupInfo> toReplace = groupsToReplace(inventory.managedNodeGroups(), target);
@@ -207,44 +195,13 @@ public final class UpgradePlanner {
               group.name(),
               null));
     }
-    if (karpenterBehind(inventory.karpenter(), target)) {
-      replace.add(
+    if (!replace.isEmpty()) {
+      PlanStep first = replace.get(0);
+      replace.set(
+          0,
           new PlanStep(
-              KARPENTER_DRIFT_STEP,
-              StepKind.KARPENTER_DRIFT,
-              "watch Karpenter's drift replace its nodes ("
-                  + inventory.karpenter().nodesByKubeletMinor()
-                  + " by kubelet minor) until all run "
-                  + target,
-              null,
-              target.toString(),
-              null,
-              null,
-              null));
-    }
-    for (FargateProfileInfo profile : inventory.fargateProfiles()) {
-      replace.add(
-          new PlanStep(
-              "fargate-" + profile.name(),
-              StepKind.FARGATE,
-              "restart the workloads of Fargate profile " + profile.name() + " whose pods run older than " + target,
-              null,
-              target.toString(),
-              null,
-              null,
-              profile.name()));
-    }
-    // The gate goes on the first step that changes something.
-    for (int i = 0; i < replace.size(); i++) {
-      PlanStep step = replace.get(i);
-      if (step.kind() != StepKind.KARPENTER_DRIFT) {
-        replace.set(
-            i,
-            new PlanStep(
-                step.id(), step.kind(), step.title(), step.fromVersion(), step.toVersion(), DATA_PLANE_GATE,
-                step.nodeGroup(), step.target()));
-        break;
-      }
+              first.id(), first.kind(), first.title(), first.fromVersion(), first.toVersion(), DATA_PLANE_GATE,
+              first.nodeGroup(), first.target()));
     }
     List<PlanStep> steps = new ArrayList<>(replace);
     steps.addAll(teardown);

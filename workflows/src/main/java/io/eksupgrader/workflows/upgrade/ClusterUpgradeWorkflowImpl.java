@@ -1,8 +1,6 @@
 package io.eksupgrader.workflows.upgrade;
 
 import io.eksupgrader.workflows.activities.ClusterInspectionActivities;
-import io.eksupgrader.workflows.activities.FargateActivities;
-import io.eksupgrader.workflows.activities.KarpenterNodeActivities;
 import io.eksupgrader.workflows.activities.NodeDrainActivities;
 import io.eksupgrader.workflows.activities.NodeGroupActivities;
 import io.eksupgrader.workflows.activities.SelfManagedNodeGroupActivities;
@@ -10,11 +8,6 @@ import io.eksupgrader.workflows.model.Approval;
 import io.eksupgrader.workflows.model.AuditEntry;
 import io.eksupgrader.workflows.model.ClusterSnapshot;
 import io.eksupgrader.workflows.model.DataPlaneInventory;
-import io.eksupgrader.workflows.model.FargateRecycleRequest;
-import io.eksupgrader.workflows.model.FargateRecycleResult;
-import io.eksupgrader.workflows.model.KarpenterDriftRequest;
-import io.eksupgrader.workflows.model.KarpenterDriftResult;
-import io.eksupgrader.workflows.model.KarpenterNodes;
 import io.eksupgrader.workflows.model.SelfManagedGroupInfo;
 import io.eksupgrader.workflows.model.ControlPlaneStepRequest;
 import io.eksupgrader.workflows.model.ControlPlaneStepResult;
@@ -109,11 +102,6 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
   /** The change id of the data plane (node groups, drain, teardown) in the upgrade. */
   public static final String DATA_PLANE_CHANGE = "data-plane";
 
-  /** How long Karpenter's drift or a Fargate restart may make no progress before its step fails. */
-  static final int KARPENTER_STALL_SECONDS = 30 * 60;
-
-  static final int FARGATE_STALL_SECONDS = 30 * 60;
-
   private static final Logger log = Workflow.getLogger(ClusterUpgradeWorkflowImpl.class);
   private static final Set<String> APPROVAL_FIELDS = Set.of("gate", "by", "comment");
   private static final Set<String> DECISION_FIELDS = Set.of("step", "action", "by", "comment");
@@ -124,8 +112,6 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
   private final NodeDrainActivities drain = Workflow.newActivityStub(NodeDrainActivities.class);
   private final SelfManagedNodeGroupActivities selfManaged =
       Workflow.newActivityStub(SelfManagedNodeGroupActivities.class);
-  private final KarpenterNodeActivities karpenter = Workflow.newActivityStub(KarpenterNodeActivities.class);
-  private final FargateActivities fargate = Workflow.newActivityStub(FargateActivities.class);
 
   private UpgradeRequest request;
   private String workflowId;
@@ -179,9 +165,7 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
                 inventory =
                     new DataPlaneInventory(
                         nodeGroups.listNodeGroups(request.cluster()),
-                        selfManaged.listSelfManagedNodeGroups(request.cluster()),
-                        karpenter.inspectKarpenterNodes(request.cluster()),
-                        fargate.listFargateProfiles(request.cluster()));
+                        selfManaged.listSelfManagedNodeGroups(request.cluster()));
                 found += "; " + describe(inventory);
               }
               return found;
@@ -236,8 +220,6 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
           switch (step.step.kind()) {
             case CONTROL_PLANE -> runStep(step, allowed, () -> upgradeControlPlane(step));
             case NODE_GROUP, SELF_MANAGED_GROUP -> runStep(step, allowed, () -> replaceNodeGroup(step, position));
-            case KARPENTER_DRIFT -> runStep(step, allowed, this::awaitKarpenterDrift);
-            case FARGATE -> runStep(step, allowed, () -> recycleFargate(step));
             case TEARDOWN -> runStep(step, allowed, () -> tearDown(step, position));
             case ASG_DELETE -> runStep(step, allowed, () -> forceDeleteAsg(step));
             case VERIFY -> runStep(step, allowed, this::verify);
@@ -310,13 +292,6 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
     for (SelfManagedGroupInfo group : UpgradePlanner.selfManagedToReplace(asgs, target)) {
       (keptByDecision(group.name()) ? kept : behind).add("self-managed " + group.name() + " (" + group.version() + ")");
     }
-    KarpenterNodes karpenterNodes = karpenter.inspectKarpenterNodes(request.cluster());
-    if (UpgradePlanner.karpenterBehind(karpenterNodes, target)) {
-      boolean skipped =
-          steps.stream()
-              .anyMatch(s -> s.step.kind() == StepKind.KARPENTER_DRIFT && s.state == StepState.SKIPPED);
-      (skipped ? kept : behind).add("Karpenter nodes " + karpenterNodes.nodesByKubeletMinor());
-    }
     if (!behind.isEmpty()) {
       throw new StepCheckFailed(
           "node groups still behind " + target + ": " + String.join(", ", behind));
@@ -331,9 +306,6 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
             ? ""
             : "; self-managed: "
                 + asgs.stream().map(g -> g.name() + " " + g.version()).collect(Collectors.joining(", ")))
-        + (karpenterNodes == null || !karpenterNodes.installed()
-            ? ""
-            : "; Karpenter nodes by kubelet minor: " + karpenterNodes.nodesByKubeletMinor())
         + (kept.isEmpty() ? "" : "; kept behind by an operator's decision: " + String.join(", ", kept));
   }
 
@@ -413,37 +385,6 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
     return new NodeSetRequest(request.cluster(), group, instanceIdsOf(group));
   }
 
-  private String awaitKarpenterDrift() {
-    KarpenterDriftResult result =
-        karpenter.awaitKarpenterDrift(
-            new KarpenterDriftRequest(request.cluster(), request.targetVersion(), KARPENTER_STALL_SECONDS));
-    return "Karpenter replaced "
-        + result.replaced()
-        + " NodeClaims by drift; all "
-        + result.nodes()
-        + " of its nodes run "
-        + request.targetVersion()
-        + (result.launchFailures().isEmpty()
-            ? ""
-            : "; launch failures on the way: " + String.join("; ", result.launchFailures()));
-  }
-
-  private String recycleFargate(StepProgress step) {
-    FargateRecycleResult result =
-        fargate.recycleFargatePods(
-            new FargateRecycleRequest(
-                request.cluster(), step.step.target(), request.targetVersion(), FARGATE_STALL_SECONDS));
-    return "restarted "
-        + (result.restartedWorkloads().isEmpty() ? "nothing" : String.join(", ", result.restartedWorkloads()))
-        + "; "
-        + result.podsRecycled()
-        + " pods now run "
-        + request.targetVersion()
-        + (result.podsLeftBehind().isEmpty()
-            ? ""
-            : "; not restarted (no controller), restart them by hand: " + String.join(", ", result.podsLeftBehind()));
-  }
-
   private static String describe(DataPlaneInventory inventory) {
     StringBuilder text = new StringBuilder("managed node groups: ");
     text.append(
@@ -458,13 +399,6 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
               inventory.selfManagedGroups().stream()
                   .map(g -> g.name() + " (" + g.version() + ")")
                   .collect(Collectors.joining(", ")));
-    }
-    if (inventory.karpenter() != null && inventory.karpenter().installed()) {
-      text.append("; Karpenter nodes by kubelet minor: ").append(inventory.karpenter().nodesByKubeletMinor());
-    }
-    if (!inventory.fargateProfiles().isEmpty()) {
-      text.append("; Fargate profiles: ")
-          .append(inventory.fargateProfiles().stream().map(p -> p.name()).collect(Collectors.joining(", ")));
     }
     return text.toString();
   }

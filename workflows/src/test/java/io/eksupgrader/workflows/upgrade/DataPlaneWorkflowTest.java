@@ -72,7 +72,7 @@ class DataPlaneWorkflowTest {
     UpgradeStatus atDataPlane = awaitGate(client, "data-plane");
     assertThat(nodes.calls())
         .as("nothing on the data plane moves before its gate")
-        .containsExactly("ListNodeGroups", "ListSelfManagedNodeGroups", "InspectKarpenterNodes", "ListFargateProfiles");
+        .containsExactly("ListNodeGroups", "ListSelfManagedNodeGroups");
     assertThat(atDataPlane.openGate().summary()).contains("replace node group apps (1.33, 2 nodes) with apps-1-34");
     upgrade.approveGate(new Approval("data-plane", "alice", null));
 
@@ -96,8 +96,6 @@ class DataPlaneWorkflowTest {
         .containsExactly(
             "ListNodeGroups",
             "ListSelfManagedNodeGroups",
-            "InspectKarpenterNodes",
-            "ListFargateProfiles",
             "CreateReplacementNodeGroup apps -> apps-1-34",
             "AwaitNodeGroupReady apps-1-34",
             "CordonNodes apps",
@@ -114,8 +112,7 @@ class DataPlaneWorkflowTest {
             "CheckNodesDrained batch",
             "DeleteNodeGroup batch",
             "ListNodeGroups",
-            "ListSelfManagedNodeGroups",
-            "InspectKarpenterNodes");
+            "ListSelfManagedNodeGroups");
     assertThat(detail(result.status(), "verify"))
         .contains("node groups: apps-1-34 1.34, batch-1-34 1.34, system-1-34 1.34");
   }
@@ -291,11 +288,11 @@ class DataPlaneWorkflowTest {
   }
 
   @Test
-  void selfManagedGroupsKarpenterAndFargateEachGetTheirStepsAndTheirNodesAreFoundByInstance(
+  void aSelfManagedGroupIsReplacedBesideAManagedOneAndItsNodesAreFoundByInstance(
       WorkflowClient client, WorkflowOptions options) {
+    nodes.addGroup("apps", "1.33", 1);
     nodes.addSelfManagedGroup("legacy", "1.33", 2);
-    nodes.karpenter(Map.of("1.33", 3), 1);
-    nodes.addFargateProfile("serverless");
+    nodes.blockDrain("legacy-node-2", "db-0", "uid-db-0");
     ClusterUpgradeWorkflow upgrade = start(client, options, options(1, 1));
     approve(client, upgrade, "control-plane-1.34");
 
@@ -303,40 +300,47 @@ class DataPlaneWorkflowTest {
     assertThat(atDataPlane.steps())
         .extracting(StepStatus::id)
         .containsExactly(
-            "preflight", "control-plane-1.34", "self-managed-legacy", "karpenter-drift", "fargate-serverless",
+            "preflight", "control-plane-1.34", "nodegroup-apps", "self-managed-legacy", "teardown-apps",
             "teardown-legacy", "verify");
-    assertThat(atDataPlane.openGate().step()).isEqualTo("self-managed-legacy");
     upgrade.approveGate(new Approval("data-plane", "alice", null));
 
-    UpgradeStatus stalled = awaitStatus(client, s -> s.pendingDecision() != null);
-    assertThat(stalled.pendingDecision().step()).isEqualTo("karpenter-drift");
-    assertThat(stalled.pendingDecision().error()).contains("KarpenterDriftStalled").contains("InsufficientCapacityError");
-    assertThat(stalled.pendingDecision().allowed()).doesNotContain(DecisionAction.FORCE);
-    upgrade.decideStep(new OperatorDecision("karpenter-drift", DecisionAction.RETRY, "alice", "capacity is back"));
-
-    approve(client, upgrade, "teardown-legacy");
+    UpgradeStatus blocked = awaitStatus(client, s -> s.pendingDecision() != null);
+    assertThat(blocked.pendingDecision().step()).isEqualTo("self-managed-legacy");
+    assertThat(blocked.pendingDecision().allowed()).contains(DecisionAction.FORCE);
+    upgrade.decideStep(new OperatorDecision("self-managed-legacy", DecisionAction.ABORT, "alice", "not today"));
     UpgradeResult result = client.newUntypedWorkflowStub(ID).getResult(UpgradeResult.class);
 
-    assertThat(result.outcome()).isEqualTo(UpgradeOutcome.SUCCEEDED);
+    assertThat(result.outcome()).isEqualTo(UpgradeOutcome.ABORTED);
     assertThat(nodes.calls())
         .containsSubsequence(
+            "CreateReplacementNodeGroup apps -> apps-1-34",
+            "CordonNodes apps",
             "CreateReplacementAutoScalingGroup legacy -> legacy-1-34",
             "AwaitAutoScalingGroupReady legacy-1-34",
             "CordonNodes legacy [i-legacy-1, i-legacy-2]",
             "DrainNode legacy-node-1",
             "DrainNode legacy-node-2",
-            "AwaitKarpenterDrift 1.34",
-            "AwaitKarpenterDrift 1.34",
-            "RecycleFargatePods serverless",
-            "CheckNodesDrained legacy",
-            "DeleteSelfManagedNodeGroup legacy")
-        .noneMatch(c -> c.startsWith("CreateReplacementNodeGroup") || c.startsWith("DeleteNodeGroup"));
-    assertThat(detail(result.status(), "fargate-serverless"))
-        .contains("restarted Deployment/serverless/api")
-        .contains("not restarted (no controller), restart them by hand: serverless/one-off");
-    assertThat(detail(result.status(), "verify"))
-        .contains("self-managed: legacy-1-34 1.34")
-        .contains("Karpenter nodes by kubelet minor: {1.34=3}");
+            "UncordonNodes legacy")
+        .noneMatch(c -> c.startsWith("DeleteSelfManagedNodeGroup") || c.startsWith("DeleteNodeGroup"));
+    assertThat(nodes.isCordoned("legacy-node-1")).as("the self-managed group's rollback uncordons it").isFalse();
+    assertThat(nodes.isCordoned("apps-node-1")).as("the managed group that moved stays drained").isTrue();
+  }
+
+  @Test
+  void aReplacedSelfManagedGroupIsDeletedAfterItsTeardownGate(WorkflowClient client, WorkflowOptions options) {
+    nodes.addSelfManagedGroup("legacy", "1.33", 1);
+    ClusterUpgradeWorkflow upgrade = start(client, options, options(1, 1));
+    approve(client, upgrade, "control-plane-1.34");
+    approve(client, upgrade, "data-plane");
+    approve(client, upgrade, "teardown-legacy");
+
+    UpgradeResult result = client.newUntypedWorkflowStub(ID).getResult(UpgradeResult.class);
+
+    assertThat(result.outcome()).isEqualTo(UpgradeOutcome.SUCCEEDED);
+    assertThat(nodes.calls())
+        .containsSubsequence("CheckNodesDrained legacy", "DeleteSelfManagedNodeGroup legacy")
+        .noneMatch(c -> c.startsWith("DeleteNodeGroup"));
+    assertThat(detail(result.status(), "verify")).contains("self-managed: legacy-1-34 1.34");
   }
 
   private static UpgradeRequest options(int drainConcurrency, int nodeGroupConcurrency) {

@@ -1,15 +1,7 @@
 package io.eksupgrader.workflows.upgrade;
 
 import io.eksupgrader.workflows.activities.FailureTypes;
-import io.eksupgrader.workflows.activities.FargateActivities;
-import io.eksupgrader.workflows.activities.KarpenterNodeActivities;
 import io.eksupgrader.workflows.activities.SelfManagedNodeGroupActivities;
-import io.eksupgrader.workflows.model.FargateProfileInfo;
-import io.eksupgrader.workflows.model.FargateRecycleRequest;
-import io.eksupgrader.workflows.model.FargateRecycleResult;
-import io.eksupgrader.workflows.model.KarpenterDriftRequest;
-import io.eksupgrader.workflows.model.KarpenterDriftResult;
-import io.eksupgrader.workflows.model.KarpenterNodes;
 import io.eksupgrader.workflows.model.SelfManagedGroupInfo;
 import io.eksupgrader.workflows.model.SelfManagedReplacementRequest;
 import io.eksupgrader.workflows.activities.NodeDrainActivities;
@@ -45,12 +37,7 @@ import java.util.concurrent.TimeUnit;
  * only. Each group has nodes {@code <group>-node-<i>}; a pod can be set to block a node's drain
  * until an operator forces it. Every call is recorded in order.
  */
-class FakeDataPlane
-    implements NodeGroupActivities,
-        NodeDrainActivities,
-        SelfManagedNodeGroupActivities,
-        KarpenterNodeActivities,
-        FargateActivities {
+class FakeDataPlane implements NodeGroupActivities, NodeDrainActivities, SelfManagedNodeGroupActivities {
 
   private final List<String> calls = new ArrayList<>();
   private final Map<String, NodeGroupInfo> groups = new TreeMap<>();
@@ -110,10 +97,6 @@ class FakeDataPlane
   }
 
   private final Map<String, SelfManagedGroupInfo> asgs = new TreeMap<>();
-  private final List<String> fargateProfiles = new ArrayList<>();
-  /** Kubelet minor → Karpenter nodes; null when Karpenter is not installed. */
-  private Map<String, Integer> karpenterNodes;
-  private int karpenterStalls;
 
   synchronized void addSelfManagedGroup(String name, String version, int nodes) {
     List<String> instances = new ArrayList<>();
@@ -126,14 +109,7 @@ class FakeDataPlane
     nodeCounts.put(name, nodes);
   }
 
-  synchronized void karpenter(Map<String, Integer> nodesByMinor, int stalls) {
-    karpenterNodes = new java.util.LinkedHashMap<>(nodesByMinor);
-    karpenterStalls = stalls;
-  }
 
-  synchronized void addFargateProfile(String name) {
-    fargateProfiles.add(name);
-  }
 
   synchronized List<String> calls() {
     return List.copyOf(calls);
@@ -252,44 +228,6 @@ class FakeDataPlane
     calls.add("DeleteSelfManagedNodeGroup " + request.nodeGroup());
     asgs.remove(request.nodeGroup());
     return new NodeGroupDeletion(request.nodeGroup(), NodeGroupDeletion.Outcome.DELETED, List.of(), false, request.nodeGroup(), null, 2);
-  }
-
-  @Override
-  public synchronized KarpenterNodes inspectKarpenterNodes(ClusterRef cluster) {
-    calls.add("InspectKarpenterNodes");
-    if (karpenterNodes == null) {
-      return new KarpenterNodes(false, List.of(), 0, Map.of());
-    }
-    int total = karpenterNodes.values().stream().mapToInt(Integer::intValue).sum();
-    return new KarpenterNodes(true, List.of("default"), total, Map.copyOf(karpenterNodes));
-  }
-
-  @Override
-  public synchronized KarpenterDriftResult awaitKarpenterDrift(KarpenterDriftRequest request) {
-    calls.add("AwaitKarpenterDrift " + request.targetVersion());
-    if (karpenterStalls > 0) {
-      karpenterStalls--;
-      throw ApplicationFailure.newNonRetryableFailure(
-          "no progress for 30 min: 2 nodes behind; launch failures: nc-1 InsufficientCapacityError",
-          FailureTypes.KARPENTER_DRIFT_STALLED);
-    }
-    int total = karpenterNodes.values().stream().mapToInt(Integer::intValue).sum();
-    karpenterNodes = new java.util.LinkedHashMap<>(Map.of(request.targetVersion(), total));
-    return new KarpenterDriftResult(total, total, List.of(), 5);
-  }
-
-  @Override
-  public synchronized List<FargateProfileInfo> listFargateProfiles(ClusterRef cluster) {
-    calls.add("ListFargateProfiles");
-    return fargateProfiles.stream()
-        .map(p -> new FargateProfileInfo(p, "ACTIVE", List.of(new FargateProfileInfo.Selector("serverless", Map.of()))))
-        .toList();
-  }
-
-  @Override
-  public synchronized FargateRecycleResult recycleFargatePods(FargateRecycleRequest request) {
-    calls.add("RecycleFargatePods " + request.profile());
-    return new FargateRecycleResult(request.profile(), List.of("Deployment/serverless/api"), 2, List.of("serverless/one-off"));
   }
 
   @Override

@@ -36,8 +36,7 @@ class RecordHistoriesTest {
 
   /**
    * The data plane since {@code data-plane} version 1: a blocked drain forced by decision, a
-   * teardown whose ASG needs its own gate, a second group skipped, Karpenter's drift and a Fargate
-   * profile.
+   * teardown whose ASG needs its own gate, a second group skipped, and a self-managed group.
    */
   @Test
   void recordTheDataPlaneWithAForcedDrainAnAsgGateAndASkippedGroup(WorkflowClient client, WorkflowOptions options)
@@ -48,8 +47,7 @@ class RecordHistoriesTest {
     nodes.blockDrain("apps-node-2", "web-7d9f-abcde", "uid-web-2");
     nodes.blockDrain("batch-node-1", "db-0", "uid-db-0");
     nodes.asgBlocks("apps");
-    nodes.karpenter(Map.of("1.33", 2), 0);
-    nodes.addFargateProfile("serverless");
+    nodes.addSelfManagedGroup("legacy", "1.33", 1);
     String id = "eks-upgrade/us-east-1/payments";
     ClusterUpgradeWorkflow upgrade =
         client.newWorkflowStub(ClusterUpgradeWorkflow.class, WorkflowOptions.newBuilder(options).setWorkflowId(id).build());
@@ -73,7 +71,7 @@ class RecordHistoriesTest {
     await().atMost(Duration.ofSeconds(20)).until(() -> running.status().pendingDecision() != null
         && running.status().pendingDecision().step().equals("nodegroup-batch"));
     untyped.signal("decide", Map.of("step", "nodegroup-batch", "action", "skip", "by", "bob"));
-    for (String gate : new String[] {"teardown-apps", "delete-asg-apps"}) {
+    for (String gate : new String[] {"teardown-apps", "delete-asg-apps", "teardown-legacy"}) {
       await().atMost(Duration.ofSeconds(20)).until(() -> running.status().openGate() != null
           && running.status().openGate().gate().equals(gate));
       running.approveGate(new Approval(gate, "bob", null));
