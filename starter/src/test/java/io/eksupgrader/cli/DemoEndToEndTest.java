@@ -22,17 +22,22 @@ class DemoEndToEndTest {
         .containsPattern("✔ nodegroup-apps +succeeded .*: apps-1-34 created \\(3 nodes Ready")
         .containsPattern("3 old nodes cordoned and drained: \\d+ pods evicted")
         .containsPattern("✔ nodegroup-system +succeeded .*: system-1-34 created \\(2 nodes Ready")
+        .containsPattern("✔ self-managed-legacy-workers +succeeded .*: legacy-workers-1-34 created \\(2 nodes Ready")
         .contains("approved gate teardown-apps")
+        .containsPattern("✔ teardown-legacy-workers +succeeded .*: node group legacy-workers deleted")
         .containsPattern("✔ teardown-apps +succeeded .*: node group apps deleted")
         .containsPattern("✔ teardown-system +succeeded .*: node group system deleted after scale-in protection removed from i-")
         .contains("✔ verify")
-        .contains("node groups: apps-1-34 1.34, system-1-34 1.34")
+        .contains("node groups: apps-1-34 1.34, system-1-34 1.34; self-managed: legacy-workers-1-34 1.34")
         .contains("eks-upgrade/us-east-1/demo — SUCCEEDED")
         .contains("Kubernetes 1.32 → 1.34; the cluster runs 1.34")
         .contains("eks UpdateClusterVersion: 2 CREATED")
         .contains("eks CreateNodegroup: 2 CREATED")
         .contains("autoscaling SetInstanceProtection: 1 CREATED")
-        .doesNotContain("DeleteAutoScalingGroup")
+        .contains("ec2 CreateLaunchTemplateVersion: 1 CREATED")
+        .contains("autoscaling CreateAutoScalingGroup: 1 CREATED")
+        .as("only the old self-managed ASG is deleted, after its teardown gate")
+        .contains("autoscaling DeleteAutoScalingGroup: 1 CREATED")
         .doesNotContain("DeletePod")
         .containsPattern("kubernetes CreateEviction: \\d+ CREATED")
         .contains("PodDisruptionBudget breaches (a budget with fewer healthy pods than it requires):\n  none");
@@ -43,7 +48,7 @@ class DemoEndToEndTest {
     assertThat(out.indexOf("✔ control-plane-1.34"))
         .as("nodes move only after the control plane reached the target")
         .isLessThan(out.indexOf("approved gate data-plane"));
-    assertThat(out.indexOf("✔ nodegroup-system"))
+    assertThat(out.indexOf("✔ self-managed-legacy-workers"))
         .as("old groups are deleted only after every group was replaced")
         .isLessThan(out.indexOf("approved gate teardown-apps"));
   }
