@@ -1,9 +1,14 @@
 package io.eksupgrader.activities.nodegroups;
 
+import io.eksupgrader.workflows.activities.FailureTypes;
+import io.eksupgrader.workflows.model.ClusterRef;
+import io.temporal.failure.ApplicationFailure;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
 
 /**
  * Which Amazon Linux 2023 image a replacement node group runs: the AL2023 {@code amiType} of the
@@ -73,5 +78,28 @@ public final class Al2023Images {
         + "/amazon-linux-2023/"
         + architecture
         + "/standard/recommended/image_id";
+  }
+
+  /**
+   * The EKS-optimized AL2023 image for a Kubernetes version and architecture, from its public SSM
+   * parameter; a version without one is an invalid request, not something to retry.
+   */
+  public static String recommendedImage(
+      SsmClient ssm, ClusterRef cluster, String kubernetesVersion, String architecture) {
+    String parameter = ssmParameter(kubernetesVersion, architecture);
+    try {
+      return ssm.getParameter(r -> r.name(parameter)).parameter().value();
+    } catch (ParameterNotFoundException e) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          cluster
+              + ": no EKS-optimized AL2023 image for Kubernetes "
+              + kubernetesVersion
+              + " on "
+              + architecture
+              + " (SSM parameter "
+              + parameter
+              + " not found)",
+          FailureTypes.EKS_INVALID_REQUEST);
+    }
   }
 }

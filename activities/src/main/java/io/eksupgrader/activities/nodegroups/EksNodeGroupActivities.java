@@ -51,7 +51,6 @@ import software.amazon.awssdk.services.eks.model.LaunchTemplateSpecification;
 import software.amazon.awssdk.services.eks.model.Nodegroup;
 import software.amazon.awssdk.services.eks.model.ResourceInUseException;
 import software.amazon.awssdk.services.eks.model.ResourceNotFoundException;
-import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
 
 /**
  * Blue/green replacement of EKS managed node groups, safe when run more than once.
@@ -275,7 +274,9 @@ public class EksNodeGroupActivities implements NodeGroupActivities {
       return null;
     }
     String architecture = Al2023Images.architecture(from.amiTypeAsString(), from.instanceTypes());
-    String image = recommendedImage(request, architecture);
+    String image =
+        Al2023Images.recommendedImage(
+            awsClients.ssm(request.cluster().region()), request.cluster(), request.kubernetesVersion(), architecture);
     String newVersion =
         String.valueOf(
             ec2.createLaunchTemplateVersion(
@@ -331,23 +332,6 @@ public class EksNodeGroupActivities implements NodeGroupActivities {
             cluster + ": launch template " + templateName(lt) + " version " + lt.version() + ": " + awsMessage(e));
       }
       throw e;
-    }
-  }
-
-  private String recommendedImage(ReplacementNodeGroupRequest request, String architecture) {
-    String parameter = Al2023Images.ssmParameter(request.kubernetesVersion(), architecture);
-    try {
-      return awsClients.ssm(request.cluster().region()).getParameter(r -> r.name(parameter)).parameter().value();
-    } catch (ParameterNotFoundException e) {
-      throw invalidRequest(
-          request.cluster()
-              + ": no EKS-optimized AL2023 image for Kubernetes "
-              + request.kubernetesVersion()
-              + " on "
-              + architecture
-              + " (SSM parameter "
-              + parameter
-              + " not found)");
     }
   }
 

@@ -52,7 +52,6 @@ import software.amazon.awssdk.services.autoscaling.model.TagDescription;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Ec2Exception;
 import software.amazon.awssdk.services.ec2.model.LaunchTemplateVersion;
-import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
 
 /**
  * Blue/green replacement of self-managed node groups: Auto Scaling groups with a launch template,
@@ -293,7 +292,9 @@ public class AutoScalingSelfManagedNodeGroupActivities implements SelfManagedNod
     }
     from.instances().stream().map(Instance::instanceType).filter(t -> t != null).forEach(instanceTypes::add);
     String architecture = Al2023Images.architecture(null, instanceTypes);
-    String image = recommendedImage(request, architecture);
+    String image =
+        Al2023Images.recommendedImage(
+            aws.ssm(request.cluster().region()), request.cluster(), request.kubernetesVersion(), architecture);
     String description =
         "eks-upgrader: " + request.newGroup() + " on AL2023 for Kubernetes " + request.kubernetesVersion();
     String token = EksNodeGroupActivities.launchTemplateToken(request.clientRequestToken());
@@ -347,23 +348,6 @@ public class AutoScalingSelfManagedNodeGroupActivities implements SelfManagedNod
         .filter(v -> description.equals(v.versionDescription()))
         .map(v -> String.valueOf(v.versionNumber()))
         .reduce((first, second) -> second);
-  }
-
-  private String recommendedImage(SelfManagedReplacementRequest request, String architecture) {
-    String parameter = Al2023Images.ssmParameter(request.kubernetesVersion(), architecture);
-    try {
-      return aws.ssm(request.cluster().region()).getParameter(r -> r.name(parameter)).parameter().value();
-    } catch (ParameterNotFoundException e) {
-      throw invalidRequest(
-          request.cluster()
-              + ": no EKS-optimized AL2023 image for Kubernetes "
-              + request.kubernetesVersion()
-              + " on "
-              + architecture
-              + " (SSM parameter "
-              + parameter
-              + " not found)");
-    }
   }
 
   /** The old group's configuration under the new name, with the new launch template version. */
