@@ -527,8 +527,8 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
               + group
               + " ("
               + describe(e)
-              + "): run kubectl uncordon -l eks.amazonaws.com/nodegroup="
-              + group;
+              + "): "
+              + uncordonHint(group);
       log.error(message);
       return message;
     }
@@ -536,6 +536,12 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
 
   private static boolean isReplacement(StepKind kind) {
     return kind == StepKind.NODE_GROUP || kind == StepKind.SELF_MANAGED_GROUP;
+  }
+
+  private String uncordonHint(String group) {
+    return isSelfManaged(group)
+        ? "kubectl uncordon the nodes of instances " + String.join(", ", instanceIdsOf(group))
+        : "kubectl uncordon -l eks.amazonaws.com/nodegroup=" + group;
   }
 
   private boolean replacementSkipped(String nodeGroup) {
@@ -976,6 +982,14 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
     for (StepProgress step : steps) {
       if (step.state == StepState.PENDING || step.state == StepState.AWAITING_APPROVAL) {
         step.state = StepState.CANCELLED;
+      } else if (startedAhead.containsKey(step.step.id())) {
+        // Its child ends with this workflow; its old nodes may be cordoned and need a look.
+        step.state = StepState.CANCELLED;
+        step.finishedAt = now();
+        step.detail =
+            "started beside another node group and stopped when the upgrade ended; its old nodes may"
+                + " still be cordoned: "
+                + uncordonHint(step.step.nodeGroup());
       }
     }
     upsert(SearchAttributeUpdate.valueSet(UpgradeSearchAttributes.PHASE, phase));
