@@ -37,6 +37,12 @@ public interface ClusterNodes {
   /** Removes the node of a terminated instance; the pods bound to it disappear with it. */
   void terminateNode(String nodeName);
 
+  /**
+   * The control plane now runs {@code version}: what {@code /version} reports, the version of new
+   * Fargate nodes, and the version Karpenter's nodes drift towards.
+   */
+  default void controlPlaneVersionChanged(String version) {}
+
   /** The names of the nodes that exist now. */
   List<String> nodeNames();
 

@@ -180,6 +180,14 @@ final class EksHttpHandler implements HttpHandler {
       case "DescribeNodegroup" -> Answer.read(
           single("nodegroup", nodegroup(world.describeNodeGroup(region, cluster, match.param("nodegroupName")))));
       case "CreateNodegroup" -> createNodegroup(region, cluster, body);
+      case "ListFargateProfiles" -> listFargateProfiles(region, cluster, query);
+      case "DescribeFargateProfile" -> Answer.read(
+          single(
+              "fargateProfile",
+              fargateProfile(
+                  region,
+                  cluster,
+                  world.describeFargateProfile(region, cluster, match.param("fargateProfileName")))));
       case "DeleteNodegroup" -> {
         NodeGroupView deleting = world.deleteNodeGroup(region, cluster, match.param("nodegroupName"));
         yield new Answer(200, single("nodegroup", nodegroup(deleting)), Effect.CREATED, deleting.name());
@@ -252,6 +260,44 @@ final class EksHttpHandler implements HttpHandler {
       out.put("nextToken", page.nextToken());
     }
     return Answer.read(out);
+  }
+
+  private Answer listFargateProfiles(String region, String cluster, Query query) {
+    List<String> names = world.fargateProfileNames(region, cluster);
+    Page page = page(query, names.size(), cluster);
+    ObjectNode out = JSON.objectNode();
+    ArrayNode array = out.putArray("fargateProfileNames");
+    names.subList(page.from(), page.to()).forEach(array::add);
+    if (page.nextToken() != null) {
+      out.put("nextToken", page.nextToken());
+    }
+    return Answer.read(out);
+  }
+
+  private ObjectNode fargateProfile(String region, String cluster, Scenario.FargateProfileSpec f) {
+    ObjectNode n = JSON.objectNode();
+    n.put("fargateProfileName", f.name());
+    n.put(
+        "fargateProfileArn",
+        "arn:aws:eks:" + region + ":" + EksWorld.ACCOUNT_ID + ":fargateprofile/" + cluster + "/" + f.name()
+            + "/" + UUID.nameUUIDFromBytes((cluster + "/" + f.name()).getBytes(StandardCharsets.UTF_8)));
+    n.put("clusterName", cluster);
+    n.put(
+        "podExecutionRoleArn",
+        "arn:aws:iam::" + EksWorld.ACCOUNT_ID + ":role/" + cluster + "-fargate-pod-execution");
+    ArrayNode subnets = n.putArray("subnets");
+    subnets.add("subnet-0a1b2c3d4e5f60001");
+    subnets.add("subnet-0a1b2c3d4e5f60002");
+    ArrayNode selectors = n.putArray("selectors");
+    for (Scenario.FargateSelectorSpec selector : f.selectors()) {
+      ObjectNode s = selectors.addObject();
+      s.put("namespace", selector.namespace());
+      ObjectNode labels = s.putObject("labels");
+      new TreeMap<>(selector.labels()).forEach(labels::put);
+    }
+    n.put("status", "ACTIVE");
+    n.putObject("tags");
+    return n;
   }
 
   /**

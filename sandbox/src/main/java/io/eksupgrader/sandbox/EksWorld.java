@@ -260,8 +260,17 @@ final class EksWorld implements AutoCloseable {
       Map<String, String> tags,
       boolean newInstancesProtected) {}
 
-  /** A call to make on a cluster's Kubernetes side: a launch, or the termination of a node. */
-  private record NodeAction(ClusterNodes nodes, NodeLaunch launch, String terminatedNode) {}
+  /**
+   * A call to make on a cluster's Kubernetes side: a launch, the termination of a node, or a new
+   * control-plane version.
+   */
+  private record NodeAction(
+      ClusterNodes nodes, NodeLaunch launch, String terminatedNode, String controlPlaneVersion) {
+
+    NodeAction(ClusterNodes nodes, NodeLaunch launch, String terminatedNode) {
+      this(nodes, launch, terminatedNode, null);
+    }
+  }
 
   Scenario scenario() {
     return scenario;
@@ -284,6 +293,7 @@ final class EksWorld implements AutoCloseable {
           SimCluster c = cluster(region, cluster);
           c.nodes = nodes;
           settle(c);
+          nodeActions.add(new NodeAction(nodes, null, null, c.version));
         });
   }
 
@@ -414,6 +424,40 @@ final class EksWorld implements AutoCloseable {
       c.byToken.put(token, update);
     }
     return new UpdateResult(update.view(), false);
+  }
+
+  // ---- Fargate profiles (the scenario's; the sandbox neither creates nor deletes them) ----
+
+  List<String> fargateProfileNames(String region, String cluster) {
+    return locked(
+        () -> {
+          cluster(region, cluster);
+          return clusterSpec(region, cluster).fargateProfiles().stream()
+              .map(Scenario.FargateProfileSpec::name)
+              .sorted()
+              .toList();
+        });
+  }
+
+  Scenario.FargateProfileSpec describeFargateProfile(String region, String cluster, String name) {
+    return locked(
+        () -> {
+          cluster(region, cluster);
+          return clusterSpec(region, cluster).fargateProfiles().stream()
+              .filter(f -> f.name().equals(name))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      AwsError.notFound(
+                          "No Fargate Profile found with name: " + name + ".", cluster));
+        });
+  }
+
+  private ClusterSpec clusterSpec(String region, String cluster) {
+    return scenario.clusters().stream()
+        .filter(c -> c.region().equals(region) && c.name().equals(cluster))
+        .findFirst()
+        .orElseThrow();
   }
 
   // ---- managed node groups ----
@@ -1009,6 +1053,9 @@ final class EksWorld implements AutoCloseable {
           u.status = "Successful";
           c.version = u.targetVersion;
           c.platformVersion = u.targetPlatformVersion;
+          if (c.nodes != null) {
+            nodeActions.add(new NodeAction(c.nodes, null, null, c.version));
+          }
         }
         if (c.lastEndedAt == null || u.endsAt.isAfter(c.lastEndedAt)) {
           c.lastEndedAt = u.endsAt;
@@ -1163,14 +1210,18 @@ final class EksWorld implements AutoCloseable {
         try {
           if (a.launch() != null) {
             a.nodes().launchNode(a.launch());
-          } else {
+          } else if (a.terminatedNode() != null) {
             a.nodes().terminateNode(a.terminatedNode());
+          } else {
+            a.nodes().controlPlaneVersionChanged(a.controlPlaneVersion());
           }
         } catch (RuntimeException e) {
           log.error(
               "the Kubernetes side failed to {} node {}",
-              a.launch() != null ? "launch" : "terminate",
-              a.launch() != null ? a.launch().nodeName() : a.terminatedNode(),
+              a.launch() != null ? "launch" : a.terminatedNode() != null ? "terminate" : "move",
+              a.launch() != null
+                  ? a.launch().nodeName()
+                  : a.terminatedNode() != null ? a.terminatedNode() : "to " + a.controlPlaneVersion(),
               e);
         }
       }

@@ -57,11 +57,30 @@ public record Scenario(
       String roleArn,
       List<NodeGroupSpec> nodeGroups,
       KubernetesSpec kubernetes,
-      List<SelfManagedGroupSpec> selfManagedGroups) {
+      List<SelfManagedGroupSpec> selfManagedGroups,
+      KarpenterSpec karpenter,
+      List<FargateProfileSpec> fargateProfiles) {
 
     public ClusterSpec {
       nodeGroups = List.copyOf(nodeGroups);
       selfManagedGroups = selfManagedGroups == null ? List.of() : List.copyOf(selfManagedGroups);
+      karpenter = karpenter == null ? KarpenterSpec.none() : karpenter;
+      fargateProfiles = fargateProfiles == null ? List.of() : List.copyOf(fargateProfiles);
+    }
+
+    public ClusterSpec(
+        String name,
+        String region,
+        String version,
+        String status,
+        String platformVersion,
+        String roleArn,
+        List<NodeGroupSpec> nodeGroups,
+        KubernetesSpec kubernetes,
+        List<SelfManagedGroupSpec> selfManagedGroups) {
+      this(
+          name, region, version, status, platformVersion, roleArn, nodeGroups, kubernetes,
+          selfManagedGroups, KarpenterSpec.none(), List.of());
     }
 
     /** A cluster without node groups or workloads, as scenarios of the control plane only use. */
@@ -153,6 +172,61 @@ public record Scenario(
   }
 
   /** A Kubernetes taint; effect is NoSchedule, PreferNoSchedule or NoExecute. */
+  /**
+   * Karpenter in a cluster: its NodePools, each with nodes that run at the cluster's version at the
+   * start. Without NodePools, Karpenter is not installed (its API answers 404).
+   */
+  public record KarpenterSpec(List<NodePoolSpec> nodePools) {
+
+    public KarpenterSpec {
+      nodePools = List.copyOf(nodePools);
+    }
+
+    public static KarpenterSpec none() {
+      return new KarpenterSpec(List.of());
+    }
+
+    public boolean installed() {
+      return !nodePools.isEmpty();
+    }
+  }
+
+  /**
+   * One Karpenter NodePool.
+   *
+   * @param nodes how many nodes (and NodeClaims) it runs at the start
+   * @param driftBudget {@code spec.disruption.budgets[0].nodes}: a count or a percentage
+   * @param labels labels of its nodes besides {@code karpenter.sh/nodepool}
+   */
+  public record NodePoolSpec(String name, int nodes, String driftBudget, Map<String, String> labels) {
+
+    public NodePoolSpec {
+      labels = Map.copyOf(labels);
+    }
+  }
+
+  /** An EKS Fargate profile: pods matching one of its selectors run on Fargate. */
+  public record FargateProfileSpec(String name, List<FargateSelectorSpec> selectors) {
+
+    public FargateProfileSpec {
+      selectors = List.copyOf(selectors);
+    }
+  }
+
+  /** A namespace and, optionally, labels a pod must all carry. */
+  public record FargateSelectorSpec(String namespace, Map<String, String> labels) {
+
+    public FargateSelectorSpec {
+      labels = Map.copyOf(labels);
+    }
+
+    public boolean matches(String podNamespace, Map<String, String> podLabels) {
+      return namespace.equals(podNamespace)
+          && labels.entrySet().stream()
+              .allMatch(e -> e.getValue().equals(podLabels.get(e.getKey())));
+    }
+  }
+
   public record TaintSpec(String key, String value, String effect) {}
 
   /**
@@ -244,13 +318,34 @@ public record Scenario(
    * @param nodeGroupDelete from DeleteNodegroup until the group and its ASG are gone
    * @param nodeJoin from an instance's launch until its node is Ready
    * @param podStart from a pod's creation on a node until it is Running and Ready
+   * @param karpenterLaunch from a NodeClaim's creation until its node is Ready
+   * @param fargatePodStart from a Fargate pod's creation until it is Running and Ready (Fargate
+   *     provisions a node per pod)
    */
   public record Durations(
       Duration controlPlaneUpdate,
       Duration nodeGroupCreate,
       Duration nodeGroupDelete,
       Duration nodeJoin,
-      Duration podStart) {
+      Duration podStart,
+      Duration karpenterLaunch,
+      Duration fargatePodStart) {
+
+    public Durations(
+        Duration controlPlaneUpdate,
+        Duration nodeGroupCreate,
+        Duration nodeGroupDelete,
+        Duration nodeJoin,
+        Duration podStart) {
+      this(
+          controlPlaneUpdate,
+          nodeGroupCreate,
+          nodeGroupDelete,
+          nodeJoin,
+          podStart,
+          defaults().karpenterLaunch(),
+          defaults().fargatePodStart());
+    }
 
     public static Durations defaults() {
       return new Durations(
@@ -258,7 +353,9 @@ public record Scenario(
           Duration.ofMinutes(15),
           Duration.ofMinutes(5),
           Duration.ofSeconds(90),
-          Duration.ofSeconds(20));
+          Duration.ofSeconds(20),
+          Duration.ofSeconds(60),
+          Duration.ofSeconds(60));
     }
   }
 
@@ -274,6 +371,8 @@ public record Scenario(
    * @param nodesNeverReady node groups (by name, including ones the run creates) whose new nodes
    *     register but never turn Ready
    * @param kubernetesOutages windows in which the Kubernetes API answers 503 to everything
+   * @param karpenterLaunchFailures how many of Karpenter's launches fail (InsufficientInstanceCapacity)
+   *     before one succeeds; each failed NodeClaim is deleted and tried again
    */
   public record Faults(
       long seed,
@@ -282,12 +381,26 @@ public record Scenario(
       Duration conflictAfterUpdate,
       List<String> failUpdatesTo,
       List<String> nodesNeverReady,
-      List<OutageSpec> kubernetesOutages) {
+      List<OutageSpec> kubernetesOutages,
+      int karpenterLaunchFailures) {
 
     public Faults {
       failUpdatesTo = List.copyOf(failUpdatesTo);
       nodesNeverReady = List.copyOf(nodesNeverReady);
       kubernetesOutages = List.copyOf(kubernetesOutages);
+    }
+
+    public Faults(
+        long seed,
+        double throttlingRate,
+        double serverErrorRate,
+        Duration conflictAfterUpdate,
+        List<String> failUpdatesTo,
+        List<String> nodesNeverReady,
+        List<OutageSpec> kubernetesOutages) {
+      this(
+          seed, throttlingRate, serverErrorRate, conflictAfterUpdate, failUpdatesTo,
+          nodesNeverReady, kubernetesOutages, 0);
     }
 
     public Faults(

@@ -10,6 +10,10 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.eksupgrader.sandbox.Scenario.ClusterSpec;
 import io.eksupgrader.sandbox.Scenario.Durations;
 import io.eksupgrader.sandbox.Scenario.Faults;
+import io.eksupgrader.sandbox.Scenario.FargateProfileSpec;
+import io.eksupgrader.sandbox.Scenario.FargateSelectorSpec;
+import io.eksupgrader.sandbox.Scenario.KarpenterSpec;
+import io.eksupgrader.sandbox.Scenario.NodePoolSpec;
 import io.eksupgrader.sandbox.Scenario.KubernetesSpec;
 import io.eksupgrader.sandbox.Scenario.LaunchTemplateSpec;
 import io.eksupgrader.sandbox.Scenario.NodeGroupSpec;
@@ -183,14 +187,18 @@ final class ScenarioParser {
             "nodeGroupCreate",
             "nodeGroupDelete",
             "nodeJoin",
-            "podStart");
+            "podStart",
+            "karpenterLaunch",
+            "fargatePodStart");
     Durations defaults = Durations.defaults();
     return new Durations(
         d.has("controlPlaneUpdate") ? d.duration("controlPlaneUpdate") : defaults.controlPlaneUpdate(),
         d.has("nodeGroupCreate") ? d.duration("nodeGroupCreate") : defaults.nodeGroupCreate(),
         d.has("nodeGroupDelete") ? d.duration("nodeGroupDelete") : defaults.nodeGroupDelete(),
         d.has("nodeJoin") ? d.duration("nodeJoin") : defaults.nodeJoin(),
-        d.has("podStart") ? d.duration("podStart") : defaults.podStart());
+        d.has("podStart") ? d.duration("podStart") : defaults.podStart(),
+        d.has("karpenterLaunch") ? d.duration("karpenterLaunch") : defaults.karpenterLaunch(),
+        d.has("fargatePodStart") ? d.duration("fargatePodStart") : defaults.fargatePodStart());
   }
 
   private ClusterSpec cluster(JsonNode node, String path, List<OfferedVersionSpec> offered) {
@@ -206,7 +214,9 @@ final class ScenarioParser {
             "roleArn",
             "nodeGroups",
             "kubernetes",
-            "selfManagedGroups");
+            "selfManagedGroups",
+            "karpenter",
+            "fargateProfiles");
     String name = c.requiredText("name");
     if (!CLUSTER_NAME.matcher(name).matches()) {
       throw fail(path + ".name", "'" + name + "' is not a valid EKS cluster name");
@@ -257,8 +267,75 @@ final class ScenarioParser {
         selfManaged.add(g);
       }
     }
+    KarpenterSpec karpenter =
+        c.has("karpenter") ? karpenter(c.node("karpenter"), path + ".karpenter") : KarpenterSpec.none();
+    List<FargateProfileSpec> fargate = new ArrayList<>();
+    if (c.has("fargateProfiles")) {
+      Set<String> seen = new HashSet<>();
+      List<JsonNode> items = c.list("fargateProfiles");
+      for (int i = 0; i < items.size(); i++) {
+        String p = path + ".fargateProfiles[" + i + "]";
+        FargateProfileSpec f = fargateProfile(items.get(i), p);
+        if (!seen.add(f.name())) {
+          throw fail(p + ".name", "Fargate profile '" + f.name() + "' is listed twice");
+        }
+        fargate.add(f);
+      }
+    }
     return new ClusterSpec(
-        name, region, version, status, platformVersion, roleArn, nodeGroups, kubernetes, selfManaged);
+        name, region, version, status, platformVersion, roleArn, nodeGroups, kubernetes, selfManaged,
+        karpenter, fargate);
+  }
+
+  /** Karpenter's NodePools; each needs a name and a node count, and may set a drift budget. */
+  private KarpenterSpec karpenter(JsonNode node, String path) {
+    Obj k = obj(node, path, "nodePools");
+    if (!k.has("nodePools") || k.list("nodePools").isEmpty()) {
+      throw fail(path + ".nodePools", "list at least one NodePool, or leave karpenter out");
+    }
+    List<NodePoolSpec> pools = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    List<JsonNode> items = k.list("nodePools");
+    for (int i = 0; i < items.size(); i++) {
+      String p = path + ".nodePools[" + i + "]";
+      Obj n = obj(items.get(i), p, "name", "nodes", "driftBudget", "labels");
+      String name = n.dnsLabel("name");
+      if (!seen.add(name)) {
+        throw fail(p + ".name", "NodePool '" + name + "' is listed twice");
+      }
+      if (!n.has("nodes")) {
+        throw fail(p + ".nodes", "is required (how many nodes the NodePool runs at the start)");
+      }
+      int nodes = n.size("nodes");
+      String budget = n.has("driftBudget") ? n.budget("driftBudget") : "10%";
+      Map<String, String> labels = n.has("labels") ? n.textMap("labels") : Map.of();
+      pools.add(new NodePoolSpec(name, nodes, budget, labels));
+    }
+    return new KarpenterSpec(pools);
+  }
+
+  /** A Fargate profile: a name and one to five selectors (namespace and optional labels). */
+  private FargateProfileSpec fargateProfile(JsonNode node, String path) {
+    Obj f = obj(node, path, "name", "selectors");
+    String name = f.requiredText("name");
+    if (!NODE_GROUP_NAME.matcher(name).matches()) {
+      throw fail(path + ".name", "'" + name + "' is not a valid Fargate profile name");
+    }
+    if (!f.has("selectors") || f.list("selectors").isEmpty()) {
+      throw fail(path + ".selectors", "list at least one selector (a namespace and optional labels)");
+    }
+    List<JsonNode> items = f.list("selectors");
+    if (items.size() > 5) {
+      throw fail(path + ".selectors", "EKS allows at most 5 selectors per Fargate profile");
+    }
+    List<FargateSelectorSpec> selectors = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      String p = path + ".selectors[" + i + "]";
+      Obj s = obj(items.get(i), p, "namespace", "labels");
+      selectors.add(
+          new FargateSelectorSpec(s.dnsLabel("namespace"), s.has("labels") ? s.textMap("labels") : Map.of()));
+    }
+    return new FargateProfileSpec(name, selectors);
   }
 
   /**
@@ -561,7 +638,8 @@ final class ScenarioParser {
             "conflictAfterUpdate",
             "failUpdatesTo",
             "nodesNeverReady",
-            "kubernetesOutages");
+            "kubernetesOutages",
+            "karpenterLaunchFailures");
     long seed = f.has("seed") ? f.integer("seed") : 0;
     double throttling = f.has("throttlingRate") ? f.number("throttlingRate", 0, true, 1) : 0;
     double serverErrors = f.has("serverErrorRate") ? f.number("serverErrorRate", 0, true, 1) : 0;
@@ -608,7 +686,8 @@ final class ScenarioParser {
         outages.add(new OutageSpec(o.duration("after"), duration));
       }
     }
-    return new Faults(seed, throttling, serverErrors, conflict, failTo, neverReady, outages);
+    int launchFailures = f.has("karpenterLaunchFailures") ? f.size("karpenterLaunchFailures") : 0;
+    return new Faults(seed, throttling, serverErrors, conflict, failTo, neverReady, outages, launchFailures);
   }
 
   private String versionText(JsonNode node, String path) {

@@ -102,7 +102,7 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
   private final CallLog callLog;
   private final String region;
   private final String cluster;
-  private final String kubernetesVersion;
+  private volatile String kubernetesVersion;
   private final List<OutageSpec> outages;
   private final ObjectStore store;
   private final KubernetesSerialization json;
@@ -301,6 +301,11 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
     }
     list.set("items", kept);
     return ApiStatus.json(200, list.toString());
+  }
+
+  /** {@code /version} reports the control plane's new version from now on. */
+  void controlPlaneVersionChanged(String version) {
+    this.kubernetesVersion = version;
   }
 
   // ---- the eviction subresource ----

@@ -1,6 +1,8 @@
 package io.eksupgrader.sandbox.kube;
 
 import io.eksupgrader.sandbox.ClusterNodes.NodeLaunch;
+import io.eksupgrader.sandbox.Scenario.FargateProfileSpec;
+import io.eksupgrader.sandbox.Scenario.TaintSpec;
 import io.eksupgrader.sandbox.kube.PdbBreach.Loss;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
@@ -13,6 +15,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetStatus;
@@ -72,7 +75,16 @@ final class ClusterControllers {
   private final Duration podStart;
   private final int initialNodes;
   private final String region;
+  static final String FARGATE_PROFILE_LABEL = "eks.amazonaws.com/fargate-profile";
+  static final String COMPUTE_TYPE_LABEL = "eks.amazonaws.com/compute-type";
+  private static final String REVISION = "deployment.kubernetes.io/revision";
+
+  private final List<FargateProfileSpec> fargateProfiles;
+  private final Duration fargatePodStart;
   private final Map<String, Instant> nodeReadyAt = new HashMap<>();
+  private String controlPlaneVersion;
+  private KarpenterNodes karpenter;
+  private int fargateNodes;
   private final long createdNanos = System.nanoTime();
   private Long firstReadyNodeNanos;
   private boolean placed;
@@ -83,12 +95,32 @@ final class ClusterControllers {
       DisruptionBudgets budgets,
       Duration podStart,
       int initialNodes,
-      String region) {
+      String region,
+      String controlPlaneVersion,
+      List<FargateProfileSpec> fargateProfiles,
+      Duration fargatePodStart) {
     this.store = store;
     this.budgets = budgets;
     this.podStart = podStart;
     this.initialNodes = initialNodes;
     this.region = region;
+    this.controlPlaneVersion = controlPlaneVersion;
+    this.fargateProfiles = List.copyOf(fargateProfiles);
+    this.fargatePodStart = fargatePodStart;
+  }
+
+  /** Karpenter runs in this cluster; it ticks with the other controllers. */
+  void runKarpenter(KarpenterNodes karpenter) {
+    store.atomically(() -> this.karpenter = karpenter);
+  }
+
+  /** New Fargate nodes and Karpenter's drift follow the control plane's version. */
+  void controlPlaneVersionChanged(String version) {
+    store.atomically(() -> this.controlPlaneVersion = version);
+  }
+
+  String controlPlaneVersion() {
+    return store.atomically(() -> controlPlaneVersion);
   }
 
   // ---- nodes, driven by the AWS side ----
@@ -180,6 +212,9 @@ final class ClusterControllers {
           turnNodesReady(now);
           finishTerminations(now);
           collectGarbage();
+          if (karpenter != null) {
+            karpenter.tick(now, controlPlaneVersion);
+          }
           boolean initial = false;
           if (!placed) {
             if (!placementDue()) {
@@ -288,6 +323,62 @@ final class ClusterControllers {
         terminatePod(pod, graceOf(pod), Loss.REMOVED_BY_CONTROLLER);
       }
     }
+    // Fargate runs one pod per node: the node goes with its pod.
+    Set<String> bound =
+        store.list(Pod.class).stream()
+            .map(ObjectFacts::nodeName)
+            .filter(Objects::nonNull)
+            .collect(Collectors.toSet());
+    for (Node node : store.list(Node.class)) {
+      if (isFargate(node) && !bound.contains(node.getMetadata().getName())) {
+        store.remove(node);
+        nodeReadyAt.remove(node.getMetadata().getName());
+      }
+    }
+  }
+
+  static boolean isFargate(Node node) {
+    return "fargate".equals(ObjectFacts.labels(node).get(COMPUTE_TYPE_LABEL));
+  }
+
+  private Optional<FargateProfileSpec> fargateProfileOf(Pod pod) {
+    if (ObjectFacts.controllerOf(pod).map(o -> o.getKind()).filter("DaemonSet"::equals).isPresent()) {
+      return Optional.empty();
+    }
+    Map<String, String> labels = ObjectFacts.labels(pod);
+    return fargateProfiles.stream()
+        .sorted(Comparator.comparing(FargateProfileSpec::name))
+        .filter(f -> f.selectors().stream().anyMatch(s -> s.matches(pod.getMetadata().getNamespace(), labels)))
+        .findFirst();
+  }
+
+  /**
+   * What EKS does for a pod its Fargate profile selects: labels it with the profile, and binds it
+   * to a node of its own that runs the control plane's version.
+   */
+  private void placeOnFargate(Pod pod, FargateProfileSpec profile, Instant now) {
+    int n = fargateNodes++;
+    String nodeName =
+        "fargate-ip-10-0-" + (150 + n / 250) + "-" + (n % 250 + 2) + "." + region + ".compute.internal";
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put(COMPUTE_TYPE_LABEL, "fargate");
+    labels.put(FARGATE_PROFILE_LABEL, profile.name());
+    launchNode(
+        new NodeLaunch(
+            nodeName,
+            "fargate-" + nodeName.substring("fargate-".length(), nodeName.indexOf('.')),
+            null,
+            controlPlaneVersion,
+            labels,
+            List.of(new TaintSpec(COMPUTE_TYPE_LABEL, "fargate", "NoSchedule")),
+            Duration.ZERO));
+    Map<String, String> podLabels = new LinkedHashMap<>(ObjectFacts.labels(pod));
+    podLabels.put(FARGATE_PROFILE_LABEL, profile.name());
+    pod.getMetadata().setLabels(podLabels);
+    pod.getSpec().setSchedulerName("fargate-scheduler");
+    pod.getSpec().setNodeName(nodeName);
+    setCondition(pod, condition("PodScheduled", "True", null, null, ObjectStore.timestamp(now)));
+    store.update(pod);
   }
 
   static long graceOf(Pod pod) {
@@ -295,26 +386,119 @@ final class ClusterControllers {
     return grace == null ? 30 : grace;
   }
 
+  /**
+   * One ReplicaSet per pod template. When the template changes (e.g. {@code kubectl rollout
+   * restart}, which sets an annotation), a new ReplicaSet is scaled up and the old ones down as the
+   * RollingUpdate strategy allows: at most {@code replicas + maxSurge} pods and at least {@code
+   * replicas - maxUnavailable} Ready ones (both 25% by default).
+   */
   private void syncDeployments() {
     List<ReplicaSet> replicaSets = store.list(ReplicaSet.class);
+    List<Pod> pods = store.list(Pod.class);
     for (Deployment deployment : store.list(Deployment.class)) {
       if (ObjectFacts.isTerminating(deployment) || deployment.getSpec() == null) {
         continue;
       }
       List<ReplicaSet> owned =
-          replicaSets.stream().filter(rs -> ObjectFacts.ownedBy(rs, deployment)).toList();
+          new ArrayList<>(replicaSets.stream().filter(rs -> ObjectFacts.ownedBy(rs, deployment)).toList());
       if (owned.isEmpty()) {
         store.create(Manifests.replicaSet(deployment, store.randomSuffix(10)));
         continue;
       }
-      ReplicaSet rs = owned.get(owned.size() - 1);
-      Integer replicas =
+      owned.sort(Comparator.comparingInt(ClusterControllers::revisionOf));
+      ReplicaSet newest = owned.get(owned.size() - 1);
+      int replicas =
           deployment.getSpec().getReplicas() == null ? 1 : deployment.getSpec().getReplicas();
-      if (!replicas.equals(rs.getSpec().getReplicas())) {
-        rs.getSpec().setReplicas(replicas);
-        store.update(rs);
+      if (!sameTemplate(deployment.getSpec().getTemplate(), newest.getSpec().getTemplate())) {
+        ReplicaSet next = Manifests.replicaSet(deployment, store.randomSuffix(10));
+        next.getMetadata().getAnnotations().put(REVISION, String.valueOf(revisionOf(newest) + 1));
+        next.getSpec().setReplicas(0);
+        store.create(next);
+        continue;
+      }
+      List<ReplicaSet> old = owned.subList(0, owned.size() - 1);
+      if (old.stream().allMatch(rs -> intOf(rs.getSpec().getReplicas()) == 0)) {
+        setReplicas(newest, replicas);
+        continue;
+      }
+      int surge = rollingValue(deployment, true, replicas);
+      int unavailable = rollingValue(deployment, false, replicas);
+      if (surge == 0 && unavailable == 0) {
+        unavailable = 1;
+      }
+      int total = owned.stream().mapToInt(rs -> intOf(rs.getSpec().getReplicas())).sum();
+      int up = Math.min(replicas - intOf(newest.getSpec().getReplicas()), replicas + surge - total);
+      if (up > 0) {
+        setReplicas(newest, intOf(newest.getSpec().getReplicas()) + up);
+      }
+      long ready =
+          pods.stream()
+              .filter(p -> ObjectFacts.isActive(p) && ObjectFacts.isReady(p))
+              .filter(p -> owned.stream().anyMatch(rs -> ObjectFacts.ownedBy(p, rs)))
+              .count();
+      int down = (int) (ready - (replicas - unavailable));
+      for (ReplicaSet rs : old) {
+        if (down <= 0) {
+          break;
+        }
+        int current = intOf(rs.getSpec().getReplicas());
+        int by = Math.min(current, down);
+        if (by > 0) {
+          setReplicas(rs, current - by);
+          down -= by;
+        }
       }
     }
+  }
+
+  private void setReplicas(ReplicaSet rs, int replicas) {
+    if (intOf(rs.getSpec().getReplicas()) != replicas) {
+      rs.getSpec().setReplicas(replicas);
+      store.update(rs);
+    }
+  }
+
+  private static int intOf(Integer value) {
+    return value == null ? 1 : value;
+  }
+
+  private static int revisionOf(ReplicaSet rs) {
+    Map<String, String> annotations = rs.getMetadata().getAnnotations();
+    try {
+      return annotations == null ? 0 : Integer.parseInt(annotations.getOrDefault(REVISION, "0"));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private static int rollingValue(Deployment deployment, boolean surge, int replicas) {
+    var strategy = deployment.getSpec().getStrategy();
+    var rolling = strategy == null ? null : strategy.getRollingUpdate();
+    var value = rolling == null ? null : surge ? rolling.getMaxSurge() : rolling.getMaxUnavailable();
+    if (value == null) {
+      value = new io.fabric8.kubernetes.api.model.IntOrString("25%");
+    }
+    if (value.getStrVal() != null && value.getStrVal().endsWith("%")) {
+      double percent = Double.parseDouble(value.getStrVal().substring(0, value.getStrVal().length() - 1));
+      double scaled = replicas * percent / 100;
+      // maxSurge rounds up and maxUnavailable down, as the deployment controller does.
+      return (int) (surge ? Math.ceil(scaled) : Math.floor(scaled));
+    }
+    return value.getIntVal() == null ? 0 : value.getIntVal();
+  }
+
+  /** Whether a ReplicaSet's template is the Deployment's, apart from the pod-template-hash label. */
+  private boolean sameTemplate(PodTemplateSpec wanted, PodTemplateSpec actual) {
+    var json = store.serialization();
+    var a = (com.fasterxml.jackson.databind.node.ObjectNode) json.unmarshal(json.asJson(wanted), com.fasterxml.jackson.databind.JsonNode.class);
+    var b = (com.fasterxml.jackson.databind.node.ObjectNode) json.unmarshal(json.asJson(actual), com.fasterxml.jackson.databind.JsonNode.class);
+    for (var node : List.of(a, b)) {
+      var labels = node.path("metadata").path("labels");
+      if (labels instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+        o.remove("pod-template-hash");
+      }
+    }
+    return a.equals(b);
   }
 
   private void syncReplicaSets() {
@@ -386,6 +570,39 @@ final class ClusterControllers {
         if (ordinal >= replicas && !ObjectFacts.isTerminating(pod)) {
           terminatePod(pod, graceOf(pod), Loss.REMOVED_BY_CONTROLLER);
         }
+      }
+      if (!initial) {
+        restartOneOutdated(sts, byName, replicas);
+      }
+    }
+  }
+
+  /**
+   * A RollingUpdate StatefulSet replaces pods whose template is outdated one at a time, from the
+   * highest ordinal down, only while every pod is Ready; the sandbox compares the template's
+   * annotations (what {@code kubectl rollout restart} changes).
+   */
+  private void restartOneOutdated(StatefulSet sts, Map<String, Pod> byName, int replicas) {
+    Map<String, String> wanted =
+        sts.getSpec().getTemplate().getMetadata() == null
+                || sts.getSpec().getTemplate().getMetadata().getAnnotations() == null
+            ? Map.of()
+            : sts.getSpec().getTemplate().getMetadata().getAnnotations();
+    if (wanted.isEmpty()) {
+      return;
+    }
+    for (int ordinal = 0; ordinal < replicas; ordinal++) {
+      Pod pod = byName.get(sts.getMetadata().getName() + "-" + ordinal);
+      if (pod == null || !ObjectFacts.isReady(pod) || ObjectFacts.isTerminating(pod)) {
+        return;
+      }
+    }
+    for (int ordinal = replicas - 1; ordinal >= 0; ordinal--) {
+      Pod pod = byName.get(sts.getMetadata().getName() + "-" + ordinal);
+      Map<String, String> has = pod.getMetadata().getAnnotations() == null ? Map.of() : pod.getMetadata().getAnnotations();
+      if (!wanted.entrySet().stream().allMatch(e -> e.getValue().equals(has.get(e.getKey())))) {
+        terminatePod(pod, graceOf(pod), Loss.REMOVED_BY_CONTROLLER);
+        return;
       }
     }
   }
@@ -460,6 +677,11 @@ final class ClusterControllers {
                     .thenComparing(p -> p.getMetadata().getName()))
             .toList();
     for (Pod pod : pending) {
+      Optional<FargateProfileSpec> profile = fargateProfileOf(pod);
+      if (profile.isPresent()) {
+        placeOnFargate(pod, profile.get(), now);
+        continue;
+      }
       String owner = ownerKey(pod);
       int notReady = 0;
       int cordoned = 0;
@@ -566,7 +788,7 @@ final class ClusterControllers {
         continue;
       }
       Instant scheduled = scheduledAt(pod);
-      Instant readyAt = initial ? now : scheduled.plus(podStart);
+      Instant readyAt = initial ? now : scheduled.plus(isFargate(node) ? fargatePodStart : podStart);
       if (readyAt.isAfter(now)) {
         continue;
       }
@@ -696,15 +918,19 @@ final class ClusterControllers {
     for (Deployment deployment : store.list(Deployment.class)) {
       int replicas = 0;
       int ready = 0;
+      ReplicaSet newest = null;
       for (ReplicaSet rs : replicaSets) {
         if (ObjectFacts.ownedBy(rs, deployment) && rs.getStatus() != null) {
           replicas += rs.getStatus().getReplicas();
           ready += rs.getStatus().getReadyReplicas();
+          if (newest == null || revisionOf(rs) > revisionOf(newest)) {
+            newest = rs;
+          }
         }
       }
       DeploymentStatus status = new DeploymentStatus();
       status.setReplicas(replicas);
-      status.setUpdatedReplicas(replicas);
+      status.setUpdatedReplicas(newest == null ? 0 : newest.getStatus().getReplicas());
       status.setReadyReplicas(ready);
       status.setAvailableReplicas(ready);
       status.setUnavailableReplicas(

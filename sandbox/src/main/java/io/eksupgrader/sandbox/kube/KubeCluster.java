@@ -109,12 +109,32 @@ public final class KubeCluster implements ClusterNodes, AutoCloseable {
         scenario.durations() == null ? Durations.defaults() : scenario.durations();
     int initialNodes =
         cluster.nodeGroups().stream().mapToInt(NodeGroupSpec::desiredSize).sum()
-            + cluster.selfManagedGroups().stream().mapToInt(Scenario.SelfManagedGroupSpec::desiredSize).sum();
+            + cluster.selfManagedGroups().stream().mapToInt(Scenario.SelfManagedGroupSpec::desiredSize).sum()
+            + cluster.karpenter().nodePools().stream().mapToInt(Scenario.NodePoolSpec::nodes).sum();
     this.controllers =
         new ClusterControllers(
-            store, budgets, durations.podStart(), initialNodes, cluster.region());
+            store,
+            budgets,
+            durations.podStart(),
+            initialNodes,
+            cluster.region(),
+            cluster.version(),
+            cluster.fargateProfiles(),
+            durations.fargatePodStart());
     api.serve(budgets, controllers);
     createStartingObjects(cluster);
+    if (cluster.karpenter().installed()) {
+      KarpenterNodes karpenter =
+          new KarpenterNodes(
+              store,
+              budgets,
+              controllers,
+              durations.karpenterLaunch(),
+              scenario.faults() == null ? 0 : scenario.faults().karpenterLaunchFailures(),
+              cluster.region());
+      store.atomically(() -> karpenter.createStarting(cluster.karpenter().nodePools(), cluster.version()));
+      controllers.runKarpenter(karpenter);
+    }
 
     MockWebServer http = new MockWebServer();
     // The JDK HTTP client offers h2c upgrades; answering them has made large responses flaky.
@@ -207,6 +227,12 @@ public final class KubeCluster implements ClusterNodes, AutoCloseable {
   @Override
   public void terminateNode(String nodeName) {
     controllers.terminateNode(nodeName);
+  }
+
+  @Override
+  public void controlPlaneVersionChanged(String version) {
+    controllers.controlPlaneVersionChanged(version);
+    api.controlPlaneVersionChanged(version);
   }
 
   @Override

@@ -230,12 +230,17 @@ final class Manifests {
       labels.putAll(template.getMetadata().getLabels());
     }
     labels.putAll(extraLabels);
+    Map<String, String> annotations = new LinkedHashMap<>();
+    if (template.getMetadata() != null && template.getMetadata().getAnnotations() != null) {
+      annotations.putAll(template.getMetadata().getAnnotations());
+    }
     PodSpec spec = new PodSpecBuilder(template.getSpec()).build();
     return new PodBuilder()
         .withNewMetadata()
         .withNamespace(owner.getMetadata().getNamespace())
         .withName(name)
         .withLabels(labels)
+        .withAnnotations(annotations.isEmpty() ? null : annotations)
         .withOwnerReferences(controllerReference(owner))
         .endMetadata()
         .withSpec(spec)

@@ -8,6 +8,10 @@ import io.eksupgrader.sandbox.Scenario;
 import io.eksupgrader.sandbox.Scenario.ClusterSpec;
 import io.eksupgrader.sandbox.Scenario.Durations;
 import io.eksupgrader.sandbox.Scenario.Faults;
+import io.eksupgrader.sandbox.Scenario.FargateProfileSpec;
+import io.eksupgrader.sandbox.Scenario.FargateSelectorSpec;
+import io.eksupgrader.sandbox.Scenario.KarpenterSpec;
+import io.eksupgrader.sandbox.Scenario.NodePoolSpec;
 import io.eksupgrader.sandbox.Scenario.KubernetesSpec;
 import io.eksupgrader.sandbox.Scenario.NodeGroupSpec;
 import io.eksupgrader.sandbox.Scenario.OutageSpec;
@@ -55,7 +59,10 @@ final class TestCluster implements AutoCloseable {
             "eks.19",
             "arn:aws:iam::111122223333:role/eks-cluster",
             b.groups,
-            new KubernetesSpec(b.workloads, b.pdbs));
+            new KubernetesSpec(b.workloads, b.pdbs),
+            List.of(),
+            new KarpenterSpec(b.nodePools),
+            b.fargateProfiles);
     Durations defaults = Durations.defaults();
     Scenario scenario =
         new Scenario(
@@ -70,8 +77,10 @@ final class TestCluster implements AutoCloseable {
                 defaults.nodeGroupCreate(),
                 defaults.nodeGroupDelete(),
                 defaults.nodeJoin(),
-                b.podStart),
-            new Faults(7, 0, 0, Duration.ZERO, List.of(), List.of(), b.outages));
+                b.podStart,
+                defaults.karpenterLaunch(),
+                defaults.fargatePodStart()),
+            new Faults(7, 0, 0, Duration.ZERO, List.of(), List.of(), b.outages, b.launchFailures));
     this.kube = KubeCluster.start(scenario, cluster, clock, calls);
     int subnet = 1;
     for (NodeGroupSpec group : b.groups) {
@@ -202,7 +211,26 @@ final class TestCluster implements AutoCloseable {
     private final List<WorkloadSpec> workloads = new ArrayList<>();
     private final List<PdbSpec> pdbs = new ArrayList<>();
     private final List<OutageSpec> outages = new ArrayList<>();
+    private final List<NodePoolSpec> nodePools = new ArrayList<>();
+    private final List<FargateProfileSpec> fargateProfiles = new ArrayList<>();
     private Duration podStart = Duration.ofSeconds(20);
+    private int launchFailures;
+
+    Builder nodePool(String name, int nodes, String driftBudget) {
+      nodePools.add(new NodePoolSpec(name, nodes, driftBudget, Map.of()));
+      return this;
+    }
+
+    Builder fargateProfile(String name, String namespace) {
+      fargateProfiles.add(
+          new FargateProfileSpec(name, List.of(new FargateSelectorSpec(namespace, Map.of()))));
+      return this;
+    }
+
+    Builder karpenterLaunchFailures(int failures) {
+      this.launchFailures = failures;
+      return this;
+    }
 
     Builder nodeGroup(String name, int size, TaintSpec... taints) {
       groups.add(
