@@ -22,6 +22,10 @@ public final class ActivityTypes {
   public static final String CREATE_REPLACEMENT_AUTO_SCALING_GROUP = "CreateReplacementAutoScalingGroup";
   public static final String AWAIT_AUTO_SCALING_GROUP_READY = "AwaitAutoScalingGroupReady";
   public static final String DELETE_SELF_MANAGED_NODE_GROUP = "DeleteSelfManagedNodeGroup";
+  public static final String INSPECT_KARPENTER = "InspectKarpenter";
+  public static final String AWAIT_KARPENTER_DRIFT = "AwaitKarpenterDrift";
+  public static final String LIST_FARGATE_PROFILES = "ListFargateProfiles";
+  public static final String RECYCLE_FARGATE_PODS = "RecycleFargatePods";
 
   public static final List<String> ALL =
       List.of(
@@ -40,7 +44,11 @@ public final class ActivityTypes {
           LIST_SELF_MANAGED_NODE_GROUPS,
           CREATE_REPLACEMENT_AUTO_SCALING_GROUP,
           AWAIT_AUTO_SCALING_GROUP_READY,
-          DELETE_SELF_MANAGED_NODE_GROUP);
+          DELETE_SELF_MANAGED_NODE_GROUP,
+          INSPECT_KARPENTER,
+          AWAIT_KARPENTER_DRIFT,
+          LIST_FARGATE_PROFILES,
+          RECYCLE_FARGATE_PODS);
 
   private ActivityTypes() {}
 }

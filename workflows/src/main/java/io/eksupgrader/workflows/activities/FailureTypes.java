@@ -32,6 +32,17 @@ public final class FailureTypes {
   /** The safety check before deleting a node group found pods or schedulable nodes on it. */
   public static final String NODES_NOT_DRAINED = "NodesNotDrained";
 
+  /**
+   * Karpenter replaced no old node for the stall timeout; the details ({@link
+   * io.eksupgrader.workflows.model.KarpenterDriftStall}) say what it waits for.
+   */
+  public static final String KARPENTER_DRIFT_STALLED = "KarpenterDriftStalled";
+  /**
+   * Some of a Fargate profile's pods still run an old version: bare pods nobody can recreate, or
+   * a rollout that made no progress; the message names them.
+   */
+  public static final String FARGATE_PODS_NOT_RECYCLED = "FargatePodsNotRecycled";
+
   public static final List<String> NON_RETRYABLE =
       List.of(
           CLUSTER_NOT_FOUND,
@@ -42,7 +53,9 @@ public final class FailureTypes {
           NODE_GROUP_NOT_FOUND,
           NODES_NOT_READY,
           DRAIN_BLOCKED,
-          NODES_NOT_DRAINED);
+          NODES_NOT_DRAINED,
+          KARPENTER_DRIFT_STALLED,
+          FARGATE_PODS_NOT_RECYCLED);
 
   private FailureTypes() {}
 }

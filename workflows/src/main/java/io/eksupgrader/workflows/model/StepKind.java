@@ -12,5 +12,9 @@ public enum StepKind {
   TEARDOWN,
   /** Force-deletion of an old node group's Auto Scaling group; planned only when it blocks teardown. */
   ASG_DELETE,
+  /** Watching Karpenter replace its drifted nodes after the control plane moved. */
+  KARPENTER_DRIFT,
+  /** Restarting one Fargate profile's workloads so that their pods come back at the new version. */
+  FARGATE_PROFILE,
   VERIFY
 }

@@ -3,6 +3,8 @@ package io.eksupgrader.workflows.planning;
 import io.eksupgrader.workflows.model.ClusterRef;
 import io.eksupgrader.workflows.model.KubernetesVersion;
 import io.eksupgrader.workflows.model.DataPlaneInventory;
+import io.eksupgrader.workflows.model.FargateProfileInfo;
+import io.eksupgrader.workflows.model.KarpenterInventory;
 import io.eksupgrader.workflows.model.NodeGroupInfo;
 import io.eksupgrader.workflows.model.SelfManagedGroupInfo;
 import io.eksupgrader.workflows.model.PlanStep;
@@ -29,6 +31,7 @@ public final class UpgradePlanner {
   public static final String PREFLIGHT_STEP = "preflight";
   public static final String VERIFY_STEP = "verify";
   public static final String DATA_PLANE_GATE = "data-plane";
+  public static final String KARPENTER_DRIFT_STEP = "karpenter-drift";
 
   private UpgradePlanner() {}
 
@@ -121,8 +124,11 @@ public final class UpgradePlanner {
 
 
   /**
-   * Order: managed groups, then self-managed groups, then the teardown of every replaced group.
-   * The data-plane gate sits on the first step.
+   * Order: managed groups, then self-managed groups, then watching Karpenter's drift, then each
+   * Fargate profile, then the teardown of every replaced group. The data-plane gate sits on the
+   * first step. Karpenter starts replacing its nodes as soon as the control plane moves, without
+   * waiting for anyone; its step only watches, so that the upgrade ends when they all run the
+   * target.
    */
   private static List<PlanStep> dataPlaneSteps(DataPlaneInventory inventory, KubernetesVersion target) {
     List<NodeGroupInfo> toReplace = groupsToReplace(inventory.managedNodeGroups(), target);
@@ -195,6 +201,46 @@ public final class UpgradePlanner {
               group.name(),
               null));
     }
+    List<KarpenterInventory.KarpenterNode> drifting = karpenterNodesBehind(inventory.karpenter(), target);
+    if (!drifting.isEmpty()) {
+      replace.add(
+          new PlanStep(
+              KARPENTER_DRIFT_STEP,
+              StepKind.KARPENTER_DRIFT,
+              "watch Karpenter's drift replace "
+                  + drifting.size()
+                  + " node(s) of NodePool(s) "
+                  + drifting.stream()
+                      .map(KarpenterInventory.KarpenterNode::nodePool)
+                      .distinct()
+                      .sorted()
+                      .collect(java.util.stream.Collectors.joining(", "))
+                  + " with nodes at "
+                  + target,
+              drifting.stream().map(KarpenterInventory.KarpenterNode::version).sorted().findFirst().orElse(null),
+              target.toString(),
+              null));
+    }
+    for (FargateProfileInfo profile :
+        inventory.fargateProfiles().stream()
+            .sorted(java.util.Comparator.comparing(FargateProfileInfo::name))
+            .toList()) {
+      replace.add(
+          new PlanStep(
+              fargateStepId(profile.name()),
+              StepKind.FARGATE_PROFILE,
+              "restart the Deployments and StatefulSets of Fargate profile "
+                  + profile.name()
+                  + " whose pods run older than "
+                  + target
+                  + ", so that they come back at "
+                  + target,
+              null,
+              target.toString(),
+              null,
+              null,
+              profile.name()));
+    }
     if (!replace.isEmpty()) {
       PlanStep first = replace.get(0);
       replace.set(
@@ -225,6 +271,19 @@ public final class UpgradePlanner {
         id,
         nodeGroup,
         autoScalingGroup);
+  }
+
+  /** Karpenter's nodes older than the target: drift must replace them. */
+  public static List<KarpenterInventory.KarpenterNode> karpenterNodesBehind(
+      KarpenterInventory karpenter, KubernetesVersion target) {
+    return karpenter.nodes().stream()
+        .filter(n -> n.version() != null && target.isAfter(KubernetesVersion.parse(n.version())))
+        .sorted(java.util.Comparator.comparing(KarpenterInventory.KarpenterNode::name))
+        .toList();
+  }
+
+  public static String fargateStepId(String profile) {
+    return "fargate-" + profile;
   }
 
   public static String nodeGroupStepId(String nodeGroup) {

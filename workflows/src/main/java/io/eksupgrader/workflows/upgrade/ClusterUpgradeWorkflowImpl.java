@@ -1,6 +1,14 @@
 package io.eksupgrader.workflows.upgrade;
 
 import io.eksupgrader.workflows.activities.ClusterInspectionActivities;
+import io.eksupgrader.workflows.activities.FargateActivities;
+import io.eksupgrader.workflows.activities.KarpenterActivities;
+import io.eksupgrader.workflows.model.FargateProfileInfo;
+import io.eksupgrader.workflows.model.FargateRecycleRequest;
+import io.eksupgrader.workflows.model.FargateRecycleResult;
+import io.eksupgrader.workflows.model.KarpenterDriftRequest;
+import io.eksupgrader.workflows.model.KarpenterDriftResult;
+import io.eksupgrader.workflows.model.KarpenterInventory;
 import io.eksupgrader.workflows.activities.NodeDrainActivities;
 import io.eksupgrader.workflows.activities.NodeGroupActivities;
 import io.eksupgrader.workflows.activities.SelfManagedNodeGroupActivities;
@@ -102,6 +110,12 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
   /** The change id of the data plane (node groups, drain, teardown) in the upgrade. */
   public static final String DATA_PLANE_CHANGE = "data-plane";
 
+  /**
+   * The change id of Karpenter's drift and Fargate's restarts in the data plane: upgrades started
+   * before it neither inspect nor plan them.
+   */
+  public static final String KARPENTER_FARGATE_CHANGE = "karpenter-fargate";
+
   private static final Logger log = Workflow.getLogger(ClusterUpgradeWorkflowImpl.class);
   private static final Set<String> APPROVAL_FIELDS = Set.of("gate", "by", "comment");
   private static final Set<String> DECISION_FIELDS = Set.of("step", "action", "by", "comment");
@@ -112,6 +126,8 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
   private final NodeDrainActivities drain = Workflow.newActivityStub(NodeDrainActivities.class);
   private final SelfManagedNodeGroupActivities selfManaged =
       Workflow.newActivityStub(SelfManagedNodeGroupActivities.class);
+  private final KarpenterActivities karpenter = Workflow.newActivityStub(KarpenterActivities.class);
+  private final FargateActivities fargate = Workflow.newActivityStub(FargateActivities.class);
 
   private UpgradeRequest request;
   private String workflowId;
@@ -128,6 +144,7 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
   private PendingWait pending;
 
   private boolean dataPlane;
+  private boolean karpenterAndFargate;
   private DataPlaneInventory inventory;
   /** Node group children started ahead of their step because of nodeGroupConcurrency. */
   private final Map<String, Promise<NodeGroupStepResult>> startedAhead = new HashMap<>();
@@ -141,6 +158,8 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
     this.startedAt = now();
     Workflow.registerListener((DynamicSignalHandler) this::onSignal);
     dataPlane = Workflow.getVersion(DATA_PLANE_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
+    karpenterAndFargate =
+        dataPlane && Workflow.getVersion(KARPENTER_FARGATE_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
 
     StepProgress preflight = new StepProgress(UpgradePlanner.preflightStep(null));
     steps.add(preflight);
@@ -163,9 +182,15 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
               String found = "cluster " + observed[0].status() + " at " + observed[0].version();
               if (dataPlane && observed[0].exists()) {
                 inventory =
-                    new DataPlaneInventory(
-                        nodeGroups.listNodeGroups(request.cluster()),
-                        selfManaged.listSelfManagedNodeGroups(request.cluster()));
+                    karpenterAndFargate
+                        ? new DataPlaneInventory(
+                            nodeGroups.listNodeGroups(request.cluster()),
+                            selfManaged.listSelfManagedNodeGroups(request.cluster()),
+                            karpenter.inspectKarpenter(request.cluster()),
+                            fargate.listFargateProfiles(request.cluster()))
+                        : new DataPlaneInventory(
+                            nodeGroups.listNodeGroups(request.cluster()),
+                            selfManaged.listSelfManagedNodeGroups(request.cluster()));
                 found += "; " + describe(inventory);
               }
               return found;
@@ -222,6 +247,8 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
             case NODE_GROUP, SELF_MANAGED_GROUP -> runStep(step, allowed, () -> replaceNodeGroup(step, position));
             case TEARDOWN -> runStep(step, allowed, () -> tearDown(step, position));
             case ASG_DELETE -> runStep(step, allowed, () -> forceDeleteAsg(step));
+            case KARPENTER_DRIFT -> runStep(step, allowed, this::awaitKarpenterDrift);
+            case FARGATE_PROFILE -> runStep(step, allowed, () -> recycleFargatePods(step));
             case VERIFY -> runStep(step, allowed, this::verify);
             case PREFLIGHT -> true;
           };
@@ -292,6 +319,18 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
     for (SelfManagedGroupInfo group : UpgradePlanner.selfManagedToReplace(asgs, target)) {
       (keptByDecision(group.name()) ? kept : behind).add("self-managed " + group.name() + " (" + group.version() + ")");
     }
+    String karpenterNodes = "";
+    if (karpenterAndFargate) {
+      KarpenterInventory found = karpenter.inspectKarpenter(request.cluster());
+      List<KarpenterInventory.KarpenterNode> old = UpgradePlanner.karpenterNodesBehind(found, target);
+      String listed =
+          old.stream().map(n -> n.name() + " (" + n.version() + ")").collect(Collectors.joining(", "));
+      if (!old.isEmpty()) {
+        (karpenterDriftSkipped() ? kept : behind).add("Karpenter nodes " + listed);
+      }
+      karpenterNodes =
+          found.installed() ? "; Karpenter nodes: " + found.nodes().size() + " (" + (found.nodes().size() - old.size()) + " at " + target + ")" : "";
+    }
     if (!behind.isEmpty()) {
       throw new StepCheckFailed(
           "node groups still behind " + target + ": " + String.join(", ", behind));
@@ -306,10 +345,45 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
             ? ""
             : "; self-managed: "
                 + asgs.stream().map(g -> g.name() + " " + g.version()).collect(Collectors.joining(", ")))
+        + karpenterNodes
         + (kept.isEmpty() ? "" : "; kept behind by an operator's decision: " + String.join(", ", kept));
   }
 
   // ---- data plane ------------------------------------------------------------------------
+
+  private String awaitKarpenterDrift() {
+    KarpenterDriftResult result =
+        karpenter.awaitKarpenterDrift(
+            new KarpenterDriftRequest(request.cluster(), request.targetVersion()));
+    return "Karpenter's "
+        + result.nodes()
+        + " node(s) run "
+        + request.targetVersion()
+        + (result.replaced().isEmpty() ? "" : "; drift replaced " + String.join(", ", result.replaced()))
+        + (result.launchFailures().isEmpty()
+            ? ""
+            : "; launches that failed on the way: " + String.join("; ", result.launchFailures()));
+  }
+
+  private boolean karpenterDriftSkipped() {
+    return steps.stream()
+        .anyMatch(s -> s.step.kind() == StepKind.KARPENTER_DRIFT && s.state == StepState.SKIPPED);
+  }
+
+  private String recycleFargatePods(StepProgress step) {
+    FargateRecycleResult result =
+        fargate.recycleFargatePods(
+            new FargateRecycleRequest(request.cluster(), step.step.target(), request.targetVersion()));
+    return (result.restarted().isEmpty()
+            ? "nothing to restart"
+            : "restarted " + String.join(", ", result.restarted()))
+        + "; "
+        + result.podsAtTarget()
+        + " pod(s) of Fargate profile "
+        + step.step.target()
+        + " run "
+        + request.targetVersion();
+  }
 
   private String replaceNodeGroup(StepProgress step, int position) {
     Promise<NodeGroupStepResult> promise = startedAhead.remove(step.step.id());
@@ -398,6 +472,20 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
           .append(
               inventory.selfManagedGroups().stream()
                   .map(g -> g.name() + " (" + g.version() + ")")
+                  .collect(Collectors.joining(", ")));
+    }
+    if (inventory.karpenter().installed()) {
+      text.append("; Karpenter NodePools: ")
+          .append(String.join(", ", inventory.karpenter().nodePools()))
+          .append(" (")
+          .append(inventory.karpenter().nodes().size())
+          .append(" nodes)");
+    }
+    if (!inventory.fargateProfiles().isEmpty()) {
+      text.append("; Fargate profiles: ")
+          .append(
+              inventory.fargateProfiles().stream()
+                  .map(FargateProfileInfo::name)
                   .collect(Collectors.joining(", ")));
     }
     return text.toString();

@@ -73,7 +73,9 @@ public final class UpgradeActivityOptions {
           ActivityTypes.CORDON_NODES,
           ActivityTypes.UNCORDON_NODES,
           ActivityTypes.CHECK_NODES_DRAINED,
-          ActivityTypes.LIST_SELF_MANAGED_NODE_GROUPS
+          ActivityTypes.LIST_SELF_MANAGED_NODE_GROUPS,
+          ActivityTypes.INSPECT_KARPENTER,
+          ActivityTypes.LIST_FARGATE_PROFILES
         }) {
       map.put(read, options(quick, null, Duration.ofSeconds(1), 2.0, Duration.ofMinutes(1), 10));
     }
@@ -90,7 +92,9 @@ public final class UpgradeActivityOptions {
           ActivityTypes.DELETE_NODE_GROUP,
           ActivityTypes.FORCE_DELETE_AUTO_SCALING_GROUP,
           ActivityTypes.AWAIT_AUTO_SCALING_GROUP_READY,
-          ActivityTypes.DELETE_SELF_MANAGED_NODE_GROUP
+          ActivityTypes.DELETE_SELF_MANAGED_NODE_GROUP,
+          ActivityTypes.AWAIT_KARPENTER_DRIFT,
+          ActivityTypes.RECYCLE_FARGATE_PODS
         }) {
       map.put(
           wait,

@@ -43,6 +43,16 @@ class ClusterUpgradeWorkflowTest {
   @RegisterExtension
   final TestWorkflowExtension testWorkflow = extension(eks, new FakeDataPlane());
 
+  /** Tests that do not care about Karpenter and Fargate get a cluster without either. */
+  private static Object[] withKarpenterAndFargate(Object... activities) {
+    if (java.util.Arrays.stream(activities).anyMatch(a -> a instanceof FakeKarpenterFargate)) {
+      return activities;
+    }
+    Object[] all = java.util.Arrays.copyOf(activities, activities.length + 1);
+    all[activities.length] = new FakeKarpenterFargate();
+    return all;
+  }
+
   static TestWorkflowExtension extension(Object... activities) {
     TestWorkflowExtension.Builder builder =
         TestWorkflowExtension.newBuilder()
@@ -51,7 +61,7 @@ class ClusterUpgradeWorkflowTest {
                 ClusterUpgradeWorkflowImpl.class,
                 ControlPlaneUpgradeWorkflowImpl.class,
                 NodeGroupUpgradeWorkflowImpl.class)
-            .setActivityImplementations(activities);
+            .setActivityImplementations(withKarpenterAndFargate(activities));
     UpgradeSearchAttributes.ALL.forEach(
         key -> builder.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
     return builder.build();

@@ -343,7 +343,7 @@ class DataPlaneWorkflowTest {
     assertThat(detail(result.status(), "verify")).contains("self-managed: legacy-1-34 1.34");
   }
 
-  private static UpgradeRequest options(int drainConcurrency, int nodeGroupConcurrency) {
+  static UpgradeRequest options(int drainConcurrency, int nodeGroupConcurrency) {
     return new UpgradeRequest(
         CLUSTER, "1.34", new UpgradeOptions(false, 0, drain(drainConcurrency), nodeGroupConcurrency), "carol");
   }
@@ -352,7 +352,7 @@ class DataPlaneWorkflowTest {
     return new DrainOptions(true, true, false, -1, 60, concurrency);
   }
 
-  private static ClusterUpgradeWorkflow start(WorkflowClient client, WorkflowOptions options, UpgradeRequest request) {
+  static ClusterUpgradeWorkflow start(WorkflowClient client, WorkflowOptions options, UpgradeRequest request) {
     ClusterUpgradeWorkflow upgrade =
         client.newWorkflowStub(
             ClusterUpgradeWorkflow.class, WorkflowOptions.newBuilder(options).setWorkflowId(ID).build());
@@ -360,16 +360,16 @@ class DataPlaneWorkflowTest {
     return client.newWorkflowStub(ClusterUpgradeWorkflow.class, ID);
   }
 
-  private static void approve(WorkflowClient client, ClusterUpgradeWorkflow upgrade, String gate) {
+  static void approve(WorkflowClient client, ClusterUpgradeWorkflow upgrade, String gate) {
     awaitGate(client, gate);
     upgrade.approveGate(new Approval(gate, "alice", null));
   }
 
-  private static UpgradeStatus awaitGate(WorkflowClient client, String gate) {
+  static UpgradeStatus awaitGate(WorkflowClient client, String gate) {
     return awaitStatus(client, s -> s.openGate() != null && s.openGate().gate().equals(gate));
   }
 
-  private static UpgradeStatus awaitStatus(WorkflowClient client, Predicate<UpgradeStatus> condition) {
+  static UpgradeStatus awaitStatus(WorkflowClient client, Predicate<UpgradeStatus> condition) {
     ClusterUpgradeWorkflow upgrade = client.newWorkflowStub(ClusterUpgradeWorkflow.class, ID);
     UpgradeStatus[] last = new UpgradeStatus[1];
     await()
@@ -390,11 +390,11 @@ class DataPlaneWorkflowTest {
     return status.steps().stream().filter(s -> s.id().equals(id)).findFirst().orElseThrow();
   }
 
-  private static StepState stepState(UpgradeStatus status, String id) {
+  static StepState stepState(UpgradeStatus status, String id) {
     return step(status, id).state();
   }
 
-  private static String detail(UpgradeStatus status, String id) {
+  static String detail(UpgradeStatus status, String id) {
     return step(status, id).detail();
   }
 }
