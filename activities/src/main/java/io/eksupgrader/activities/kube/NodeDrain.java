@@ -527,16 +527,7 @@ final class NodeDrain {
 
   /** Like Go's durations, as kubectl prints them: 15m0s, 1h2m3s, 4s. */
   static String format(Duration duration) {
-    long seconds = Math.max(0, duration.toSeconds());
-    long h = seconds / 3600;
-    long m = seconds % 3600 / 60;
-    long s = seconds % 60;
-    if (h > 0) {
-      return h + "h" + m + "m" + s + "s";
-    }
-    if (m > 0) {
-      return m + "m" + s + "s";
-    }
-    return s + "s";
+    return GoDurations.format(duration);
   }
+
 }

@@ -33,8 +33,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -94,7 +92,6 @@ public class AutoScalingSelfManagedNodeGroupActivities implements SelfManagedNod
   /** SetInstanceProtection takes at most 50 instance ids. */
   private static final int PROTECTION_BATCH = 50;
 
-  private static final Pattern KUBELET_MINOR = Pattern.compile("v?(\\d+)\\.(\\d+)(\\..*)?");
 
   private final AwsClientsProvider aws;
   private final KubernetesClientProvider kubernetes;
@@ -678,12 +675,9 @@ public class AutoScalingSelfManagedNodeGroupActivities implements SelfManagedNod
 
   /** "v1.32.9-eks-1234567" → "1.32"; null when it is no version. */
   static String minor(String kubeletVersion) {
-    if (kubeletVersion == null) {
-      return null;
-    }
-    Matcher m = KUBELET_MINOR.matcher(kubeletVersion.trim());
-    return m.matches() ? m.group(1) + "." + m.group(2) : null;
+    return io.eksupgrader.activities.kube.KubeletVersions.minor(kubeletVersion);
   }
+
 
   private static Optional<String> tag(AutoScalingGroup g, String key) {
     return g.tags().stream().filter(t -> key.equals(t.key())).map(TagDescription::value).findFirst();

@@ -103,6 +103,7 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
   private final String region;
   private final String cluster;
   private volatile String kubernetesVersion;
+  private volatile boolean servesKarpenter;
   private final List<OutageSpec> outages;
   private final ObjectStore store;
   private final KubernetesSerialization json;
@@ -183,6 +184,11 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
   }
 
   private MockResponse route(ApiRequest call, RecordedRequest request, Instant now) {
+    if (!servesKarpenter && call.path().startsWith("/apis/karpenter.sh/")) {
+      // Without Karpenter's CRDs the API server has no such resources.
+      return ApiStatus.response(
+          ApiStatus.failure(404, "NotFound", "the server could not find the requested resource"));
+    }
     if (call.method().equals("GET")) {
       return read(call, request);
     }
@@ -301,6 +307,11 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
     }
     list.set("items", kept);
     return ApiStatus.json(200, list.toString());
+  }
+
+  /** Whether Karpenter's CRDs are installed: without them its paths answer 404. */
+  void serveKarpenter(boolean installed) {
+    this.servesKarpenter = installed;
   }
 
   /** {@code /version} reports the control plane's new version from now on. */

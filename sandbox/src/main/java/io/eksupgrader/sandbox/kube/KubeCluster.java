@@ -122,6 +122,7 @@ public final class KubeCluster implements ClusterNodes, AutoCloseable {
             cluster.fargateProfiles(),
             durations.fargatePodStart());
     api.serve(budgets, controllers);
+    api.serveKarpenter(cluster.karpenter().installed());
     createStartingObjects(cluster);
     if (cluster.karpenter().installed()) {
       KarpenterNodes karpenter =

@@ -1,0 +1,326 @@
+package io.eksupgrader.activities.fargate;
+
+import io.eksupgrader.activities.eks.EksClientProvider;
+import io.eksupgrader.activities.eks.Heartbeats;
+import io.eksupgrader.activities.kube.KubeletVersions;
+import io.eksupgrader.activities.kube.KubernetesClientProvider;
+import io.eksupgrader.activities.kube.GoDurations;
+import io.eksupgrader.workflows.activities.FailureTypes;
+import io.eksupgrader.workflows.activities.FargateActivities;
+import io.eksupgrader.workflows.model.ClusterRef;
+import io.eksupgrader.workflows.model.FargateProfileInfo;
+import io.eksupgrader.workflows.model.FargateRecycleRequest;
+import io.eksupgrader.workflows.model.FargateRecycleResult;
+import io.eksupgrader.workflows.model.KubernetesVersion;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.failure.ApplicationFailure;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.eks.EksClient;
+import software.amazon.awssdk.services.eks.model.FargateProfile;
+import software.amazon.awssdk.services.eks.model.ResourceNotFoundException;
+
+/**
+ * Fargate pods after a control-plane upgrade. A Fargate pod runs on a node of its own whose kubelet
+ * is the control plane's version when the pod started; it moves only when the pod is recreated.
+ *
+ * <p>Recycling one profile, until its pods all run the target:
+ *
+ * <ol>
+ *   <li>List the profile's pods (EKS labels them {@code eks.amazonaws.com/fargate-profile}) and the
+ *       version of each one's node.
+ *   <li>Map every pod behind the target to its Deployment (through its ReplicaSet) or
+ *       StatefulSet; any other pod has nobody to recreate it.
+ *   <li>Restart up to {@code concurrentRestarts} of those workloads at once like {@code kubectl
+ *       rollout restart}: set {@code kubectl.kubernetes.io/restartedAt} on the pod template, with
+ *       {@code eks-upgrader.io/restarted-for: <target>} beside it. A workload that already carries
+ *       that marker is never patched again, so a retried attempt restarts nothing twice. The
+ *       rollout itself follows the workload's strategy (maxSurge, maxUnavailable), which is what
+ *       keeps the service up.
+ *   <li>When only pods without such a controller are left behind, fail naming them; when no old pod
+ *       is replaced for the stall timeout, fail naming the workloads in flight and their waiting
+ *       pods. Both are non-retryable: an operator decides.
+ * </ol>
+ */
+public class EksFargateActivities implements FargateActivities {
+
+  private static final Logger log = LoggerFactory.getLogger(EksFargateActivities.class);
+
+  static final String PROFILE_LABEL = "eks.amazonaws.com/fargate-profile";
+  static final String RESTARTED_AT = "kubectl.kubernetes.io/restartedAt";
+  static final String RESTARTED_FOR = "eks-upgrader.io/restarted-for";
+
+  private final EksClientProvider eksClients;
+  private final KubernetesClientProvider kubernetes;
+  private final FargateSettings settings;
+  private final Clock clock;
+
+  public EksFargateActivities(
+      EksClientProvider eksClients, KubernetesClientProvider kubernetes, FargateSettings settings) {
+    this(eksClients, kubernetes, settings, Clock.systemUTC());
+  }
+
+  EksFargateActivities(
+      EksClientProvider eksClients, KubernetesClientProvider kubernetes, FargateSettings settings, Clock clock) {
+    this.eksClients = eksClients;
+    this.kubernetes = kubernetes;
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  @Override
+  public List<FargateProfileInfo> listFargateProfiles(ClusterRef cluster) {
+    EksClient eks = eksClients.forRegion(cluster.region());
+    try {
+      List<FargateProfileInfo> profiles = new ArrayList<>();
+      for (String name :
+          eks.listFargateProfilesPaginator(r -> r.clusterName(cluster.name())).fargateProfileNames()) {
+        try {
+          FargateProfile p =
+              eks.describeFargateProfile(r -> r.clusterName(cluster.name()).fargateProfileName(name))
+                  .fargateProfile();
+          profiles.add(
+              new FargateProfileInfo(
+                  p.fargateProfileName(),
+                  p.statusAsString(),
+                  p.selectors().stream()
+                      .map(s -> new FargateProfileInfo.Selector(s.namespace(), s.labels()))
+                      .toList()));
+        } catch (ResourceNotFoundException e) {
+          // Deleted between the list and the describe: it is no longer there.
+        }
+      }
+      return profiles;
+    } catch (ResourceNotFoundException e) {
+      throw ApplicationFailure.newNonRetryableFailureWithCause(
+          "EKS has no cluster " + cluster.name() + " in " + cluster.region() + ": " + e.awsErrorDetails().errorMessage(),
+          FailureTypes.CLUSTER_NOT_FOUND,
+          e);
+    }
+  }
+
+  /** What one observation of the profile found. */
+  private record Observed(
+      int atTarget,
+      List<String> oldPods,
+      Map<String, HasMetadata> workloads,
+      Map<String, List<String>> oldPodsByWorkload,
+      List<String> orphans) {}
+
+  @Override
+  public FargateRecycleResult recycleFargatePods(FargateRecycleRequest request) {
+    KubernetesVersion target = KubernetesVersion.parse(request.targetVersion());
+    ActivityExecutionContext context = Activity.getExecutionContext();
+    KubernetesClient client = kubernetes.forCluster(request.cluster());
+    Set<String> restarted =
+        new LinkedHashSet<>(context.getHeartbeatDetails(RecycleProgress.class).map(RecycleProgress::restarted).orElse(List.of()));
+    int fewestOld = Integer.MAX_VALUE;
+    Instant lastProgress = clock.instant();
+    while (true) {
+      Observed observed = observe(client, request.profile(), target);
+      if (observed.oldPods().size() < fewestOld) {
+        fewestOld = observed.oldPods().size();
+        lastProgress = clock.instant();
+      }
+      List<String> inFlight = new ArrayList<>();
+      List<String> waiting = new ArrayList<>();
+      for (Map.Entry<String, HasMetadata> w : observed.workloads().entrySet()) {
+        if (target.toString().equals(marker(w.getValue()))) {
+          inFlight.add(w.getKey());
+        } else {
+          waiting.add(w.getKey());
+        }
+      }
+      for (String key : waiting) {
+        if (inFlight.size() >= settings.concurrentRestarts()) {
+          break;
+        }
+        restart(client, observed.workloads().get(key), target);
+        restarted.add(key);
+        inFlight.add(key);
+        lastProgress = clock.instant();
+      }
+      if (observed.workloads().isEmpty()) {
+        if (!observed.orphans().isEmpty()) {
+          throw ApplicationFailure.newNonRetryableFailure(
+              "Fargate profile "
+                  + request.profile()
+                  + " still runs pods older than "
+                  + target
+                  + " that no Deployment or StatefulSet recreates: "
+                  + String.join(", ", observed.orphans())
+                  + ". Delete each so that its owner recreates it (a Job's next pod, or you), then retry; or skip.",
+              FailureTypes.FARGATE_PODS_NOT_RECYCLED);
+        }
+        log.info(
+            "Fargate profile {} of {}: {} pod(s) run {}; restarted {}",
+            request.profile(), request.cluster(), observed.atTarget(), target, restarted);
+        return new FargateRecycleResult(List.copyOf(restarted), observed.atTarget());
+      }
+      if (Duration.between(lastProgress, clock.instant()).compareTo(settings.stallTimeout()) >= 0) {
+        throw stalled(client, request, observed, inFlight);
+      }
+      RecycleProgress progress =
+          new RecycleProgress(List.copyOf(restarted), inFlight, observed.oldPods().size(), observed.atTarget());
+      context.heartbeat(progress);
+      Heartbeats.sleep(context, settings.pollInterval(), progress);
+    }
+  }
+
+  private Observed observe(KubernetesClient client, String profile, KubernetesVersion target) {
+    Map<String, KubernetesVersion> nodeVersions = new HashMap<>();
+    for (Node node : client.nodes().withLabel("eks.amazonaws.com/compute-type", "fargate").list().getItems()) {
+      nodeVersions.put(node.getMetadata().getName(), KubeletVersions.of(node));
+    }
+    int atTarget = 0;
+    List<String> oldPods = new ArrayList<>();
+    Map<String, HasMetadata> workloads = new LinkedHashMap<>();
+    Map<String, List<String>> byWorkload = new LinkedHashMap<>();
+    List<String> orphans = new ArrayList<>();
+    Map<String, ReplicaSet> replicaSets = new HashMap<>();
+    for (Pod pod : client.pods().inAnyNamespace().withLabel(PROFILE_LABEL, profile).list().getItems()) {
+      if (pod.getMetadata().getDeletionTimestamp() != null || pod.getSpec().getNodeName() == null) {
+        continue;
+      }
+      KubernetesVersion version = nodeVersions.get(pod.getSpec().getNodeName());
+      if (version == null) {
+        continue;
+      }
+      if (!target.isAfter(version)) {
+        atTarget++;
+        continue;
+      }
+      String id = pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
+      oldPods.add(id);
+      HasMetadata workload = workloadOf(client, pod, replicaSets);
+      if (workload == null) {
+        orphans.add(id + " (" + version + ")");
+        continue;
+      }
+      String key = workload.getKind() + " " + workload.getMetadata().getNamespace() + "/" + workload.getMetadata().getName();
+      workloads.putIfAbsent(key, workload);
+      byWorkload.computeIfAbsent(key, k -> new ArrayList<>()).add(id);
+    }
+    return new Observed(atTarget, oldPods, workloads, byWorkload, orphans);
+  }
+
+  /** The Deployment (through its ReplicaSet) or StatefulSet that recreates the pod, or null. */
+  private static HasMetadata workloadOf(KubernetesClient client, Pod pod, Map<String, ReplicaSet> replicaSets) {
+    OwnerReference owner = controllerOf(pod.getMetadata().getOwnerReferences());
+    String namespace = pod.getMetadata().getNamespace();
+    if (owner == null) {
+      return null;
+    }
+    if (owner.getKind().equals("StatefulSet")) {
+      return client.apps().statefulSets().inNamespace(namespace).withName(owner.getName()).get();
+    }
+    if (owner.getKind().equals("ReplicaSet")) {
+      ReplicaSet rs =
+          replicaSets.computeIfAbsent(
+              namespace + "/" + owner.getName(),
+              k -> client.apps().replicaSets().inNamespace(namespace).withName(owner.getName()).get());
+      OwnerReference deployment = rs == null ? null : controllerOf(rs.getMetadata().getOwnerReferences());
+      if (deployment != null && deployment.getKind().equals("Deployment")) {
+        return client.apps().deployments().inNamespace(namespace).withName(deployment.getName()).get();
+      }
+    }
+    return null;
+  }
+
+  private static OwnerReference controllerOf(List<OwnerReference> owners) {
+    return owners == null
+        ? null
+        : owners.stream().filter(o -> Boolean.TRUE.equals(o.getController())).findFirst().orElse(null);
+  }
+
+  private static String marker(HasMetadata workload) {
+    PodTemplateSpec template =
+        workload instanceof io.fabric8.kubernetes.api.model.apps.Deployment d
+            ? d.getSpec().getTemplate()
+            : ((io.fabric8.kubernetes.api.model.apps.StatefulSet) workload).getSpec().getTemplate();
+    return template.getMetadata() == null || template.getMetadata().getAnnotations() == null
+        ? null
+        : template.getMetadata().getAnnotations().get(RESTARTED_FOR);
+  }
+
+  /** {@code kubectl rollout restart}, with the target recorded beside it. */
+  private void restart(KubernetesClient client, HasMetadata workload, KubernetesVersion target) {
+    String patch =
+        "{\"spec\":{\"template\":{\"metadata\":{\"annotations\":{\""
+            + RESTARTED_AT
+            + "\":\""
+            + clock.instant().truncatedTo(ChronoUnit.SECONDS)
+            + "\",\""
+            + RESTARTED_FOR
+            + "\":\""
+            + target
+            + "\"}}}}}";
+    String namespace = workload.getMetadata().getNamespace();
+    String name = workload.getMetadata().getName();
+    if (workload.getKind().equals("Deployment")) {
+      client.apps().deployments().inNamespace(namespace).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+    } else {
+      client.apps().statefulSets().inNamespace(namespace).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+    }
+    log.info("restarted {} {}/{} so that its Fargate pods come back at {}", workload.getKind(), namespace, name, target);
+  }
+
+  private ApplicationFailure stalled(
+      KubernetesClient client, FargateRecycleRequest request, Observed observed, List<String> inFlight) {
+    List<String> waitingPods = new ArrayList<>();
+    for (Pod pod : client.pods().inAnyNamespace().withLabel(PROFILE_LABEL, request.profile()).list().getItems()) {
+      boolean ready =
+          pod.getStatus() != null
+              && pod.getStatus().getConditions() != null
+              && pod.getStatus().getConditions().stream()
+                  .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+      if (!ready) {
+        String why =
+            pod.getStatus() == null || pod.getStatus().getConditions() == null
+                ? "Pending"
+                : pod.getStatus().getConditions().stream()
+                    .filter(c -> "False".equals(c.getStatus()) && c.getMessage() != null)
+                    .map(c -> c.getType() + ": " + c.getMessage())
+                    .findFirst()
+                    .orElse(pod.getStatus().getPhase());
+        waitingPods.add(pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName() + " (" + why + ")");
+      }
+    }
+    return ApplicationFailure.newNonRetryableFailure(
+        "Fargate profile "
+            + request.profile()
+            + ": no pod older than "
+            + request.targetVersion()
+            + " was replaced for "
+            + GoDurations.format(settings.stallTimeout())
+            + ". Rolling: "
+            + String.join(", ", inFlight)
+            + "; old pods left: "
+            + String.join(", ", observed.oldPods())
+            + (waitingPods.isEmpty() ? "" : "; pods not Ready: " + String.join(", ", waitingPods))
+            + ". Check the rollouts (kubectl rollout status), then retry, skip or abort.",
+        FailureTypes.FARGATE_PODS_NOT_RECYCLED);
+  }
+
+}
