@@ -87,6 +87,8 @@ final class LocalEnvironment implements AutoCloseable {
     properties.put("eks-upgrader.node-groups.poll-interval", scaled(Duration.ofSeconds(30), scale));
     properties.put("eks-upgrader.drain.eviction-retry-interval", scaled(Duration.ofSeconds(5), scale));
     properties.put("eks-upgrader.drain.pod-gone-poll-interval", scaled(Duration.ofSeconds(1), scale));
+    properties.put("eks-upgrader.karpenter.poll-interval", scaled(Duration.ofSeconds(30), scale));
+    properties.put("eks-upgrader.fargate.poll-interval", scaled(Duration.ofSeconds(15), scale));
     return properties;
   }
 
@@ -182,12 +184,20 @@ final class LocalEnvironment implements AutoCloseable {
     return lines.isEmpty() ? "  none" : String.join("\n", lines);
   }
 
+  /**
+   * gRPC logs at INFO, with a stack trace, each long poll whose cancellation reaches an executor the
+   * shutting-down test server already stopped; kept here so that the setting sticks.
+   */
+  private static final java.util.logging.Logger GRPC_CONTEXT_LOG =
+      java.util.logging.Logger.getLogger("io.grpc.Context");
+
   @Override
   public void close() {
     if (worker != null) {
       worker.close();
     }
     sandbox.close();
+    GRPC_CONTEXT_LOG.setLevel(java.util.logging.Level.WARNING);
     temporal.close();
   }
 }

@@ -5,6 +5,8 @@ import io.eksupgrader.activities.eks.EksClientProvider;
 import io.eksupgrader.activities.eks.EksClusterInspectionActivities;
 import io.eksupgrader.activities.eks.EksControlPlaneActivities;
 import io.eksupgrader.activities.eks.AwsClientsProvider;
+import io.eksupgrader.activities.fargate.EksFargateActivities;
+import io.eksupgrader.activities.karpenter.KubernetesKarpenterActivities;
 import io.eksupgrader.activities.kube.KubernetesClientProvider;
 import io.eksupgrader.activities.kube.KubernetesNodeDrainActivities;
 import io.eksupgrader.activities.nodegroups.EksNodeGroupActivities;
@@ -43,6 +45,8 @@ public class UpgradeWorker {
   private final KubernetesClientProvider kubernetes;
   private final NodeGroupSettings nodeGroups;
   private final DrainConfiguration drain;
+  private final KarpenterConfiguration karpenter;
+  private final FargateConfiguration fargate;
   private final WorkerRoles roles;
   private volatile boolean started;
 
@@ -56,6 +60,8 @@ public class UpgradeWorker {
       KubernetesClientProvider kubernetes,
       NodeGroupSettings nodeGroups,
       DrainConfiguration drain,
+      KarpenterConfiguration karpenter,
+      FargateConfiguration fargate,
       WorkerRoles roles) {
     this.factory = factory;
     this.temporal = temporal;
@@ -66,6 +72,8 @@ public class UpgradeWorker {
     this.kubernetes = kubernetes;
     this.nodeGroups = nodeGroups;
     this.drain = drain;
+    this.karpenter = karpenter;
+    this.fargate = fargate;
     this.roles = roles;
   }
 
@@ -91,7 +99,9 @@ public class UpgradeWorker {
               new ControlPlaneActivitySettings(controlPlane.getPollInterval(), controlPlane.getConflictBackoff())),
           new EksNodeGroupActivities(eks, aws, kubernetes, nodeGroups.toActivitySettings()),
           new KubernetesNodeDrainActivities(kubernetes, drain.toDrainSettings()),
-          new AutoScalingSelfManagedNodeGroupActivities(aws, kubernetes, nodeGroups.toSelfManagedSettings()));
+          new AutoScalingSelfManagedNodeGroupActivities(aws, kubernetes, nodeGroups.toSelfManagedSettings()),
+          new KubernetesKarpenterActivities(kubernetes, karpenter.toSettings()),
+          new EksFargateActivities(eks, kubernetes, fargate.toSettings()));
     }
     factory.start();
     started = true;
