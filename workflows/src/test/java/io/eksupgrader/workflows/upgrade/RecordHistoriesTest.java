@@ -31,13 +31,59 @@ class RecordHistoriesTest {
 
   private final FakeEks eks = new FakeEks("1.32");
   private final FakeDataPlane nodes = new FakeDataPlane();
+  private final FakeKarpenterFargate others = new FakeKarpenterFargate();
 
-  @RegisterExtension final TestWorkflowExtension testWorkflow = ClusterUpgradeWorkflowTest.extension(eks, nodes);
+  @RegisterExtension
+  final TestWorkflowExtension testWorkflow = ClusterUpgradeWorkflowTest.extension(eks, nodes, others);
+
+  /**
+   * Karpenter and Fargate since {@code karpenter-fargate} version 1: a drift that stalls into a
+   * retry, and two Fargate profiles restarted.
+   */
+  @Test
+  void recordKarpenterDriftRetriedAndFargateProfiles(WorkflowClient client, WorkflowOptions options)
+      throws Exception {
+    eks.version = "1.33";
+    nodes.addGroup("apps", "1.33", 1);
+    others.addKarpenterNode("ip-10-0-200-2", "general", "1.33");
+    others.addFargateProfile("jobs", "cron");
+    others.addFargateProfile("serverless", "batch");
+    others.stallDrift(1);
+    String id = "eks-upgrade/us-east-1/payments";
+    ClusterUpgradeWorkflow upgrade =
+        client.newWorkflowStub(ClusterUpgradeWorkflow.class, WorkflowOptions.newBuilder(options).setWorkflowId(id).build());
+    WorkflowClient.start(
+        upgrade::upgrade,
+        new io.eksupgrader.workflows.model.UpgradeRequest(
+            new io.eksupgrader.workflows.model.ClusterRef("us-east-1", "payments"),
+            "1.34",
+            new io.eksupgrader.workflows.model.UpgradeOptions(
+                false, 0, new io.eksupgrader.workflows.model.DrainOptions(true, true, false, -1, 60, 1), 1),
+            "carol"));
+    ClusterUpgradeWorkflow running = client.newWorkflowStub(ClusterUpgradeWorkflow.class, id);
+    var untyped = client.newUntypedWorkflowStub(id);
+    for (String gate : new String[] {"control-plane-1.34", "data-plane"}) {
+      await().atMost(Duration.ofSeconds(20)).until(() -> running.status().openGate() != null
+          && running.status().openGate().gate().equals(gate));
+      untyped.signal("approve", Map.of("gate", gate, "by", "alice"));
+    }
+    await().atMost(Duration.ofSeconds(20)).until(() -> running.status().pendingDecision() != null);
+    running.decideStep(new OperatorDecision("karpenter-drift", DecisionAction.RETRY, "alice", "budget raised"));
+    await().atMost(Duration.ofSeconds(20)).until(() -> running.status().openGate() != null
+        && running.status().openGate().gate().equals("teardown-apps"));
+    running.approveGate(new Approval("teardown-apps", "bob", null));
+    UpgradeResult result = untyped.getResult(UpgradeResult.class);
+    assertThat(result.outcome()).isEqualTo(UpgradeOutcome.SUCCEEDED);
+
+    Files.createDirectories(DIR);
+    Files.writeString(DIR.resolve("cluster-upgrade-karpenter-fargate.json"), client.fetchHistory(id).toJson(true));
+  }
 
   /**
    * The data plane since {@code data-plane} version 1: a blocked drain forced by decision, a
    * teardown whose ASG needs its own gate, a second group skipped, and a self-managed group.
    */
+  @org.junit.jupiter.api.Disabled("recorded from the data-plane release; never re-record it")
   @Test
   void recordTheDataPlaneWithAForcedDrainAnAsgGateAndASkippedGroup(WorkflowClient client, WorkflowOptions options)
       throws Exception {

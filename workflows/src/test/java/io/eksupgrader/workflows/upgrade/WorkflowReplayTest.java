@@ -62,6 +62,13 @@ class WorkflowReplayTest {
   }
 
   @Test
+  void theRecordedKarpenterDriftAndFargateProfilesReplay() {
+    Worker worker = registered(ClusterUpgradeWorkflowImpl.class);
+    assertThatCode(() -> worker.replayWorkflowExecution(history("cluster-upgrade-karpenter-fargate.json", UPGRADE_ID)))
+        .doesNotThrowAnyException();
+  }
+
+  @Test
   void theRecordedNodeGroupChildReplays() {
     Worker worker = registered(ClusterUpgradeWorkflowImpl.class);
     assertThatCode(
