@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eksupgrader.sandbox.CallLog;
 import io.eksupgrader.sandbox.CallLog.Effect;
@@ -553,7 +554,14 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
 
   private MockResponse mutate(ApiRequest call, RecordedRequest request, Instant now) {
     String before = storedJson(call);
-    MockResponse response = withNotFoundBody(call, super.dispatch(request));
+    String contentType = request.getHeader("Content-Type");
+    MockResponse response =
+        call.method().equals("PATCH")
+                && before != null
+                && contentType != null
+                && contentType.startsWith("application/merge-patch+json")
+            ? mergePatch(call, before)
+            : withNotFoundBody(call, super.dispatch(request));
     if (response == null) {
       return ApiStatus.response(
           ApiStatus.failure(405, "MethodNotAllowed", "the server does not allow this method"));
@@ -584,6 +592,59 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
       budgets.refresh();
     }
     return response;
+  }
+
+  /**
+   * A JSON merge patch as RFC 7386 and the API server apply it: a list in the patch replaces the
+   * stored list (fabric8's CRUD mock appends to it), and a changed spec bumps the generation.
+   */
+  private MockResponse mergePatch(ApiRequest call, String before) {
+    JsonNode patch;
+    try {
+      patch = json.unmarshal(call.bodyText(), JsonNode.class);
+    } catch (RuntimeException e) {
+      patch = null;
+    }
+    if (patch == null || !patch.isObject()) {
+      return ApiStatus.response(ApiStatus.badRequest("the body of a merge patch must be a JSON object"));
+    }
+    ObjectNode stored = (ObjectNode) json.unmarshal(before, JsonNode.class);
+    ObjectNode merged = (ObjectNode) merge(stored.deepCopy(), patch);
+    ObjectNode metadata = (ObjectNode) merged.path("metadata");
+    // What the server owns cannot be patched away.
+    for (String owned : List.of("name", "namespace", "uid", "creationTimestamp", "resourceVersion")) {
+      if (stored.path("metadata").has(owned)) {
+        metadata.set(owned, stored.path("metadata").get(owned));
+      }
+    }
+    if (merged.equals(stored)) {
+      return ApiStatus.json(200, before);
+    }
+    if (!merged.path("spec").equals(stored.path("spec"))) {
+      metadata.put("generation", stored.path("metadata").path("generation").asLong(1) + 1);
+    }
+    String path = call.path();
+    metadata.put("resourceVersion", String.valueOf(requestResourceVersion()));
+    String after = json.asJson(merged);
+    var entry = findResource(getKey(path));
+    processEvent(path, getKey(path), entry.getKey(), null, after);
+    return ApiStatus.json(200, after);
+  }
+
+  private static JsonNode merge(JsonNode target, JsonNode patch) {
+    if (!patch.isObject()) {
+      return patch;
+    }
+    ObjectNode result = target != null && target.isObject() ? (ObjectNode) target : JsonNodeFactory.instance.objectNode();
+    for (var it = patch.fields(); it.hasNext(); ) {
+      var field = it.next();
+      if (field.getValue().isNull()) {
+        result.remove(field.getKey());
+      } else {
+        result.set(field.getKey(), merge(result.get(field.getKey()), field.getValue()));
+      }
+    }
+    return result;
   }
 
   private String storedJson(ApiRequest call) {

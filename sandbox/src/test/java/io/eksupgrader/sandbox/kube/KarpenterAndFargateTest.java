@@ -30,6 +30,15 @@ class KarpenterAndFargateTest {
           .withNamespaced(false)
           .build();
 
+  private static final ResourceDefinitionContext NODE_POOLS =
+      new ResourceDefinitionContext.Builder()
+          .withGroup("karpenter.sh")
+          .withVersion("v1")
+          .withKind("NodePool")
+          .withPlural("nodepools")
+          .withNamespaced(false)
+          .build();
+
   private TestCluster cluster;
 
   @AfterEach
@@ -129,6 +138,13 @@ class KarpenterAndFargateTest {
     sleepSimulated(Duration.ofMinutes(20));
     assertThat(karpenterNodes()).hasSize(2).allMatch(n -> kubelet(n).startsWith("v1.32."));
     assertThat(nodeClaims()).hasSize(2);
+
+    cluster.client.genericKubernetesResources(NODE_POOLS).withName("frozen")
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"disruption\":{\"budgets\":[{\"nodes\":\"1\"}]}}}");
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> karpenterNodes().size() == 2 && karpenterNodes().stream().allMatch(n -> kubelet(n).startsWith("v1.33.")));
   }
 
   @Test
