@@ -95,6 +95,12 @@ class KarpenterAndFargateEndToEndTest {
             .contains("FargatePodsNotRecycled")
             .contains("no Deployment or StatefulSet recreates: batch/oneoff (1.33)");
       });
+      CliRun again = CliRun.of(concat(new String[] {"decide", "--step", "fargate-batch", "--retry"}, where));
+      assertThat(again.exitCode()).as(again.toString()).isEqualTo(ExitCodes.OK);
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
+        CliRun status = CliRun.of(concat(new String[] {"status"}, where));
+        assertThat(status.out()).containsPattern("\\| fargate-batch \\| FAILED \\| 2 \\|");
+      });
       CliRun skipped =
           CliRun.of(concat(new String[] {"decide", "--step", "fargate-batch", "--skip", "--comment", "oneoff ends tonight"}, where));
       assertThat(skipped.exitCode()).as(skipped.toString()).isEqualTo(ExitCodes.OK);
@@ -112,7 +118,7 @@ class KarpenterAndFargateEndToEndTest {
       assertThat(log.entries("PatchDeployment"))
           .as("the Deployment was restarted once although the step ran twice")
           .singleElement()
-          .satisfies(e -> assertThat(e.resourceId()).startsWith("batch/report@"));
+          .satisfies(e -> assertThat(e.resourceId()).isEqualTo("batch/report"));
       assertThat(log.entries("DeletePod")).as("the bare pod is the operator's to delete").isEmpty();
     }
   }
