@@ -360,6 +360,49 @@ class ScenarioTest {
   }
 
   @Test
+  void karpenterAndFargateReadAsWrittenAndBadValuesAreRefused() {
+    String cluster = "name: x\nclusters:\n  - name: a\n    region: us-east-1\n    version: \"1.32\"\n";
+    Scenario scenario =
+        Scenario.parse(
+            cluster
+                + "    karpenter:\n      nodePools:\n        - {name: general, nodes: 3, driftBudget: \"1\", labels: {team: a}}\n"
+                + "        - {name: spot, nodes: 1}\n"
+                + "    fargateProfiles:\n      - name: jobs\n        selectors:\n          - {namespace: jobs, labels: {tier: batch}}\n"
+                + "durations: {karpenterLaunch: 2m, fargatePodStart: 45s}\n"
+                + "faults: {karpenterLaunchFailures: 2}\n",
+            "ok.yaml");
+    Scenario.ClusterSpec c = scenario.clusters().get(0);
+    assertThat(c.karpenter().nodePools())
+        .containsExactly(
+            new Scenario.NodePoolSpec("general", 3, "1", java.util.Map.of("team", "a")),
+            new Scenario.NodePoolSpec("spot", 1, "10%", java.util.Map.of()));
+    assertThat(c.fargateProfiles())
+        .containsExactly(
+            new Scenario.FargateProfileSpec(
+                "jobs", java.util.List.of(new Scenario.FargateSelectorSpec("jobs", java.util.Map.of("tier", "batch")))));
+    assertThat(scenario.durations().karpenterLaunch()).isEqualTo(java.time.Duration.ofMinutes(2));
+    assertThat(scenario.durations().fargatePodStart()).isEqualTo(java.time.Duration.ofSeconds(45));
+    assertThat(scenario.faults().karpenterLaunchFailures()).isEqualTo(2);
+    assertThat(Scenario.parse(cluster, "plain.yaml").clusters().get(0).karpenter().installed()).isFalse();
+
+    assertRefused(cluster + "    karpenter: {nodePools: []}\n", "bad.yaml: clusters[0].karpenter.nodePools: list at least one NodePool");
+    assertRefused(
+        cluster + "    karpenter:\n      nodePools:\n        - {name: general}\n",
+        "bad.yaml: clusters[0].karpenter.nodePools[0].nodes: is required");
+    assertRefused(
+        cluster + "    karpenter:\n      nodePools:\n        - {name: general, nodes: 1, driftBudget: lots}\n",
+        "bad.yaml: clusters[0].karpenter.nodePools[0].driftBudget: 'lots' is not a whole number or a percentage");
+    assertRefused(
+        cluster + "    fargateProfiles:\n      - {name: jobs}\n",
+        "bad.yaml: clusters[0].fargateProfiles[0].selectors: list at least one selector");
+    assertRefused(
+        cluster + "    fargateProfiles:\n      - {name: jobs, selectors: [{labels: {a: b}}]}\n",
+        "bad.yaml: clusters[0].fargateProfiles[0].selectors[0].namespace: is required");
+    assertRefused(
+        "name: x\nfaults: {karpenterLaunchFailures: -1}\n", "bad.yaml: faults.karpenterLaunchFailures: -1 is out of range");
+  }
+
+  @Test
   void malformedOrEmptyYamlIsRefused() {
     assertRefused("name: x\nname: y\n", "bad.yaml: not valid YAML: Duplicate field 'name'");
     assertRefused("", "bad.yaml: the scenario is empty");
