@@ -50,23 +50,8 @@ class RecordHistoriesTest {
     others.addFargateProfile("serverless", "batch");
     others.stallDrift(1);
     String id = "eks-upgrade/us-east-1/payments";
-    ClusterUpgradeWorkflow upgrade =
-        client.newWorkflowStub(ClusterUpgradeWorkflow.class, WorkflowOptions.newBuilder(options).setWorkflowId(id).build());
-    WorkflowClient.start(
-        upgrade::upgrade,
-        new io.eksupgrader.workflows.model.UpgradeRequest(
-            new io.eksupgrader.workflows.model.ClusterRef("us-east-1", "payments"),
-            "1.34",
-            new io.eksupgrader.workflows.model.UpgradeOptions(
-                false, 0, new io.eksupgrader.workflows.model.DrainOptions(true, true, false, -1, 60, 1), 1),
-            "carol"));
-    ClusterUpgradeWorkflow running = client.newWorkflowStub(ClusterUpgradeWorkflow.class, id);
+    ClusterUpgradeWorkflow running = startTo134ThroughTheDataPlaneGate(client, options, id, 1);
     var untyped = client.newUntypedWorkflowStub(id);
-    for (String gate : new String[] {"control-plane-1.34", "data-plane"}) {
-      await().atMost(Duration.ofSeconds(20)).until(() -> running.status().openGate() != null
-          && running.status().openGate().gate().equals(gate));
-      untyped.signal("approve", Map.of("gate", gate, "by", "alice"));
-    }
     await().atMost(Duration.ofSeconds(20)).until(() -> running.status().pendingDecision() != null);
     running.decideStep(new OperatorDecision("karpenter-drift", DecisionAction.RETRY, "alice", "budget raised"));
     await().atMost(Duration.ofSeconds(20)).until(() -> running.status().openGate() != null
@@ -95,23 +80,8 @@ class RecordHistoriesTest {
     nodes.asgBlocks("apps");
     nodes.addSelfManagedGroup("legacy", "1.33", 1);
     String id = "eks-upgrade/us-east-1/payments";
-    ClusterUpgradeWorkflow upgrade =
-        client.newWorkflowStub(ClusterUpgradeWorkflow.class, WorkflowOptions.newBuilder(options).setWorkflowId(id).build());
-    WorkflowClient.start(
-        upgrade::upgrade,
-        new io.eksupgrader.workflows.model.UpgradeRequest(
-            new io.eksupgrader.workflows.model.ClusterRef("us-east-1", "payments"),
-            "1.34",
-            new io.eksupgrader.workflows.model.UpgradeOptions(
-                false, 0, new io.eksupgrader.workflows.model.DrainOptions(true, true, false, -1, 60, 2), 1),
-            "carol"));
-    ClusterUpgradeWorkflow running = client.newWorkflowStub(ClusterUpgradeWorkflow.class, id);
+    ClusterUpgradeWorkflow running = startTo134ThroughTheDataPlaneGate(client, options, id, 2);
     var untyped = client.newUntypedWorkflowStub(id);
-    for (String gate : new String[] {"control-plane-1.34", "data-plane"}) {
-      await().atMost(Duration.ofSeconds(20)).until(() -> running.status().openGate() != null
-          && running.status().openGate().gate().equals(gate));
-      untyped.signal("approve", Map.of("gate", gate, "by", "alice"));
-    }
     await().atMost(Duration.ofSeconds(20)).until(() -> running.status().pendingDecision() != null);
     running.decideStep(new OperatorDecision("nodegroup-apps", DecisionAction.FORCE, "alice", "INC-42"));
     await().atMost(Duration.ofSeconds(20)).until(() -> running.status().pendingDecision() != null
@@ -130,6 +100,29 @@ class RecordHistoriesTest {
     Files.writeString(
         DIR.resolve("node-group-apps-attempt-2.json"),
         client.fetchHistory(id + "/nodegroup-apps/attempt-2").toJson(true));
+  }
+
+  /** Starts an upgrade to 1.34 and approves its control-plane and data-plane gates by signal. */
+  private static ClusterUpgradeWorkflow startTo134ThroughTheDataPlaneGate(
+      WorkflowClient client, WorkflowOptions options, String id, int drainConcurrency) {
+    ClusterUpgradeWorkflow upgrade =
+        client.newWorkflowStub(ClusterUpgradeWorkflow.class, WorkflowOptions.newBuilder(options).setWorkflowId(id).build());
+    WorkflowClient.start(
+        upgrade::upgrade,
+        new io.eksupgrader.workflows.model.UpgradeRequest(
+            new io.eksupgrader.workflows.model.ClusterRef("us-east-1", "payments"),
+            "1.34",
+            new io.eksupgrader.workflows.model.UpgradeOptions(
+                false, 0, new io.eksupgrader.workflows.model.DrainOptions(true, true, false, -1, 60, drainConcurrency), 1),
+            "carol"));
+    ClusterUpgradeWorkflow running = client.newWorkflowStub(ClusterUpgradeWorkflow.class, id);
+    var untyped = client.newUntypedWorkflowStub(id);
+    for (String gate : new String[] {"control-plane-1.34", "data-plane"}) {
+      await().atMost(Duration.ofSeconds(20)).until(() -> running.status().openGate() != null
+          && running.status().openGate().gate().equals(gate));
+      untyped.signal("approve", Map.of("gate", gate, "by", "alice"));
+    }
+    return running;
   }
 
   /**
