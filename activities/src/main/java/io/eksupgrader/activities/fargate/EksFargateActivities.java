@@ -58,9 +58,10 @@ import software.amazon.awssdk.services.eks.model.ResourceNotFoundException;
  *       that marker is never patched again, so a retried attempt restarts nothing twice. The
  *       rollout itself follows the workload's strategy (maxSurge, maxUnavailable), which is what
  *       keeps the service up.
- *   <li>When only pods without such a controller are left behind, fail naming them; when no old pod
- *       is replaced for the stall timeout, fail naming the workloads in flight and their waiting
- *       pods. Both are non-retryable: an operator decides.
+ *   <li>Done when no restartable pod is behind and every pod of the profile is Ready. If pods
+ *       without such a controller are behind then, fail naming them; when no old pod is replaced
+ *       and no pod turns Ready for the stall timeout, fail naming the workloads in flight and the
+ *       pods not Ready. Both are non-retryable: an operator decides.
  * </ol>
  */
 public class EksFargateActivities implements FargateActivities {
@@ -123,6 +124,7 @@ public class EksFargateActivities implements FargateActivities {
   /** What one observation of the profile found. */
   private record Observed(
       int atTarget,
+      int notReady,
       List<String> oldPods,
       Map<String, HasMetadata> workloads,
       Map<String, List<String>> oldPodsByWorkload,
@@ -139,8 +141,9 @@ public class EksFargateActivities implements FargateActivities {
     Instant lastProgress = clock.instant();
     while (true) {
       Observed observed = observe(client, request.profile(), target);
-      if (observed.oldPods().size() < fewestOld) {
-        fewestOld = observed.oldPods().size();
+      int left = observed.oldPods().size() + observed.notReady();
+      if (left < fewestOld) {
+        fewestOld = left;
         lastProgress = clock.instant();
       }
       List<String> inFlight = new ArrayList<>();
@@ -161,7 +164,9 @@ public class EksFargateActivities implements FargateActivities {
         inFlight.add(key);
         lastProgress = clock.instant();
       }
-      if (observed.workloads().isEmpty()) {
+      // Done when nothing old is left and every pod is Ready: a StatefulSet replaces a pod by
+      // deleting it first, so no old pod left does not yet mean the new one runs.
+      if (observed.workloads().isEmpty() && observed.notReady() == 0) {
         if (!observed.orphans().isEmpty()) {
           throw ApplicationFailure.newNonRetryableFailure(
               "Fargate profile "
@@ -194,13 +199,20 @@ public class EksFargateActivities implements FargateActivities {
       nodeVersions.put(node.getMetadata().getName(), KubeletVersions.of(node));
     }
     int atTarget = 0;
+    int notReady = 0;
     List<String> oldPods = new ArrayList<>();
     Map<String, HasMetadata> workloads = new LinkedHashMap<>();
     Map<String, List<String>> byWorkload = new LinkedHashMap<>();
     List<String> orphans = new ArrayList<>();
     Map<String, ReplicaSet> replicaSets = new HashMap<>();
     for (Pod pod : client.pods().inAnyNamespace().withLabel(PROFILE_LABEL, profile).list().getItems()) {
-      if (pod.getMetadata().getDeletionTimestamp() != null || pod.getSpec().getNodeName() == null) {
+      if (pod.getMetadata().getDeletionTimestamp() != null) {
+        continue;
+      }
+      if (!isReady(pod)) {
+        notReady++;
+      }
+      if (pod.getSpec().getNodeName() == null) {
         continue;
       }
       KubernetesVersion version = nodeVersions.get(pod.getSpec().getNodeName());
@@ -222,7 +234,14 @@ public class EksFargateActivities implements FargateActivities {
       workloads.putIfAbsent(key, workload);
       byWorkload.computeIfAbsent(key, k -> new ArrayList<>()).add(id);
     }
-    return new Observed(atTarget, oldPods, workloads, byWorkload, orphans);
+    return new Observed(atTarget, notReady, oldPods, workloads, byWorkload, orphans);
+  }
+
+  private static boolean isReady(Pod pod) {
+    return pod.getStatus() != null
+        && pod.getStatus().getConditions() != null
+        && pod.getStatus().getConditions().stream()
+            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   /** The Deployment (through its ReplicaSet) or StatefulSet that recreates the pod, or null. */
@@ -290,12 +309,7 @@ public class EksFargateActivities implements FargateActivities {
       KubernetesClient client, FargateRecycleRequest request, Observed observed, List<String> inFlight) {
     List<String> waitingPods = new ArrayList<>();
     for (Pod pod : client.pods().inAnyNamespace().withLabel(PROFILE_LABEL, request.profile()).list().getItems()) {
-      boolean ready =
-          pod.getStatus() != null
-              && pod.getStatus().getConditions() != null
-              && pod.getStatus().getConditions().stream()
-                  .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-      if (!ready) {
+      if (!isReady(pod)) {
         String why =
             pod.getStatus() == null || pod.getStatus().getConditions() == null
                 ? "Pending"

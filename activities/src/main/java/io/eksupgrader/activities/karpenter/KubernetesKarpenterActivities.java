@@ -116,6 +116,7 @@ public class KubernetesKarpenterActivities implements KarpenterActivities {
     }
     int replacedBefore = -1;
     Instant lastProgress = clock.instant();
+    String lastLogged = null;
     while (true) {
       polls++;
       List<Node> nodes = karpenterNodes(client);
@@ -143,6 +144,19 @@ public class KubernetesKarpenterActivities implements KarpenterActivities {
       }
       DriftProgress progress =
           new DriftProgress(List.copyOf(oldSeen), List.copyOf(failures), nodes.size() - old.size(), old.size(), polls);
+      // Logged when it changes, not on every poll.
+      String summary = progress.atTarget() + "/" + progress.left() + "/" + failures.size();
+      if (!summary.equals(lastLogged)) {
+        log.info(
+            "Karpenter drift of {}: {} node(s) at {}, {} left ({}); failed launches: {}",
+            request.cluster(),
+            progress.atTarget(),
+            target,
+            progress.left(),
+            old.stream().map(n -> n.getMetadata().getName()).toList(),
+            failures.isEmpty() ? "none" : String.join("; ", failures));
+        lastLogged = summary;
+      }
       context.heartbeat(progress);
       Heartbeats.sleep(context, settings.pollInterval(), progress);
     }

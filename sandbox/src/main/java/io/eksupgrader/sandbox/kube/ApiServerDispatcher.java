@@ -623,10 +623,14 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
     if (!merged.path("spec").equals(stored.path("spec"))) {
       metadata.put("generation", stored.path("metadata").path("generation").asLong(1) + 1);
     }
-    String path = call.path();
+    // A patch of the status or scale subresource writes the object itself, as the CRUD mock does.
+    String path = call.path().replaceFirst("/(status|scale)$", "");
+    var entry = findResource(getKey(path));
+    if (entry == null) {
+      return ApiStatus.response(ApiStatus.notFound(call.qualifiedResource(), call.name()));
+    }
     metadata.put("resourceVersion", String.valueOf(requestResourceVersion()));
     String after = json.asJson(merged);
-    var entry = findResource(getKey(path));
     processEvent(path, getKey(path), entry.getKey(), null, after);
     return ApiStatus.json(200, after);
   }
