@@ -167,6 +167,12 @@ final class EksHttpHandler implements HttpHandler {
       case "DescribeCluster" -> Answer.read(single("cluster", cluster(world.describeCluster(region, cluster))));
       case "ListUpdates" -> listUpdates(region, cluster, query);
       case "DescribeUpdate" -> {
+        if (query.first("addonName") != null) {
+          yield Answer.read(
+              single(
+                  "update",
+                  update(world.addons().describeUpdate(region, cluster, query.first("addonName"), match.param("updateId")))));
+        }
         if (nodeGroupOfUpdate(region, query, cluster)) {
           // Node groups here are never updated in place, so a node group has no updates.
           throw AwsError.notFound("No update found for ID: " + match.param("updateId") + ".", cluster);
@@ -181,6 +187,38 @@ final class EksHttpHandler implements HttpHandler {
           single("nodegroup", nodegroup(world.describeNodeGroup(region, cluster, match.param("nodegroupName")))));
       case "CreateNodegroup" -> createNodegroup(region, cluster, body);
       case "ListFargateProfiles" -> listFargateProfiles(region, cluster, query);
+      case "ListAddons" -> {
+        List<String> names = world.addons().names(region, cluster);
+        Page page = page(query, names.size(), cluster);
+        ObjectNode out = JSON.objectNode();
+        ArrayNode array = out.putArray("addons");
+        names.subList(page.from(), page.to()).forEach(array::add);
+        if (page.nextToken() != null) {
+          out.put("nextToken", page.nextToken());
+        }
+        yield Answer.read(out);
+      }
+      case "DescribeAddon" -> Answer.read(
+          single("addon", addon(world.addons().describe(region, cluster, match.param("addonName")))));
+      case "DescribeAddonVersions" -> Answer.read(addonVersions(query));
+      case "UpdateAddon" -> {
+        JsonNode json = json(body);
+        UpdateResult result =
+            world
+                .addons()
+                .update(
+                    region,
+                    cluster,
+                    match.param("addonName"),
+                    text(json, "addonVersion"),
+                    text(json, "resolveConflicts"),
+                    text(json, "clientRequestToken"));
+        yield new Answer(
+            200,
+            single("update", update(result.update())),
+            result.replayed() ? Effect.REPLAYED : Effect.CREATED,
+            match.param("addonName") + " " + text(json, "addonVersion"));
+      }
       case "DescribeFargateProfile" -> Answer.read(
           single(
               "fargateProfile",
@@ -220,7 +258,10 @@ final class EksHttpHandler implements HttpHandler {
   }
 
   private Answer listUpdates(String region, String cluster, Query query) {
-    List<String> ids = nodeGroupOfUpdate(region, query, cluster) ? List.of() : world.updateIds(region, cluster);
+    List<String> ids =
+        query.first("addonName") != null
+            ? world.addons().updateIds(region, cluster, query.first("addonName"))
+            : nodeGroupOfUpdate(region, query, cluster) ? List.of() : world.updateIds(region, cluster);
     Page page = page(query, ids.size(), cluster);
     ObjectNode out = JSON.objectNode();
     ArrayNode array = out.putArray("updateIds");
@@ -239,9 +280,6 @@ final class EksHttpHandler implements HttpHandler {
     String nodeGroup = query.first("nodegroupName");
     if (nodeGroup != null && !world.hasNodeGroup(region, cluster, nodeGroup)) {
       throw AwsError.notFound("No node group found for name: " + nodeGroup + ".", cluster);
-    }
-    if (query.first("addonName") != null) {
-      throw AwsError.notFound("No addon found for name: " + query.first("addonName") + ".", cluster);
     }
     if (query.first("capabilityName") != null) {
       throw AwsError.notFound(
@@ -272,6 +310,63 @@ final class EksHttpHandler implements HttpHandler {
       out.put("nextToken", page.nextToken());
     }
     return Answer.read(out);
+  }
+
+  private ObjectNode addon(SimAddons.AddonView a) {
+    ObjectNode n = JSON.objectNode();
+    n.put("addonName", a.name());
+    n.put("clusterName", a.cluster());
+    n.put("status", a.status());
+    n.put("addonVersion", a.version());
+    ArrayNode issues = n.putObject("health").putArray("issues");
+    for (EksWorld.Issue i : a.issues()) {
+      ObjectNode issue = issues.addObject();
+      issue.put("code", i.code());
+      issue.put("message", i.message());
+      ArrayNode ids = issue.putArray("resourceIds");
+      i.resourceIds().forEach(ids::add);
+    }
+    n.put(
+        "addonArn",
+        "arn:aws:eks:" + a.region() + ":" + EksWorld.ACCOUNT_ID + ":addon/" + a.cluster() + "/" + a.name() + "/"
+            + UUID.nameUUIDFromBytes((a.cluster() + "/" + a.name()).getBytes(StandardCharsets.UTF_8)));
+    putTime(n, "createdAt", a.createdAt());
+    putTime(n, "modifiedAt", a.modifiedAt());
+    n.putObject("tags");
+    return n;
+  }
+
+  private ObjectNode addonVersions(Query query) {
+    List<AddonCatalog.Addon> addons =
+        world.addons().supported(query.first("addonName"), query.first("kubernetesVersion"));
+    Page page = page(query, addons.size(), null);
+    ObjectNode out = JSON.objectNode();
+    ArrayNode array = out.putArray("addons");
+    for (AddonCatalog.Addon addon : addons.subList(page.from(), page.to())) {
+      ObjectNode a = array.addObject();
+      a.put("addonName", addon.name());
+      a.put("type", addon.type());
+      a.put("owner", "aws");
+      a.put("publisher", "eks");
+      ArrayNode versions = a.putArray("addonVersions");
+      for (AddonCatalog.AddonVersion v : addon.versions()) {
+        ObjectNode version = versions.addObject();
+        version.put("addonVersion", v.version());
+        version.putArray("architecture").add("amd64").add("arm64");
+        ArrayNode compatibilities = version.putArray("compatibilities");
+        for (String k : v.clusterVersions()) {
+          ObjectNode c = compatibilities.addObject();
+          c.put("clusterVersion", k);
+          c.putArray("platformVersions").add("*");
+          c.put("defaultVersion", v.defaultFor().contains(k));
+        }
+        version.put("requiresConfiguration", false);
+      }
+    }
+    if (page.nextToken() != null) {
+      out.put("nextToken", page.nextToken());
+    }
+    return out;
   }
 
   private ObjectNode fargateProfile(String region, String cluster, Scenario.FargateProfileSpec f) {

@@ -110,6 +110,7 @@ final class EksWorld implements AutoCloseable {
   /** Custom images of the scenario's self-managed groups and the version their nodes run. */
   private final Map<String, String> customImageVersions = new HashMap<>();
   private final Deque<NodeAction> nodeActions = new ArrayDeque<>();
+  private final SimAddons addons;
   private final Object nodeActionTurn = new Object();
   private final ScheduledExecutorService ticker;
   private long updatesMade;
@@ -119,6 +120,7 @@ final class EksWorld implements AutoCloseable {
   EksWorld(Scenario scenario, SimulatedClock clock) {
     this.scenario = scenario;
     this.clock = clock;
+    this.addons = new SimAddons(scenario, clock, (region, name) -> describeCluster(region, name).version());
     Instant createdAt = clock.start().minus(Duration.ofDays(400));
     Instant nodeGroupsCreatedAt = clock.start().minus(Duration.ofDays(30));
     for (ClusterSpec spec : scenario.clusters()) {
@@ -274,6 +276,11 @@ final class EksWorld implements AutoCloseable {
 
   Scenario scenario() {
     return scenario;
+  }
+
+  /** The clusters' EKS add-ons. */
+  SimAddons addons() {
+    return addons;
   }
 
   /** Stops the background settling. */

@@ -59,13 +59,32 @@ public record Scenario(
       KubernetesSpec kubernetes,
       List<SelfManagedGroupSpec> selfManagedGroups,
       KarpenterSpec karpenter,
-      List<FargateProfileSpec> fargateProfiles) {
+      List<FargateProfileSpec> fargateProfiles,
+      List<AddonSpec> addons) {
 
     public ClusterSpec {
       nodeGroups = List.copyOf(nodeGroups);
       selfManagedGroups = selfManagedGroups == null ? List.of() : List.copyOf(selfManagedGroups);
       karpenter = karpenter == null ? KarpenterSpec.none() : karpenter;
       fargateProfiles = fargateProfiles == null ? List.of() : List.copyOf(fargateProfiles);
+      addons = addons == null ? List.of() : List.copyOf(addons);
+    }
+
+    public ClusterSpec(
+        String name,
+        String region,
+        String version,
+        String status,
+        String platformVersion,
+        String roleArn,
+        List<NodeGroupSpec> nodeGroups,
+        KubernetesSpec kubernetes,
+        List<SelfManagedGroupSpec> selfManagedGroups,
+        KarpenterSpec karpenter,
+        List<FargateProfileSpec> fargateProfiles) {
+      this(
+          name, region, version, status, platformVersion, roleArn, nodeGroups, kubernetes,
+          selfManagedGroups, karpenter, fargateProfiles, List.of());
     }
 
     public ClusterSpec(
@@ -80,7 +99,7 @@ public record Scenario(
         List<SelfManagedGroupSpec> selfManagedGroups) {
       this(
           name, region, version, status, platformVersion, roleArn, nodeGroups, kubernetes,
-          selfManagedGroups, KarpenterSpec.none(), List.of());
+          selfManagedGroups, KarpenterSpec.none(), List.of(), List.of());
     }
 
     /** A cluster without node groups or workloads, as scenarios of the control plane only use. */
@@ -205,6 +224,9 @@ public record Scenario(
     }
   }
 
+  /** An installed EKS add-on and its version. */
+  public record AddonSpec(String name, String version) {}
+
   /** An EKS Fargate profile: pods matching one of its selectors run on Fargate. */
   public record FargateProfileSpec(String name, List<FargateSelectorSpec> selectors) {
 
@@ -321,6 +343,7 @@ public record Scenario(
    * @param karpenterLaunch from a NodeClaim's creation until its node is Ready
    * @param fargatePodStart from a Fargate pod's creation until it is Running and Ready (Fargate
    *     provisions a node per pod)
+   * @param addonUpdate from UpdateAddon until the add-on is ACTIVE at its new version
    */
   public record Durations(
       Duration controlPlaneUpdate,
@@ -329,7 +352,21 @@ public record Scenario(
       Duration nodeJoin,
       Duration podStart,
       Duration karpenterLaunch,
-      Duration fargatePodStart) {
+      Duration fargatePodStart,
+      Duration addonUpdate) {
+
+    public Durations(
+        Duration controlPlaneUpdate,
+        Duration nodeGroupCreate,
+        Duration nodeGroupDelete,
+        Duration nodeJoin,
+        Duration podStart,
+        Duration karpenterLaunch,
+        Duration fargatePodStart) {
+      this(
+          controlPlaneUpdate, nodeGroupCreate, nodeGroupDelete, nodeJoin, podStart, karpenterLaunch,
+          fargatePodStart, Duration.ofMinutes(3));
+    }
 
     public Durations(
         Duration controlPlaneUpdate,
@@ -355,7 +392,8 @@ public record Scenario(
           Duration.ofSeconds(90),
           Duration.ofSeconds(20),
           Duration.ofSeconds(60),
-          Duration.ofSeconds(60));
+          Duration.ofSeconds(60),
+          Duration.ofMinutes(3));
     }
   }
 
@@ -373,6 +411,7 @@ public record Scenario(
    * @param kubernetesOutages windows in which the Kubernetes API answers 503 to everything
    * @param karpenterLaunchFailures how many of Karpenter's launches fail (InsufficientInstanceCapacity)
    *     before one succeeds; each failed NodeClaim is deleted and tried again
+   * @param degradedAddons add-ons (by name) whose updates end with the add-on DEGRADED
    */
   public record Faults(
       long seed,
@@ -382,12 +421,28 @@ public record Scenario(
       List<String> failUpdatesTo,
       List<String> nodesNeverReady,
       List<OutageSpec> kubernetesOutages,
-      int karpenterLaunchFailures) {
+      int karpenterLaunchFailures,
+      List<String> degradedAddons) {
 
     public Faults {
       failUpdatesTo = List.copyOf(failUpdatesTo);
       nodesNeverReady = List.copyOf(nodesNeverReady);
       kubernetesOutages = List.copyOf(kubernetesOutages);
+      degradedAddons = degradedAddons == null ? List.of() : List.copyOf(degradedAddons);
+    }
+
+    public Faults(
+        long seed,
+        double throttlingRate,
+        double serverErrorRate,
+        Duration conflictAfterUpdate,
+        List<String> failUpdatesTo,
+        List<String> nodesNeverReady,
+        List<OutageSpec> kubernetesOutages,
+        int karpenterLaunchFailures) {
+      this(
+          seed, throttlingRate, serverErrorRate, conflictAfterUpdate, failUpdatesTo,
+          nodesNeverReady, kubernetesOutages, karpenterLaunchFailures, List.of());
     }
 
     public Faults(
@@ -400,7 +455,7 @@ public record Scenario(
         List<OutageSpec> kubernetesOutages) {
       this(
           seed, throttlingRate, serverErrorRate, conflictAfterUpdate, failUpdatesTo,
-          nodesNeverReady, kubernetesOutages, 0);
+          nodesNeverReady, kubernetesOutages, 0, List.of());
     }
 
     public Faults(

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.eksupgrader.sandbox.Scenario.AddonSpec;
 import io.eksupgrader.sandbox.Scenario.ClusterSpec;
 import io.eksupgrader.sandbox.Scenario.Durations;
 import io.eksupgrader.sandbox.Scenario.Faults;
@@ -189,7 +190,8 @@ final class ScenarioParser {
             "nodeJoin",
             "podStart",
             "karpenterLaunch",
-            "fargatePodStart");
+            "fargatePodStart",
+            "addonUpdate");
     Durations defaults = Durations.defaults();
     return new Durations(
         d.has("controlPlaneUpdate") ? d.duration("controlPlaneUpdate") : defaults.controlPlaneUpdate(),
@@ -198,7 +200,8 @@ final class ScenarioParser {
         d.has("nodeJoin") ? d.duration("nodeJoin") : defaults.nodeJoin(),
         d.has("podStart") ? d.duration("podStart") : defaults.podStart(),
         d.has("karpenterLaunch") ? d.duration("karpenterLaunch") : defaults.karpenterLaunch(),
-        d.has("fargatePodStart") ? d.duration("fargatePodStart") : defaults.fargatePodStart());
+        d.has("fargatePodStart") ? d.duration("fargatePodStart") : defaults.fargatePodStart(),
+        d.has("addonUpdate") ? d.duration("addonUpdate") : defaults.addonUpdate());
   }
 
   private ClusterSpec cluster(JsonNode node, String path, List<OfferedVersionSpec> offered) {
@@ -216,7 +219,8 @@ final class ScenarioParser {
             "kubernetes",
             "selfManagedGroups",
             "karpenter",
-            "fargateProfiles");
+            "fargateProfiles",
+            "addons");
     String name = c.requiredText("name");
     if (!CLUSTER_NAME.matcher(name).matches()) {
       throw fail(path + ".name", "'" + name + "' is not a valid EKS cluster name");
@@ -282,9 +286,52 @@ final class ScenarioParser {
         fargate.add(f);
       }
     }
+    List<AddonSpec> addons = new ArrayList<>();
+    if (c.has("addons")) {
+      Set<String> seen = new HashSet<>();
+      List<JsonNode> items = c.list("addons");
+      for (int i = 0; i < items.size(); i++) {
+        String p = path + ".addons[" + i + "]";
+        AddonSpec a = addon(items.get(i), p, version);
+        if (!seen.add(a.name())) {
+          throw fail(p + ".name", "add-on '" + a.name() + "' is listed twice");
+        }
+        addons.add(a);
+      }
+    }
     return new ClusterSpec(
         name, region, version, status, platformVersion, roleArn, nodeGroups, kubernetes, selfManaged,
-        karpenter, fargate);
+        karpenter, fargate, addons);
+  }
+
+  /** An installed EKS add-on: one the sandbox knows, at a version that runs on the cluster's. */
+  private AddonSpec addon(JsonNode node, String path, String clusterVersion) {
+    Obj a = obj(node, path, "name", "version");
+    String name = a.requiredText("name");
+    List<String> known = AddonCatalog.ADDONS.stream().map(AddonCatalog.Addon::name).toList();
+    if (!known.contains(name)) {
+      throw fail(path + ".name", "'" + name + "' is not an add-on the sandbox knows (" + String.join(", ", known) + ")");
+    }
+    if (!a.has("version")) {
+      return new AddonSpec(
+          name,
+          AddonCatalog.defaultFor(name, clusterVersion)
+              .orElseThrow(() -> fail(path, "the sandbox has no " + name + " version for Kubernetes " + clusterVersion)));
+    }
+    String version = a.requiredText("version");
+    AddonCatalog.AddonVersion offered =
+        AddonCatalog.version(name, version)
+            .orElseThrow(
+                () ->
+                    fail(
+                        path + ".version",
+                        "'" + version + "' is not a " + name + " version the sandbox knows ("
+                            + String.join(", ", AddonCatalog.addon(name).orElseThrow().versions().stream().map(AddonCatalog.AddonVersion::version).toList())
+                            + ")"));
+    if (!offered.clusterVersions().contains(clusterVersion)) {
+      throw fail(path + ".version", name + " " + version + " does not run on Kubernetes " + clusterVersion);
+    }
+    return new AddonSpec(name, version);
   }
 
   /** Karpenter's NodePools; each needs a name and a node count, and may set a drift budget. */
@@ -639,7 +686,8 @@ final class ScenarioParser {
             "failUpdatesTo",
             "nodesNeverReady",
             "kubernetesOutages",
-            "karpenterLaunchFailures");
+            "karpenterLaunchFailures",
+            "degradedAddons");
     long seed = f.has("seed") ? f.integer("seed") : 0;
     double throttling = f.has("throttlingRate") ? f.number("throttlingRate", 0, true, 1) : 0;
     double serverErrors = f.has("serverErrorRate") ? f.number("serverErrorRate", 0, true, 1) : 0;
@@ -687,7 +735,9 @@ final class ScenarioParser {
       }
     }
     int launchFailures = f.has("karpenterLaunchFailures") ? f.size("karpenterLaunchFailures") : 0;
-    return new Faults(seed, throttling, serverErrors, conflict, failTo, neverReady, outages, launchFailures);
+    List<String> degraded = f.has("degradedAddons") ? f.texts("degradedAddons") : List.of();
+    return new Faults(
+        seed, throttling, serverErrors, conflict, failTo, neverReady, outages, launchFailures, degraded);
   }
 
   private String versionText(JsonNode node, String path) {
