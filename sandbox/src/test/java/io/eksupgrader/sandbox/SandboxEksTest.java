@@ -489,9 +489,9 @@ class SandboxEksTest {
             () -> eks.updateClusterVersion(r -> r.name("ghost").version("1.33").clientRequestToken("g")))
         .isInstanceOf(ResourceNotFoundException.class)
         .hasMessageContaining("No cluster found for name: ghost.");
-    assertThatThrownBy(() -> eks.listAddons(r -> r.clusterName("demo")))
+    assertThatThrownBy(() -> eks.createAddon(r -> r.clusterName("demo").addonName("vpc-cni")))
         .isInstanceOf(InvalidRequestException.class)
-        .hasMessageContaining("ListAddons");
+        .hasMessageContaining("CreateAddon");
     assertThatThrownBy(
             () -> eks.updateNodegroupVersion(r -> r.clusterName("demo").nodegroupName("ng").version("1.33")))
         .isInstanceOf(InvalidRequestException.class)
@@ -502,6 +502,7 @@ class SandboxEksTest {
         .extracting(CallLog.Entry::operation, CallLog.Entry::cluster, CallLog.Entry::status, CallLog.Entry::effect)
         .containsExactly(
             tuple(UPDATE, "ghost", 404, Effect.REJECTED),
+            tuple("CreateAddon", "demo", 400, Effect.REJECTED),
             tuple("UpdateNodegroupVersion", "demo", 400, Effect.REJECTED));
   }
 
