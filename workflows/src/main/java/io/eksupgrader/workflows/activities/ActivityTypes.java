@@ -26,6 +26,9 @@ public final class ActivityTypes {
   public static final String AWAIT_KARPENTER_DRIFT = "AwaitKarpenterDrift";
   public static final String LIST_FARGATE_PROFILES = "ListFargateProfiles";
   public static final String RECYCLE_FARGATE_PODS = "RecycleFargatePods";
+  public static final String LIST_ADDONS = "ListAddons";
+  public static final String START_ADDON_UPDATE = "StartAddonUpdate";
+  public static final String AWAIT_ADDON_UPDATE = "AwaitAddonUpdate";
 
   public static final List<String> ALL =
       List.of(
@@ -48,7 +51,10 @@ public final class ActivityTypes {
           INSPECT_KARPENTER,
           AWAIT_KARPENTER_DRIFT,
           LIST_FARGATE_PROFILES,
-          RECYCLE_FARGATE_PODS);
+          RECYCLE_FARGATE_PODS,
+          LIST_ADDONS,
+          START_ADDON_UPDATE,
+          AWAIT_ADDON_UPDATE);
 
   private ActivityTypes() {}
 }

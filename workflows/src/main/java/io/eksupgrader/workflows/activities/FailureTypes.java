@@ -43,6 +43,9 @@ public final class FailureTypes {
    */
   public static final String FARGATE_PODS_NOT_RECYCLED = "FargatePodsNotRecycled";
 
+  /** An add-on update ended Failed or left the add-on DEGRADED; the message carries EKS's words. */
+  public static final String ADDON_UPDATE_FAILED = "AddonUpdateFailed";
+
   public static final List<String> NON_RETRYABLE =
       List.of(
           CLUSTER_NOT_FOUND,
@@ -55,7 +58,8 @@ public final class FailureTypes {
           DRAIN_BLOCKED,
           NODES_NOT_DRAINED,
           KARPENTER_DRIFT_STALLED,
-          FARGATE_PODS_NOT_RECYCLED);
+          FARGATE_PODS_NOT_RECYCLED,
+          ADDON_UPDATE_FAILED);
 
   private FailureTypes() {}
 }

@@ -4,6 +4,8 @@ package io.eksupgrader.workflows.model;
 public enum StepKind {
   PREFLIGHT,
   CONTROL_PLANE,
+  /** One EKS add-on moved to its version for one Kubernetes minor. */
+  ADDON,
   /** Blue/green replacement of one managed node group: create the new one, cordon and drain the old. */
   NODE_GROUP,
   /** Blue/green replacement of one self-managed node group (an Auto Scaling group). */

@@ -8,9 +8,19 @@ package io.eksupgrader.workflows.model;
  *     again (log and status); it never approves or decides by itself
  * @param drain how old nodes are drained; null means {@link DrainOptions#defaults()}
  * @param nodeGroupConcurrency how many node groups are replaced at once; 0 means one
+ * @param addons how EKS add-ons are updated; null means {@link AddonOptions#defaults()}
  */
 public record UpgradeOptions(
-    boolean autoApprove, int gateReminderMinutes, DrainOptions drain, int nodeGroupConcurrency) {
+    boolean autoApprove,
+    int gateReminderMinutes,
+    DrainOptions drain,
+    int nodeGroupConcurrency,
+    AddonOptions addons) {
+
+  public UpgradeOptions(
+      boolean autoApprove, int gateReminderMinutes, DrainOptions drain, int nodeGroupConcurrency) {
+    this(autoApprove, gateReminderMinutes, drain, nodeGroupConcurrency, null);
+  }
 
   public static final int DEFAULT_GATE_REMINDER_MINUTES = 30;
 
@@ -24,6 +34,10 @@ public record UpgradeOptions(
 
   public DrainOptions drainOrDefaults() {
     return drain != null ? drain : DrainOptions.defaults();
+  }
+
+  public AddonOptions addonsOrDefaults() {
+    return addons != null ? addons : AddonOptions.defaults();
   }
 
   public int nodeGroupConcurrencyOrDefault() {

@@ -1,5 +1,6 @@
 package io.eksupgrader.workflows.planning;
 
+import io.eksupgrader.workflows.model.AddonInfo;
 import io.eksupgrader.workflows.model.ClusterRef;
 import io.eksupgrader.workflows.model.KubernetesVersion;
 import io.eksupgrader.workflows.model.DataPlaneInventory;
@@ -68,6 +69,19 @@ public final class UpgradePlanner {
   /** The plan with every kind of node the inventory found; null leaves the data plane out. */
   public static UpgradePlan plan(
       ClusterRef cluster, String currentVersion, String targetVersion, DataPlaneInventory dataPlane) {
+    return plan(cluster, currentVersion, targetVersion, dataPlane, null);
+  }
+
+  /**
+   * The plan with the cluster's EKS add-ons moved with each minor (null leaves them out: upgrades
+   * started before add-ons were planned).
+   */
+  public static UpgradePlan plan(
+      ClusterRef cluster,
+      String currentVersion,
+      String targetVersion,
+      DataPlaneInventory dataPlane,
+      List<AddonInfo> addons) {
     KubernetesVersion current = KubernetesVersion.parse(currentVersion);
     KubernetesVersion target = KubernetesVersion.parse(targetVersion);
     List<PlanStep> steps = new ArrayList<>();
@@ -75,9 +89,39 @@ public final class UpgradePlanner {
     KubernetesVersion from = current;
     for (KubernetesVersion to : minorSteps(current, target)) {
       String id = controlPlaneStepId(to);
-      steps.add(
-          new PlanStep(
-              id, StepKind.CONTROL_PLANE, "control plane " + from + " → " + to, from.toString(), to.toString(), id));
+      List<PlanStep> leading = new ArrayList<>();
+      List<PlanStep> following = new ArrayList<>();
+      if (addons != null) {
+        for (AddonInfo addon : addonOrder(addons)) {
+          PlanStep step =
+              new PlanStep(
+                  addonStepId(addon.name(), to),
+                  StepKind.ADDON,
+                  "update add-on " + addon.name() + " (" + addon.version() + ") to its version for " + to
+                      + (leadsControlPlane(addon.name()) ? ", before the control plane" : ""),
+                  null,
+                  to.toString(),
+                  null,
+                  null,
+                  addon.name());
+          (leadsControlPlane(addon.name()) ? leading : following).add(step);
+        }
+      }
+      String title = "control plane " + from + " → " + to;
+      // The minor's gate opens before the first step that changes anything for it.
+      if (leading.isEmpty()) {
+        steps.add(new PlanStep(id, StepKind.CONTROL_PLANE, title, from.toString(), to.toString(), id));
+      } else {
+        PlanStep first = leading.get(0);
+        leading.set(
+            0,
+            new PlanStep(
+                first.id(), first.kind(), first.title(), first.fromVersion(), first.toVersion(), id,
+                first.nodeGroup(), first.target()));
+        steps.addAll(leading);
+        steps.add(new PlanStep(id, StepKind.CONTROL_PLANE, title, from.toString(), to.toString(), null));
+      }
+      steps.addAll(following);
       from = to;
     }
     if (dataPlane != null) {
@@ -280,6 +324,32 @@ public final class UpgradePlanner {
         .filter(n -> n.version() != null && target.isAfter(KubernetesVersion.parse(n.version())))
         .sorted(java.util.Comparator.comparing(KarpenterInventory.KarpenterNode::name))
         .toList();
+  }
+
+  /**
+   * Which add-ons move before the control plane of a minor. The VPC CNI leads: AWS updates it first,
+   * and its version for the new minor also runs on the old one. Everything else follows the
+   * control plane: kube-proxy must never be newer than the control plane (EKS refuses kube-proxy
+   * 1.34 on a 1.33 cluster), and CoreDNS's and the others' versions for the new minor are meant for
+   * it.
+   */
+  public static boolean leadsControlPlane(String addon) {
+    return addon.equals("vpc-cni");
+  }
+
+  /** VPC CNI, kube-proxy, CoreDNS, then the others by name. */
+  static List<AddonInfo> addonOrder(List<AddonInfo> addons) {
+    List<String> first = List.of("vpc-cni", "kube-proxy", "coredns");
+    return addons.stream()
+        .sorted(
+            java.util.Comparator.comparingInt(
+                    (AddonInfo a) -> first.contains(a.name()) ? first.indexOf(a.name()) : first.size())
+                .thenComparing(AddonInfo::name))
+        .toList();
+  }
+
+  public static String addonStepId(String addon, KubernetesVersion to) {
+    return "addon-" + addon + "-" + to;
   }
 
   public static String fargateStepId(String profile) {

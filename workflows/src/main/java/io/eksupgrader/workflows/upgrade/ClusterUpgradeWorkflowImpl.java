@@ -1,6 +1,13 @@
 package io.eksupgrader.workflows.upgrade;
 
+import io.eksupgrader.workflows.activities.AddonActivities;
 import io.eksupgrader.workflows.activities.ClusterInspectionActivities;
+import io.eksupgrader.workflows.model.AddonInfo;
+import io.eksupgrader.workflows.model.AddonOptions;
+import io.eksupgrader.workflows.model.AddonUpdateHandle;
+import io.eksupgrader.workflows.model.AddonUpdateOutcome;
+import io.eksupgrader.workflows.model.AddonUpdateRequest;
+import io.eksupgrader.workflows.model.AwaitAddonRequest;
 import io.eksupgrader.workflows.activities.FargateActivities;
 import io.eksupgrader.workflows.activities.KarpenterActivities;
 import io.eksupgrader.workflows.model.FargateProfileInfo;
@@ -116,6 +123,9 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
    */
   public static final String KARPENTER_FARGATE_CHANGE = "karpenter-fargate";
 
+  /** The change id of EKS add-on steps around each control-plane minor. */
+  public static final String ADDONS_CHANGE = "addons";
+
   private static final Logger log = Workflow.getLogger(ClusterUpgradeWorkflowImpl.class);
   private static final Set<String> APPROVAL_FIELDS = Set.of("gate", "by", "comment");
   private static final Set<String> DECISION_FIELDS = Set.of("step", "action", "by", "comment");
@@ -128,6 +138,7 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
       Workflow.newActivityStub(SelfManagedNodeGroupActivities.class);
   private final KarpenterActivities karpenter = Workflow.newActivityStub(KarpenterActivities.class);
   private final FargateActivities fargate = Workflow.newActivityStub(FargateActivities.class);
+  private final AddonActivities addonActivities = Workflow.newActivityStub(AddonActivities.class);
 
   private UpgradeRequest request;
   private String workflowId;
@@ -145,6 +156,8 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
 
   private boolean dataPlane;
   private boolean karpenterAndFargate;
+  private boolean addonsPlanned;
+  private List<AddonInfo> addons;
   private DataPlaneInventory inventory;
   /** Node group children started ahead of their step because of nodeGroupConcurrency. */
   private final Map<String, Promise<NodeGroupStepResult>> startedAhead = new HashMap<>();
@@ -160,6 +173,8 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
     dataPlane = Workflow.getVersion(DATA_PLANE_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
     karpenterAndFargate =
         dataPlane && Workflow.getVersion(KARPENTER_FARGATE_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
+    addonsPlanned =
+        karpenterAndFargate && Workflow.getVersion(ADDONS_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
 
     StepProgress preflight = new StepProgress(UpgradePlanner.preflightStep(null));
     steps.add(preflight);
@@ -193,6 +208,16 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
                             selfManaged.listSelfManagedNodeGroups(request.cluster()));
                 found += "; " + describe(inventory);
               }
+              if (addonsPlanned && observed[0].exists()) {
+                addons = addonActivities.listAddons(request.cluster());
+                found +=
+                    "; EKS add-ons: "
+                        + (addons.isEmpty()
+                            ? "none"
+                            : addons.stream()
+                                .map(a -> a.name() + " " + a.version() + " (" + a.status() + ")")
+                                .collect(Collectors.joining(", ")));
+              }
               return found;
             });
     if (!go) {
@@ -208,7 +233,7 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
     plan =
         dataPlane
             ? UpgradePlanner.plan(
-                request.cluster(), snapshot.version(), request.targetVersion(), inventory)
+                request.cluster(), snapshot.version(), request.targetVersion(), inventory, addonsPlanned ? addons : null)
             : UpgradePlanner.plan(request.cluster(), snapshot.version(), request.targetVersion());
     for (PlanStep step : plan.steps().subList(1, plan.steps().size())) {
       steps.add(new StepProgress(step));
@@ -244,6 +269,7 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
       boolean carryOn =
           switch (step.step.kind()) {
             case CONTROL_PLANE -> runStep(step, allowed, () -> upgradeControlPlane(step));
+            case ADDON -> runStep(step, allowed, () -> updateAddon(step));
             case NODE_GROUP, SELF_MANAGED_GROUP -> runStep(step, allowed, () -> replaceNodeGroup(step, position));
             case TEARDOWN -> runStep(step, allowed, () -> tearDown(step, position));
             case ASG_DELETE -> runStep(step, allowed, () -> forceDeleteAsg(step));
@@ -292,6 +318,36 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
             + result.finalVersion();
   }
 
+  private String updateAddon(StepProgress step) {
+    String addon = step.step.target();
+    AddonOptions options = request.optionsOrDefaults().addonsOrDefaults();
+    // A pinned version is meant for the target; intermediate minors get EKS's default.
+    String pinned =
+        step.step.toVersion().equals(request.targetVersion()) ? options.versions().get(addon) : null;
+    String token =
+        WorkflowIds.requestToken(
+            workflowId, Workflow.getInfo().getFirstExecutionRunId(), step.step.id(), step.attempts);
+    AddonUpdateHandle handle =
+        addonActivities.startAddonUpdate(
+            new AddonUpdateRequest(
+                request.cluster(), addon, step.step.toVersion(), pinned, options.resolveConflictsOrDefault(), token));
+    if (handle.how() == AddonUpdateHandle.How.ALREADY_AT_TARGET) {
+      return addon + " already runs " + handle.targetVersion() + "; nothing was called";
+    }
+    AddonUpdateOutcome outcome =
+        addonActivities.awaitAddonUpdate(
+            new AwaitAddonRequest(request.cluster(), addon, handle.updateId(), handle.targetVersion()));
+    return addon
+        + " "
+        + handle.fromVersion()
+        + " → "
+        + outcome.version()
+        + (handle.how() == AddonUpdateHandle.How.ADOPTED ? " (update " + handle.updateId() + " adopted)" : "")
+        + ", ACTIVE after "
+        + outcome.polls()
+        + " polls";
+  }
+
   private String verify() {
     ClusterSnapshot snapshot = inspection.inspectCluster(request.cluster());
     currentVersion = snapshot.version();
@@ -318,6 +374,19 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
     List<SelfManagedGroupInfo> asgs = selfManaged.listSelfManagedNodeGroups(request.cluster());
     for (SelfManagedGroupInfo group : UpgradePlanner.selfManagedToReplace(asgs, target)) {
       (keptByDecision(group.name()) ? kept : behind).add("self-managed " + group.name() + " (" + group.version() + ")");
+    }
+    String addonVersions = "";
+    if (addonsPlanned) {
+      List<AddonInfo> now = addonActivities.listAddons(request.cluster());
+      for (AddonInfo addon : now) {
+        if (!"ACTIVE".equals(addon.status())) {
+          (addonStepSkipped(addon.name()) ? kept : behind).add("add-on " + addon.name() + " (" + addon.status() + ")");
+        }
+      }
+      addonVersions =
+          now.isEmpty()
+              ? ""
+              : "; add-ons: " + now.stream().map(a -> a.name() + " " + a.version()).collect(Collectors.joining(", "));
     }
     String karpenterNodes = "";
     if (karpenterAndFargate) {
@@ -346,6 +415,7 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
             : "; self-managed: "
                 + asgs.stream().map(g -> g.name() + " " + g.version()).collect(Collectors.joining(", ")))
         + karpenterNodes
+        + addonVersions
         + (kept.isEmpty() ? "" : "; kept behind by an operator's decision: " + String.join(", ", kept));
   }
 
@@ -363,6 +433,12 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
         + (result.launchFailures().isEmpty()
             ? ""
             : "; launches that failed on the way: " + String.join("; ", result.launchFailures()));
+  }
+
+  private boolean addonStepSkipped(String addon) {
+    return steps.stream()
+        .anyMatch(
+            s -> s.step.kind() == StepKind.ADDON && addon.equals(s.step.target()) && s.state == StepState.SKIPPED);
   }
 
   private boolean karpenterDriftSkipped() {
@@ -758,6 +834,19 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
   private String gateSummary(StepProgress step) {
     if (step.step.kind() == StepKind.TEARDOWN && drainChecks.containsKey(step.step.nodeGroup())) {
       return step.step.title() + ". After the drain: " + describe(drainChecks.get(step.step.nodeGroup()));
+    }
+    if (step.step.kind() == StepKind.ADDON) {
+      // A minor's gate sits on its first add-on: it approves the add-ons and the control plane.
+      List<String> titles = new ArrayList<>();
+      for (int i = steps.indexOf(step); i < steps.size(); i++) {
+        PlanStep next = steps.get(i).step;
+        if ((i > steps.indexOf(step) && next.gate() != null)
+            || (next.kind() != StepKind.ADDON && next.kind() != StepKind.CONTROL_PLANE)) {
+          break;
+        }
+        titles.add(next.title());
+      }
+      return String.join("; then ", titles);
     }
     return step.step.title();
   }

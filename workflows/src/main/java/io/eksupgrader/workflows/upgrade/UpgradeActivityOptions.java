@@ -75,13 +75,16 @@ public final class UpgradeActivityOptions {
           ActivityTypes.CHECK_NODES_DRAINED,
           ActivityTypes.LIST_SELF_MANAGED_NODE_GROUPS,
           ActivityTypes.INSPECT_KARPENTER,
-          ActivityTypes.LIST_FARGATE_PROFILES
+          ActivityTypes.LIST_FARGATE_PROFILES,
+          ActivityTypes.LIST_ADDONS
         }) {
       map.put(read, options(quick, null, Duration.ofSeconds(1), 2.0, Duration.ofMinutes(1), 10));
     }
     for (String create :
         new String[] {
-          ActivityTypes.CREATE_REPLACEMENT_NODE_GROUP, ActivityTypes.CREATE_REPLACEMENT_AUTO_SCALING_GROUP
+          ActivityTypes.CREATE_REPLACEMENT_NODE_GROUP,
+          ActivityTypes.CREATE_REPLACEMENT_AUTO_SCALING_GROUP,
+          ActivityTypes.START_ADDON_UPDATE
         }) {
       map.put(create, options(Duration.ofMinutes(10), null, Duration.ofSeconds(5), 2.0, Duration.ofMinutes(2), 10));
     }
@@ -94,7 +97,8 @@ public final class UpgradeActivityOptions {
           ActivityTypes.AWAIT_AUTO_SCALING_GROUP_READY,
           ActivityTypes.DELETE_SELF_MANAGED_NODE_GROUP,
           ActivityTypes.AWAIT_KARPENTER_DRIFT,
-          ActivityTypes.RECYCLE_FARGATE_PODS
+          ActivityTypes.RECYCLE_FARGATE_PODS,
+          ActivityTypes.AWAIT_ADDON_UPDATE
         }) {
       map.put(
           wait,

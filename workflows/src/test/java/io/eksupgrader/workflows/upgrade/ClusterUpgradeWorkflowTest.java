@@ -43,14 +43,16 @@ class ClusterUpgradeWorkflowTest {
   @RegisterExtension
   final TestWorkflowExtension testWorkflow = extension(eks, new FakeDataPlane());
 
-  /** Tests that do not care about Karpenter and Fargate get a cluster without either. */
+  /** Tests that do not care about Karpenter, Fargate or add-ons get a cluster without them. */
   private static Object[] withKarpenterAndFargate(Object... activities) {
-    if (java.util.Arrays.stream(activities).anyMatch(a -> a instanceof FakeKarpenterFargate)) {
-      return activities;
+    List<Object> all = new java.util.ArrayList<>(List.of(activities));
+    if (all.stream().noneMatch(a -> a instanceof FakeKarpenterFargate)) {
+      all.add(new FakeKarpenterFargate());
     }
-    Object[] all = java.util.Arrays.copyOf(activities, activities.length + 1);
-    all[activities.length] = new FakeKarpenterFargate();
-    return all;
+    if (all.stream().noneMatch(a -> a instanceof FakeAddons)) {
+      all.add(new FakeAddons());
+    }
+    return all.toArray();
   }
 
   static TestWorkflowExtension extension(Object... activities) {

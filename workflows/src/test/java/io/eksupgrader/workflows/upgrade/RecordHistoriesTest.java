@@ -32,14 +32,56 @@ class RecordHistoriesTest {
   private final FakeEks eks = new FakeEks("1.32");
   private final FakeDataPlane nodes = new FakeDataPlane();
   private final FakeKarpenterFargate others = new FakeKarpenterFargate();
+  private final FakeAddons addons = new FakeAddons();
 
   @RegisterExtension
-  final TestWorkflowExtension testWorkflow = ClusterUpgradeWorkflowTest.extension(eks, nodes, others);
+  final TestWorkflowExtension testWorkflow = ClusterUpgradeWorkflowTest.extension(eks, nodes, others, addons);
+
+  /**
+   * EKS add-ons since {@code addons} version 1: two minors with the VPC CNI before each control
+   * plane and CoreDNS after it, a DEGRADED CoreDNS retried by decision, and a node group.
+   */
+  @Test
+  void recordAddonsAroundEachMinorWithARetriedDegradedAddon(WorkflowClient client, WorkflowOptions options)
+      throws Exception {
+    nodes.addGroup("apps", "1.32", 1);
+    addons.add("coredns", "coredns-old");
+    addons.add("vpc-cni", "vpc-cni-old");
+    addons.degrade("coredns", 1);
+    String id = "eks-upgrade/us-east-1/payments";
+    ClusterUpgradeWorkflow upgrade =
+        client.newWorkflowStub(ClusterUpgradeWorkflow.class, WorkflowOptions.newBuilder(options).setWorkflowId(id).build());
+    WorkflowClient.start(
+        upgrade::upgrade,
+        new io.eksupgrader.workflows.model.UpgradeRequest(
+            new io.eksupgrader.workflows.model.ClusterRef("us-east-1", "payments"),
+            "1.34",
+            new io.eksupgrader.workflows.model.UpgradeOptions(
+                false, 0, null, 1, new io.eksupgrader.workflows.model.AddonOptions("OVERWRITE", Map.of("vpc-cni", "v9"))),
+            "carol"));
+    ClusterUpgradeWorkflow running = client.newWorkflowStub(ClusterUpgradeWorkflow.class, id);
+    var untyped = client.newUntypedWorkflowStub(id);
+    await().atMost(Duration.ofSeconds(20)).until(() -> running.status().openGate() != null);
+    untyped.signal("approve", Map.of("gate", "control-plane-1.33", "by", "alice"));
+    await().atMost(Duration.ofSeconds(20)).until(() -> running.status().pendingDecision() != null);
+    running.decideStep(new OperatorDecision("addon-coredns-1.33", DecisionAction.RETRY, "alice", "replicas back"));
+    for (String gate : new String[] {"control-plane-1.34", "data-plane", "teardown-apps"}) {
+      await().atMost(Duration.ofSeconds(20)).until(() -> running.status().openGate() != null
+          && running.status().openGate().gate().equals(gate));
+      running.approveGate(new Approval(gate, "bob", null));
+    }
+    UpgradeResult result = untyped.getResult(UpgradeResult.class);
+    assertThat(result.outcome()).isEqualTo(UpgradeOutcome.SUCCEEDED);
+
+    Files.createDirectories(DIR);
+    Files.writeString(DIR.resolve("cluster-upgrade-addons.json"), client.fetchHistory(id).toJson(true));
+  }
 
   /**
    * Karpenter and Fargate since {@code karpenter-fargate} version 1: a drift that stalls into a
    * retry, and two Fargate profiles restarted.
    */
+  @org.junit.jupiter.api.Disabled("recorded from the karpenter-fargate release; never re-record it")
   @Test
   void recordKarpenterDriftRetriedAndFargateProfiles(WorkflowClient client, WorkflowOptions options)
       throws Exception {

@@ -69,6 +69,13 @@ class WorkflowReplayTest {
   }
 
   @Test
+  void theRecordedAddonsAroundEachMinorReplay() {
+    Worker worker = registered(ClusterUpgradeWorkflowImpl.class);
+    assertThatCode(() -> worker.replayWorkflowExecution(history("cluster-upgrade-addons.json", UPGRADE_ID)))
+        .doesNotThrowAnyException();
+  }
+
+  @Test
   void theRecordedNodeGroupChildReplays() {
     Worker worker = registered(ClusterUpgradeWorkflowImpl.class);
     assertThatCode(
