@@ -12,7 +12,7 @@ import software.amazon.awssdk.services.eks.model.UpdateParamType;
 import software.amazon.awssdk.services.eks.model.UpdateStatus;
 
 /** Reading a cluster's updates, shared by inspection and the control-plane activities. */
-final class EksUpdates {
+public final class EksUpdates {
 
   private EksUpdates() {}
 
@@ -31,7 +31,7 @@ final class EksUpdates {
     return running;
   }
 
-  static String param(Update u, UpdateParamType type) {
+  public static String param(Update u, UpdateParamType type) {
     return u.params().stream()
         .filter(p -> p.type() == type)
         .map(UpdateParam::value)
@@ -40,7 +40,7 @@ final class EksUpdates {
   }
 
   /** EKS's errors of an update as "[code] message; …", for failure messages. */
-  static String errors(Update u) {
+  public static String errors(Update u) {
     if (u.errors().isEmpty()) {
       return "EKS reported no error details";
     }
