@@ -88,6 +88,8 @@ final class LocalEnvironment implements AutoCloseable {
     properties.put("eks-upgrader.drain.eviction-retry-interval", scaled(Duration.ofSeconds(5), scale));
     properties.put("eks-upgrader.drain.pod-gone-poll-interval", scaled(Duration.ofSeconds(1), scale));
     properties.put("eks-upgrader.karpenter.poll-interval", scaled(Duration.ofSeconds(30), scale));
+    properties.put("eks-upgrader.addons.poll-interval", scaled(Duration.ofSeconds(15), scale));
+    properties.put("eks-upgrader.addons.conflict-backoff", scaled(Duration.ofSeconds(20), scale));
     properties.put("eks-upgrader.fargate.poll-interval", scaled(Duration.ofSeconds(15), scale));
     return properties;
   }

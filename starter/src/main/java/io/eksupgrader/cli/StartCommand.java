@@ -1,6 +1,7 @@
 package io.eksupgrader.cli;
 
 import io.eksupgrader.workflows.model.ClusterRef;
+import io.eksupgrader.workflows.model.AddonOptions;
 import io.eksupgrader.workflows.model.DrainOptions;
 import io.eksupgrader.workflows.model.UpgradeOptions;
 import io.eksupgrader.workflows.model.UpgradeRequest;
@@ -14,6 +15,7 @@ import io.temporal.client.WorkflowServiceException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -80,6 +82,16 @@ public class StartCommand implements Callable<Integer> {
   @Option(names = "--node-group-concurrency", description = "Node groups replaced at once (default 1).")
   Integer nodeGroupConcurrency;
 
+  @Option(
+      names = "--addon-resolve-conflicts",
+      description = "What EKS does with add-on fields changed outside of it: PRESERVE (default), OVERWRITE or NONE.")
+  String addonResolveConflicts;
+
+  @Option(
+      names = "--addon-version",
+      description = "Pin an add-on's version for the target minor, e.g. coredns=v1.12.1-eksbuild.2; repeatable.")
+  Map<String, String> addonVersions;
+
   @Option(names = "--no-wait", description = "Return as soon as the workflow started, without waiting for the plan.")
   boolean noWait;
 
@@ -137,8 +149,15 @@ public class StartCommand implements Callable<Integer> {
             first(drainTimeout == null ? null : UpgradeSpec.seconds(drainTimeout), d.timeoutSeconds(), defaults.timeoutSeconds()),
             first(drainConcurrency, d.concurrency(), defaults.concurrency()));
     int groups = first(nodeGroupConcurrency, file.nodeGroupConcurrency(), 1);
+    Map<String, String> pinned = new java.util.LinkedHashMap<>(file.addons().versions());
+    if (addonVersions != null) {
+      pinned.putAll(addonVersions);
+    }
+    AddonOptions addons =
+        new AddonOptions(
+            first(addonResolveConflicts, file.addons().resolveConflicts(), AddonOptions.DEFAULT_RESOLVE_CONFLICTS), pinned);
     return new UpgradeRequest(
-        new ClusterRef(where, name), target, new UpgradeOptions(auto, reminder, drain, groups), temporal.identity);
+        new ClusterRef(where, name), target, new UpgradeOptions(auto, reminder, drain, groups, addons), temporal.identity);
   }
 
   @SafeVarargs

@@ -31,6 +31,10 @@ import org.yaml.snakeyaml.error.YAMLException;
  *   grace-period: -1             # seconds; -1 = each pod's own
  *   timeout: 15m                 # per node: how long a PDB may refuse evictions
  *   concurrency: 1               # nodes of one group drained at once
+ * addons:                        # EKS add-ons, moved with each minor
+ *   resolveConflicts: PRESERVE   # or OVERWRITE, NONE
+ *   versions:                    # pinned for the target minor; others get EKS's default
+ *     coredns: v1.12.1-eksbuild.2
  * </pre>
  */
 record UpgradeSpec(
@@ -40,17 +44,25 @@ record UpgradeSpec(
     Boolean autoApprove,
     Integer gateReminderMinutes,
     Integer nodeGroupConcurrency,
-    DrainSpec drain) {
+    DrainSpec drain,
+    AddonsSpec addons) {
 
   static final Set<String> KEYS =
       Set.of(
-          "cluster", "region", "targetVersion", "autoApprove", "gateReminderMinutes", "nodeGroupConcurrency", "drain");
+          "cluster", "region", "targetVersion", "autoApprove", "gateReminderMinutes", "nodeGroupConcurrency", "drain",
+          "addons");
+  static final Set<String> ADDON_KEYS = Set.of("resolveConflicts", "versions");
+  static final List<String> RESOLVE_CONFLICTS = List.of("PRESERVE", "OVERWRITE", "NONE");
   static final Set<String> DRAIN_KEYS =
       Set.of("ignore-daemonsets", "delete-emptydir-data", "force", "grace-period", "timeout", "concurrency");
 
   static UpgradeSpec empty() {
-    return new UpgradeSpec(null, null, null, null, null, null, new DrainSpec(null, null, null, null, null, null));
+    return new UpgradeSpec(
+        null, null, null, null, null, null, new DrainSpec(null, null, null, null, null, null), new AddonsSpec(null, Map.of()));
   }
+
+  /** The {@code addons:} section; null or empty when not given. */
+  record AddonsSpec(String resolveConflicts, Map<String, String> versions) {}
 
   /** The {@code drain:} section; null fields were not given. */
   record DrainSpec(
@@ -87,7 +99,8 @@ record UpgradeSpec(
         problems.add(
             "unknown key '"
                 + key
-                + "'; known keys: cluster, region, targetVersion, autoApprove, gateReminderMinutes, nodeGroupConcurrency, drain");
+                + "'; known keys: cluster, region, targetVersion, autoApprove, gateReminderMinutes, nodeGroupConcurrency, drain,"
+                + " addons");
       }
     }
     String cluster = text(map, "cluster", problems);
@@ -113,10 +126,48 @@ record UpgradeSpec(
     }
     Integer nodeGroupConcurrency = positive(map.get("nodeGroupConcurrency"), "nodeGroupConcurrency", problems);
     DrainSpec drain = drain(map.get("drain"), problems);
+    AddonsSpec addons = addons(map.get("addons"), problems);
     if (!problems.isEmpty()) {
       throw new CliFailure(ExitCodes.BAD_INPUT, source + ":\n  - " + String.join("\n  - ", problems));
     }
-    return new UpgradeSpec(cluster, region, targetVersion, autoApprove, reminder, nodeGroupConcurrency, drain);
+    return new UpgradeSpec(cluster, region, targetVersion, autoApprove, reminder, nodeGroupConcurrency, drain, addons);
+  }
+
+  private static AddonsSpec addons(Object value, List<String> problems) {
+    if (value == null) {
+      return new AddonsSpec(null, Map.of());
+    }
+    if (!(value instanceof Map<?, ?> map)) {
+      problems.add("addons: expected a mapping with keys resolveConflicts, versions");
+      return new AddonsSpec(null, Map.of());
+    }
+    for (Object key : map.keySet()) {
+      if (!ADDON_KEYS.contains(String.valueOf(key))) {
+        problems.add("addons: unknown key '" + key + "'; known keys: resolveConflicts, versions");
+      }
+    }
+    String resolve = null;
+    Object r = map.get("resolveConflicts");
+    if (r != null && !RESOLVE_CONFLICTS.contains(String.valueOf(r))) {
+      problems.add("addons.resolveConflicts: '" + r + "' is not one of PRESERVE, OVERWRITE, NONE");
+    } else if (r != null) {
+      resolve = String.valueOf(r);
+    }
+    Map<String, String> versions = new java.util.LinkedHashMap<>();
+    Object v = map.get("versions");
+    if (v != null && !(v instanceof Map<?, ?>)) {
+      problems.add("addons.versions: expected a mapping of add-on name to version, e.g. coredns: v1.12.1-eksbuild.2");
+    } else if (v != null) {
+      ((Map<?, ?>) v).forEach(
+          (name, version) -> {
+            if (!(version instanceof String text) || text.isBlank()) {
+              problems.add("addons.versions." + name + ": '" + version + "' is not a version such as v1.12.1-eksbuild.2");
+            } else {
+              versions.put(String.valueOf(name), text);
+            }
+          });
+    }
+    return new AddonsSpec(resolve, versions);
   }
 
   private static DrainSpec drain(Object value, List<String> problems) {

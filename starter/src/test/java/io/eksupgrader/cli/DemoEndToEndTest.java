@@ -27,6 +27,9 @@ class DemoEndToEndTest {
         .containsPattern("✔ teardown-legacy-workers +succeeded .*: node group legacy-workers deleted")
         .containsPattern("✔ teardown-apps +succeeded .*: node group apps deleted")
         .containsPattern("✔ teardown-system +succeeded .*: node group system deleted after scale-in protection removed from i-")
+        .containsPattern("✔ addon-vpc-cni-1\\.33 +succeeded .*: vpc-cni v1\\.19\\.2-eksbuild\\.1 → v1\\.19\\.5-eksbuild\\.3")
+        .containsPattern("✔ addon-kube-proxy-1\\.34 +succeeded .*: kube-proxy v1\\.33\\.0-eksbuild\\.2 → v1\\.34\\.0-eksbuild\\.2")
+        .contains("eks UpdateAddon: 6 CREATED")
         .containsPattern("✔ karpenter-drift +succeeded .*: Karpenter's 3 node\\(s\\) run 1\\.34")
         .containsPattern("✔ fargate-jobs +succeeded .*: restarted Deployment jobs/report-worker; 2 pod\\(s\\) of Fargate profile jobs run 1\\.34")
         .contains("Karpenter nodes: 3 (3 at 1.34)")
@@ -52,6 +55,10 @@ class DemoEndToEndTest {
     assertThat(out.indexOf("✔ control-plane-1.34"))
         .as("nodes move only after the control plane reached the target")
         .isLessThan(out.indexOf("approved gate data-plane"));
+    assertThat(out.indexOf("✔ addon-vpc-cni-1.33"))
+        .as("the VPC CNI leads its minor's control plane, kube-proxy follows it")
+        .isLessThan(out.indexOf("✔ control-plane-1.33"));
+    assertThat(out.indexOf("✔ control-plane-1.33")).isLessThan(out.indexOf("✔ addon-kube-proxy-1.33"));
     assertThat(out.indexOf("✔ self-managed-legacy-workers"))
         .as("old groups are deleted only after every group was replaced")
         .isLessThan(out.indexOf("approved gate teardown-apps"));

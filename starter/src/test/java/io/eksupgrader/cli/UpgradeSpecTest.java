@@ -78,6 +78,42 @@ class UpgradeSpecTest {
   }
 
   @Test
+  void addonOptionsComeFromTheSpecAndFlagsOverrideThem() throws Exception {
+    Path spec = dir.resolve("prod-3.yaml");
+    Files.writeString(
+        spec,
+        """
+        cluster: prod-3
+        region: eu-west-1
+        targetVersion: "1.34"
+        addons:
+          resolveConflicts: OVERWRITE
+          versions:
+            coredns: v1.12.1-eksbuild.2
+            vpc-cni: v1.20.1-eksbuild.1
+        """);
+
+    UpgradeRequest fromFile = request("--spec", spec.toString());
+    assertThat(fromFile.options().addonsOrDefaults().resolveConflicts()).isEqualTo("OVERWRITE");
+    assertThat(fromFile.options().addonsOrDefaults().versions())
+        .containsExactlyInAnyOrderEntriesOf(
+            java.util.Map.of("coredns", "v1.12.1-eksbuild.2", "vpc-cni", "v1.20.1-eksbuild.1"));
+
+    UpgradeRequest overridden =
+        request("--spec", spec.toString(), "--addon-resolve-conflicts", "PRESERVE", "--addon-version", "coredns=v1.12.2-eksbuild.1");
+    assertThat(overridden.options().addonsOrDefaults().resolveConflicts()).isEqualTo("PRESERVE");
+    assertThat(overridden.options().addonsOrDefaults().versions())
+        .containsEntry("coredns", "v1.12.2-eksbuild.1")
+        .containsEntry("vpc-cni", "v1.20.1-eksbuild.1");
+    assertThat(request("--cluster", "a", "--region", "us-east-1", "--to", "1.34").options().addonsOrDefaults().resolveConflicts())
+        .isEqualTo("PRESERVE");
+    assertThat(
+            io.eksupgrader.workflows.planning.UpgradeRequestValidation.problems(
+                request("--cluster", "a", "--region", "us-east-1", "--to", "1.34", "--addon-resolve-conflicts", "MERGE")))
+        .containsExactly("add-on resolveConflicts 'MERGE' is not one of PRESERVE (default), OVERWRITE, NONE");
+  }
+
+  @Test
   void everyProblemInTheFileIsNamedWithItsKey() {
     assertThatThrownBy(
             () ->
@@ -91,6 +127,7 @@ class UpgradeSpecTest {
                     drains: {force: true}
                     drain: {force: yes please, delete-local-data: true, timeout: soon, concurrency: 0, grace-period: -2}
                     nodeGroupConcurrency: two
+                    addons: {resolveConflicts: MERGE, versions: {coredns: 1}, pins: {}}
                     """,
                     "prod-1.yaml"))
         .isInstanceOf(CliFailure.class)
@@ -104,7 +141,10 @@ class UpgradeSpecTest {
         .hasMessageContaining("nodeGroupConcurrency: 'two' is not a whole number")
         .hasMessageContaining("targetVersion: 1.3 is a number; quote it")
         .hasMessageContaining("autoApprove: 'sometimes' is not true or false")
-        .hasMessageContaining("gateReminderMinutes: '0' is not a whole number of minutes");
+        .hasMessageContaining("gateReminderMinutes: '0' is not a whole number of minutes")
+        .hasMessageContaining("addons: unknown key 'pins'; known keys: resolveConflicts, versions")
+        .hasMessageContaining("addons.resolveConflicts: 'MERGE' is not one of PRESERVE, OVERWRITE, NONE")
+        .hasMessageContaining("addons.versions.coredns: '1' is not a version");
     assertThatThrownBy(() -> UpgradeSpec.parse("- just\n- a list\n", "list.yaml"))
         .hasMessageContaining("list.yaml: expected a mapping");
     assertThatThrownBy(() -> UpgradeSpec.parse("cluster: [unclosed\n", "broken.yaml"))

@@ -5,6 +5,7 @@ import io.eksupgrader.activities.eks.EksClientProvider;
 import io.eksupgrader.activities.eks.EksClusterInspectionActivities;
 import io.eksupgrader.activities.eks.EksControlPlaneActivities;
 import io.eksupgrader.activities.eks.AwsClientsProvider;
+import io.eksupgrader.activities.addons.EksAddonActivities;
 import io.eksupgrader.activities.fargate.EksFargateActivities;
 import io.eksupgrader.activities.karpenter.KubernetesKarpenterActivities;
 import io.eksupgrader.activities.kube.KubernetesClientProvider;
@@ -47,6 +48,7 @@ public class UpgradeWorker {
   private final DrainConfiguration drain;
   private final KarpenterConfiguration karpenter;
   private final FargateConfiguration fargate;
+  private final AddonConfiguration addons;
   private final WorkerRoles roles;
   private volatile boolean started;
 
@@ -62,6 +64,7 @@ public class UpgradeWorker {
       DrainConfiguration drain,
       KarpenterConfiguration karpenter,
       FargateConfiguration fargate,
+      AddonConfiguration addons,
       WorkerRoles roles) {
     this.factory = factory;
     this.temporal = temporal;
@@ -74,6 +77,7 @@ public class UpgradeWorker {
     this.drain = drain;
     this.karpenter = karpenter;
     this.fargate = fargate;
+    this.addons = addons;
     this.roles = roles;
   }
 
@@ -101,7 +105,8 @@ public class UpgradeWorker {
           new KubernetesNodeDrainActivities(kubernetes, drain.toDrainSettings()),
           new AutoScalingSelfManagedNodeGroupActivities(aws, kubernetes, nodeGroups.toSelfManagedSettings()),
           new KubernetesKarpenterActivities(kubernetes, karpenter.toSettings()),
-          new EksFargateActivities(eks, kubernetes, fargate.toSettings()));
+          new EksFargateActivities(eks, kubernetes, fargate.toSettings()),
+          new EksAddonActivities(eks, addons.toSettings()));
     }
     factory.start();
     started = true;

@@ -97,7 +97,12 @@ public final class UpgradePlanner {
               new PlanStep(
                   addonStepId(addon.name(), to),
                   StepKind.ADDON,
-                  "update add-on " + addon.name() + " (" + addon.version() + ") to its version for " + to
+                  "update add-on "
+                      + addon.name()
+                      // The version pre-flight saw is the one the first minor starts from.
+                      + (from.equals(current) ? " (" + addon.version() + ")" : "")
+                      + " to its version for "
+                      + to
                       + (leadsControlPlane(addon.name()) ? ", before the control plane" : ""),
                   null,
                   to.toString(),

@@ -1,5 +1,6 @@
 package io.eksupgrader.workflows.planning;
 
+import io.eksupgrader.workflows.model.AddonOptions;
 import io.eksupgrader.workflows.model.DrainOptions;
 import io.eksupgrader.workflows.model.KubernetesVersion;
 import io.eksupgrader.workflows.model.UpgradeRequest;
@@ -50,6 +51,20 @@ public final class UpgradeRequestValidation {
     }
     if (request.options() != null && request.options().nodeGroupConcurrency() < 0) {
       problems.add("nodeGroupConcurrency must be 0 (default: one at a time) or positive");
+    }
+    AddonOptions addons = request.options() == null ? null : request.options().addons();
+    if (addons != null) {
+      if (addons.resolveConflicts() != null
+          && !List.of("PRESERVE", "OVERWRITE", "NONE").contains(addons.resolveConflicts())) {
+        problems.add(
+            "add-on resolveConflicts '" + addons.resolveConflicts() + "' is not one of PRESERVE (default), OVERWRITE, NONE");
+      }
+      addons.versions().forEach(
+          (addon, version) -> {
+            if (addon == null || addon.isBlank() || version == null || version.isBlank()) {
+              problems.add("add-on versions need a name and a version, e.g. coredns=v1.12.1-eksbuild.2");
+            }
+          });
     }
     DrainOptions drain = request.options() == null ? null : request.options().drain();
     if (drain != null) {
