@@ -403,6 +403,34 @@ class ScenarioTest {
   }
 
   @Test
+  void addonsTakeTheDefaultOfTheClustersVersionAndRefuseVersionsThatDoNotRunOnIt() {
+    String cluster = "name: x\nclusters:\n  - name: a\n    region: us-east-1\n    version: \"1.32\"\n";
+    Scenario scenario =
+        Scenario.parse(
+            cluster + "    addons:\n      - {name: vpc-cni}\n      - {name: coredns, version: v1.11.4-eksbuild.14}\n"
+                + "durations: {addonUpdate: 90s}\nfaults: {degradedAddons: [coredns]}\n",
+            "ok.yaml");
+    assertThat(scenario.clusters().get(0).addons())
+        .containsExactly(
+            new Scenario.AddonSpec("vpc-cni", "v1.19.2-eksbuild.1"), new Scenario.AddonSpec("coredns", "v1.11.4-eksbuild.14"));
+    assertThat(scenario.durations().addonUpdate()).isEqualTo(java.time.Duration.ofSeconds(90));
+    assertThat(scenario.faults().degradedAddons()).containsExactly("coredns");
+
+    assertRefused(
+        cluster + "    addons:\n      - {name: istio}\n",
+        "bad.yaml: clusters[0].addons[0].name: 'istio' is not an add-on the sandbox knows (vpc-cni, coredns, kube-proxy, aws-ebs-csi-driver)");
+    assertRefused(
+        cluster + "    addons:\n      - {name: kube-proxy, version: v1.33.0-eksbuild.2}\n",
+        "bad.yaml: clusters[0].addons[0].version: kube-proxy v1.33.0-eksbuild.2 does not run on Kubernetes 1.32");
+    assertRefused(
+        cluster + "    addons:\n      - {name: coredns, version: v9}\n",
+        "bad.yaml: clusters[0].addons[0].version: 'v9' is not a coredns version the sandbox knows");
+    assertRefused(
+        cluster + "    addons:\n      - {name: coredns}\n      - {name: coredns}\n",
+        "bad.yaml: clusters[0].addons[1].name: add-on 'coredns' is listed twice");
+  }
+
+  @Test
   void malformedOrEmptyYamlIsRefused() {
     assertRefused("name: x\nname: y\n", "bad.yaml: not valid YAML: Duplicate field 'name'");
     assertRefused("", "bad.yaml: the scenario is empty");
