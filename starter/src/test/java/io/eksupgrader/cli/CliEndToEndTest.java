@@ -66,7 +66,10 @@ class CliEndToEndTest {
 
     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
       CliRun status = CliRun.of(args("status", "--json"));
-      assertThat(status.out()).contains("\"gate\" : \"control-plane-1.34\"").contains("\"currentVersion\" : \"1.33\"");
+      // The gate of 1.34 opens after 1.33's control plane and the add-ons that follow it.
+      assertThat(status.out())
+          .containsPattern("\"openGate\" : \\{\\s*\"gate\" : \"control-plane-1.34\"")
+          .contains("\"currentVersion\" : \"1.33\"");
     });
 
     CliRun listed = CliRun.of("list", "--temporal", env.temporalTarget());

@@ -402,7 +402,7 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
     }
     if (!behind.isEmpty()) {
       throw new StepCheckFailed(
-          "node groups still behind " + target + ": " + String.join(", ", behind));
+          "still behind " + target + " or not ACTIVE: " + String.join(", ", behind));
     }
     return "cluster ACTIVE at "
         + snapshot.version()
