@@ -250,8 +250,6 @@ public class EksAddonActivities implements AddonActivities {
   }
 
   private static String eksMessage(AwsServiceException e) {
-    return e.awsErrorDetails() != null && e.awsErrorDetails().errorMessage() != null
-        ? e.awsErrorDetails().errorMessage()
-        : e.getMessage();
+    return io.eksupgrader.activities.eks.AwsErrors.message(e);
   }
 }

@@ -217,8 +217,6 @@ public class EksControlPlaneActivities implements ControlPlaneActivities {
   }
 
   private static String eksMessage(AwsServiceException e) {
-    return e.awsErrorDetails() != null && e.awsErrorDetails().errorMessage() != null
-        ? e.awsErrorDetails().errorMessage()
-        : e.getMessage();
+    return AwsErrors.message(e);
   }
 }

@@ -114,9 +114,7 @@ final class EksNodeGroups {
   }
 
   static String awsMessage(AwsServiceException e) {
-    return e.awsErrorDetails() != null && e.awsErrorDetails().errorMessage() != null
-        ? e.awsErrorDetails().errorMessage()
-        : e.getMessage();
+    return io.eksupgrader.activities.eks.AwsErrors.message(e);
   }
 
   private static int orZero(Integer i) {

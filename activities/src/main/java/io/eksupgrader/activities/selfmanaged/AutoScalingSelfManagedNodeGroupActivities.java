@@ -692,9 +692,7 @@ public class AutoScalingSelfManagedNodeGroupActivities implements SelfManagedNod
   }
 
   private static String awsMessage(AwsServiceException e) {
-    return e.awsErrorDetails() != null && e.awsErrorDetails().errorMessage() != null
-        ? e.awsErrorDetails().errorMessage()
-        : e.getMessage();
+    return io.eksupgrader.activities.eks.AwsErrors.message(e);
   }
 
   private static ApplicationFailure invalidRequest(String message) {
