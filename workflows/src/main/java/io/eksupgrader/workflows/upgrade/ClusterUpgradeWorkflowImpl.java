@@ -156,6 +156,9 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
 
   private boolean dataPlane;
   private boolean karpenterAndFargate;
+  /** The wait for Karpenter's drift, started with the data plane's first step. */
+  private Promise<KarpenterDriftResult> driftWatch;
+  private boolean driftWatchUsed;
   private boolean addonsPlanned;
   private List<AddonInfo> addons;
   private DataPlaneInventory inventory;
@@ -263,6 +266,7 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
             UpgradeOutcome.REJECTED,
             "gate " + step.step.gate() + " was rejected; the cluster stays at " + currentVersion);
       }
+      watchKarpenterFrom();
       List<DecisionAction> allowed =
           List.of(DecisionAction.RETRY, DecisionAction.SKIP, DecisionAction.ABORT);
       int position = index;
@@ -273,7 +277,7 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
             case NODE_GROUP, SELF_MANAGED_GROUP -> runStep(step, allowed, () -> replaceNodeGroup(step, position));
             case TEARDOWN -> runStep(step, allowed, () -> tearDown(step, position));
             case ASG_DELETE -> runStep(step, allowed, () -> forceDeleteAsg(step));
-            case KARPENTER_DRIFT -> runStep(step, allowed, this::awaitKarpenterDrift);
+            case KARPENTER_DRIFT -> runStep(step, allowed, () -> awaitKarpenterDrift(step));
             case FARGATE_PROFILE -> runStep(step, allowed, () -> recycleFargatePods(step));
             case VERIFY -> runStep(step, allowed, this::verify);
             case PREFLIGHT -> true;
@@ -421,10 +425,34 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
 
   // ---- data plane ------------------------------------------------------------------------
 
-  private String awaitKarpenterDrift() {
-    KarpenterDriftResult result =
-        karpenter.awaitKarpenterDrift(
-            new KarpenterDriftRequest(request.cluster(), request.targetVersion()));
+  /**
+   * Karpenter replaces its nodes on its own from the moment the control plane reaches the target,
+   * so the wait starts then, with the next step, and runs beside the add-ons and node groups; its
+   * step then reports what it saw, launch failures included. Watching changes nothing.
+   */
+  private void watchKarpenterFrom() {
+    boolean controlPlaneAtTarget = request.targetVersion().equals(currentVersion);
+    boolean driftPlanned =
+        steps.stream().anyMatch(s -> s.step.kind() == StepKind.KARPENTER_DRIFT && !s.state.isFinished());
+    if (controlPlaneAtTarget && driftPlanned && driftWatch == null && !driftWatchUsed) {
+      driftWatch =
+          Async.function(
+              karpenter::awaitKarpenterDrift,
+              new KarpenterDriftRequest(request.cluster(), request.targetVersion()));
+    }
+  }
+
+  private String awaitKarpenterDrift(StepProgress step) {
+    // The first attempt takes the wait started with the control plane at the target; a retry waits anew.
+    Promise<KarpenterDriftResult> watch =
+        driftWatch != null && step.attempts == 1
+            ? driftWatch
+            : Async.function(
+                karpenter::awaitKarpenterDrift,
+                new KarpenterDriftRequest(request.cluster(), request.targetVersion()));
+    driftWatch = null;
+    driftWatchUsed = true;
+    KarpenterDriftResult result = watch.get();
     return "Karpenter's "
         + result.nodes()
         + " node(s) run "

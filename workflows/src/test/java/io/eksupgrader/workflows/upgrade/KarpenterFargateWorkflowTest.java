@@ -66,7 +66,17 @@ class KarpenterFargateWorkflowTest {
         .contains("Karpenter NodePools: general (2 nodes)")
         .contains("Fargate profiles: jobs, serverless");
     approve(client, upgrade, "control-plane-1.34");
+    // Hold the new node group's readiness: the drift watch must start beside it, not after it.
+    nodes.heldGroup = "apps";
+    nodes.holdAwaitUntilCreate = new java.util.concurrent.CountDownLatch(1);
     approve(client, upgrade, "data-plane");
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(10))
+        .until(() -> others.calls().contains("AwaitKarpenterDrift 1.34"));
+    assertThat(nodes.calls())
+        .as("Karpenter is watched while the node group is still being replaced")
+        .noneMatch(c -> c.startsWith("CordonNodes"));
+    nodes.holdAwaitUntilCreate.countDown();
     approve(client, upgrade, "teardown-apps");
 
     UpgradeResult result = client.newUntypedWorkflowStub(WorkflowIdsFor.ID).getResult(UpgradeResult.class);
