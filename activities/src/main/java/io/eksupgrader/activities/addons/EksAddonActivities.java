@@ -1,5 +1,6 @@
 package io.eksupgrader.activities.addons;
 
+import io.eksupgrader.activities.eks.AwsErrors;
 import io.eksupgrader.activities.eks.EksClientProvider;
 import io.eksupgrader.activities.eks.EksUpdates;
 import io.eksupgrader.activities.eks.Heartbeats;
@@ -23,7 +24,6 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.eks.EksClient;
 import software.amazon.awssdk.services.eks.model.Addon;
 import software.amazon.awssdk.services.eks.model.AddonIssue;
@@ -76,7 +76,7 @@ public class EksAddonActivities implements AddonActivities {
         }
       }
     } catch (ResourceNotFoundException e) {
-      throw notFound(cluster, e);
+      throw AwsErrors.clusterNotFound(cluster, e);
     }
     return result;
   }
@@ -107,7 +107,7 @@ public class EksAddonActivities implements AddonActivities {
         return new AddonUpdateHandle(How.ALREADY_AT_TARGET, null, addon.addonVersion(), target);
       }
       String waitingFor = null;
-      for (Update u : inProgress(eks, ref, request.addon())) {
+      for (Update u : EksUpdates.inProgressUpdates(eks, ref.name(), request.addon())) {
         String version = EksUpdates.param(u, UpdateParamType.ADDON_VERSION);
         if (target.equals(version)) {
           log.info("{}: adopting update {} of {} to {}", ref, u.id(), request.addon(), target);
@@ -131,13 +131,13 @@ public class EksAddonActivities implements AddonActivities {
               ref, request.addon(), update.id(), addon.addonVersion(), target, request.resolveConflicts());
           return new AddonUpdateHandle(How.STARTED, update.id(), addon.addonVersion(), target);
         } catch (ResourceInUseException e) {
-          waitingFor = "409 " + eksMessage(e);
+          waitingFor = "409 " + AwsErrors.message(e);
         } catch (InvalidParameterException | InvalidRequestException e) {
           throw ApplicationFailure.newNonRetryableFailure(
-              ref + ": EKS refused to update " + request.addon() + " to " + target + ": " + eksMessage(e),
+              ref + ": EKS refused to update " + request.addon() + " to " + target + ": " + AwsErrors.message(e),
               FailureTypes.EKS_INVALID_REQUEST);
         } catch (ResourceNotFoundException e) {
-          throw notFound(ref, e);
+          throw AwsErrors.clusterNotFound(ref, e);
         }
       }
       String progress = "round " + round + ": " + waitingFor;
@@ -162,7 +162,7 @@ public class EksAddonActivities implements AddonActivities {
             eks.describeUpdate(r -> r.name(ref.name()).updateId(request.updateId()).addonName(request.addon()))
                 .update();
       } catch (ResourceNotFoundException e) {
-        throw notFound(ref, e);
+        throw AwsErrors.clusterNotFound(ref, e);
       }
       Addon addon = describe(eks, ref, request.addon());
       polls++;
@@ -214,24 +214,13 @@ public class EksAddonActivities implements AddonActivities {
         .collect(Collectors.joining("."));
   }
 
-  private static List<Update> inProgress(EksClient eks, ClusterRef ref, String addon) {
-    List<Update> running = new ArrayList<>();
-    for (String id : eks.listUpdatesPaginator(r -> r.name(ref.name()).addonName(addon)).updateIds()) {
-      Update u = eks.describeUpdate(r -> r.name(ref.name()).updateId(id).addonName(addon)).update();
-      if (u.status() == UpdateStatus.IN_PROGRESS) {
-        running.add(u);
-      }
-    }
-    return running;
-  }
-
   private static Addon describe(EksClient eks, ClusterRef ref, String addon) {
     try {
       return eks.describeAddon(r -> r.clusterName(ref.name()).addonName(addon)).addon();
     } catch (ResourceNotFoundException e) {
       // The cluster exists (pre-flight saw it): the add-on was removed since.
       throw ApplicationFailure.newNonRetryableFailure(
-          ref + ": add-on " + addon + " is no longer installed: " + eksMessage(e) + "; skip its steps or reinstall it",
+          ref + ": add-on " + addon + " is no longer installed: " + AwsErrors.message(e) + "; skip its steps or reinstall it",
           FailureTypes.ADDON_UPDATE_FAILED);
     }
   }
@@ -245,11 +234,4 @@ public class EksAddonActivities implements AddonActivities {
         .collect(Collectors.joining("; "));
   }
 
-  private static ApplicationFailure notFound(ClusterRef ref, ResourceNotFoundException e) {
-    return ApplicationFailure.newNonRetryableFailure(ref + ": " + eksMessage(e), FailureTypes.CLUSTER_NOT_FOUND);
-  }
-
-  private static String eksMessage(AwsServiceException e) {
-    return io.eksupgrader.activities.eks.AwsErrors.message(e);
-  }
 }

@@ -212,8 +212,7 @@ public class EksControlPlaneActivities implements ControlPlaneActivities {
   }
 
   private static ApplicationFailure notFound(ClusterRef ref, ResourceNotFoundException e) {
-    return ApplicationFailure.newNonRetryableFailure(
-        ref + ": " + eksMessage(e), FailureTypes.CLUSTER_NOT_FOUND);
+    return AwsErrors.clusterNotFound(ref, e);
   }
 
   private static String eksMessage(AwsServiceException e) {

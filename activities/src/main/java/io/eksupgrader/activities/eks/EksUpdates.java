@@ -21,11 +21,18 @@ public final class EksUpdates {
    * cluster ever had, so each one is described to learn its status.
    */
   static List<InProgressUpdate> inProgress(EksClient eks, String cluster) {
-    List<InProgressUpdate> running = new ArrayList<>();
-    for (String id : eks.listUpdatesPaginator(r -> r.name(cluster)).updateIds()) {
-      Update u = eks.describeUpdate(r -> r.name(cluster).updateId(id)).update();
+    return inProgressUpdates(eks, cluster, null).stream()
+        .map(u -> new InProgressUpdate(u.id(), u.typeAsString(), param(u, UpdateParamType.VERSION)))
+        .toList();
+  }
+
+  /** The InProgress updates of the cluster, or of one of its add-ons when {@code addon} is given. */
+  public static List<Update> inProgressUpdates(EksClient eks, String cluster, String addon) {
+    List<Update> running = new ArrayList<>();
+    for (String id : eks.listUpdatesPaginator(r -> r.name(cluster).addonName(addon)).updateIds()) {
+      Update u = eks.describeUpdate(r -> r.name(cluster).updateId(id).addonName(addon)).update();
       if (u.status() == UpdateStatus.IN_PROGRESS) {
-        running.add(new InProgressUpdate(u.id(), u.typeAsString(), param(u, UpdateParamType.VERSION)));
+        running.add(u);
       }
     }
     return running;

@@ -1,5 +1,6 @@
 package io.eksupgrader.activities.fargate;
 
+import io.eksupgrader.activities.eks.AwsErrors;
 import io.eksupgrader.activities.eks.EksClientProvider;
 import io.eksupgrader.activities.eks.Heartbeats;
 import io.eksupgrader.activities.kube.KubeletVersions;
@@ -114,10 +115,7 @@ public class EksFargateActivities implements FargateActivities {
       }
       return profiles;
     } catch (ResourceNotFoundException e) {
-      throw ApplicationFailure.newNonRetryableFailureWithCause(
-          "EKS has no cluster " + cluster.name() + " in " + cluster.region() + ": " + e.awsErrorDetails().errorMessage(),
-          FailureTypes.CLUSTER_NOT_FOUND,
-          e);
+      throw AwsErrors.clusterNotFound(cluster, e);
     }
   }
 
@@ -127,7 +125,6 @@ public class EksFargateActivities implements FargateActivities {
       int notReady,
       List<String> oldPods,
       Map<String, HasMetadata> workloads,
-      Map<String, List<String>> oldPodsByWorkload,
       List<String> orphans) {}
 
   @Override
@@ -202,7 +199,6 @@ public class EksFargateActivities implements FargateActivities {
     int notReady = 0;
     List<String> oldPods = new ArrayList<>();
     Map<String, HasMetadata> workloads = new LinkedHashMap<>();
-    Map<String, List<String>> byWorkload = new LinkedHashMap<>();
     List<String> orphans = new ArrayList<>();
     Map<String, ReplicaSet> replicaSets = new HashMap<>();
     for (Pod pod : client.pods().inAnyNamespace().withLabel(PROFILE_LABEL, profile).list().getItems()) {
@@ -232,9 +228,8 @@ public class EksFargateActivities implements FargateActivities {
       }
       String key = workload.getKind() + " " + workload.getMetadata().getNamespace() + "/" + workload.getMetadata().getName();
       workloads.putIfAbsent(key, workload);
-      byWorkload.computeIfAbsent(key, k -> new ArrayList<>()).add(id);
     }
-    return new Observed(atTarget, notReady, oldPods, workloads, byWorkload, orphans);
+    return new Observed(atTarget, notReady, oldPods, workloads, orphans);
   }
 
   private static boolean isReady(Pod pod) {

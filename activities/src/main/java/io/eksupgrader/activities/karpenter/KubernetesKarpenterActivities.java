@@ -164,7 +164,8 @@ public class KubernetesKarpenterActivities implements KarpenterActivities {
 
   private ApplicationFailure stalled(
       KubernetesClient client, KarpenterDriftRequest request, List<Node> old, List<String> failures) {
-    List<String> oldNodes = old.stream().map(n -> describe(n).name() + " (" + describe(n).nodePool() + ", " + describe(n).version() + ")").toList();
+    List<String> oldNodes =
+        old.stream().map(KubernetesKarpenterActivities::describe).map(n -> n.name() + " (" + n.nodePool() + ", " + n.version() + ")").toList();
     List<String> frozen = new ArrayList<>();
     for (GenericKubernetesResource pool : nodePools(client).orElse(List.of())) {
       for (String nodes : budgetNodes(pool)) {

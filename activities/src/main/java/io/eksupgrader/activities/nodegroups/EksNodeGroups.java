@@ -98,8 +98,7 @@ final class EksNodeGroups {
   }
 
   static ApplicationFailure clusterNotFound(ClusterRef cluster, AwsServiceException e) {
-    return ApplicationFailure.newNonRetryableFailure(
-        cluster + ": " + awsMessage(e), FailureTypes.CLUSTER_NOT_FOUND);
+    return io.eksupgrader.activities.eks.AwsErrors.clusterNotFound(cluster, e);
   }
 
   static ApplicationFailure invalidRequest(String message) {
