@@ -199,16 +199,13 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
               observed[0] = inspection.inspectCluster(request.cluster());
               String found = "cluster " + observed[0].status() + " at " + observed[0].version();
               if (dataPlane && observed[0].exists()) {
+                // Arguments run left to right: the activities are scheduled in this order.
                 inventory =
-                    karpenterAndFargate
-                        ? new DataPlaneInventory(
-                            nodeGroups.listNodeGroups(request.cluster()),
-                            selfManaged.listSelfManagedNodeGroups(request.cluster()),
-                            karpenter.inspectKarpenter(request.cluster()),
-                            fargate.listFargateProfiles(request.cluster()))
-                        : new DataPlaneInventory(
-                            nodeGroups.listNodeGroups(request.cluster()),
-                            selfManaged.listSelfManagedNodeGroups(request.cluster()));
+                    new DataPlaneInventory(
+                        nodeGroups.listNodeGroups(request.cluster()),
+                        selfManaged.listSelfManagedNodeGroups(request.cluster()),
+                        karpenterAndFargate ? karpenter.inspectKarpenter(request.cluster()) : null,
+                        karpenterAndFargate ? fargate.listFargateProfiles(request.cluster()) : null);
                 found += "; " + describe(inventory);
               }
               if (addonsPlanned && observed[0].exists()) {
@@ -435,11 +432,13 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
     boolean driftPlanned =
         steps.stream().anyMatch(s -> s.step.kind() == StepKind.KARPENTER_DRIFT && !s.state.isFinished());
     if (controlPlaneAtTarget && driftPlanned && driftWatch == null && !driftWatchUsed) {
-      driftWatch =
-          Async.function(
-              karpenter::awaitKarpenterDrift,
-              new KarpenterDriftRequest(request.cluster(), request.targetVersion()));
+      driftWatch = startDriftWatch();
     }
+  }
+
+  private Promise<KarpenterDriftResult> startDriftWatch() {
+    return Async.function(
+        karpenter::awaitKarpenterDrift, new KarpenterDriftRequest(request.cluster(), request.targetVersion()));
   }
 
   private String awaitKarpenterDrift(StepProgress step) {
@@ -447,9 +446,7 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
     Promise<KarpenterDriftResult> watch =
         driftWatch != null && step.attempts == 1
             ? driftWatch
-            : Async.function(
-                karpenter::awaitKarpenterDrift,
-                new KarpenterDriftRequest(request.cluster(), request.targetVersion()));
+            : startDriftWatch();
     driftWatch = null;
     driftWatchUsed = true;
     KarpenterDriftResult result = watch.get();
