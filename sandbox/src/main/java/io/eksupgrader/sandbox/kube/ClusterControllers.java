@@ -1,5 +1,7 @@
 package io.eksupgrader.sandbox.kube;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eksupgrader.sandbox.ClusterNodes.NodeLaunch;
 import io.eksupgrader.sandbox.Scenario.FargateProfileSpec;
 import io.eksupgrader.sandbox.Scenario.TaintSpec;
@@ -7,6 +9,7 @@ import io.eksupgrader.sandbox.kube.PdbBreach.Loss;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.api.model.NodeCondition;
@@ -417,7 +420,7 @@ final class ClusterControllers {
         continue;
       }
       List<ReplicaSet> old = owned.subList(0, owned.size() - 1);
-      if (old.stream().allMatch(rs -> intOf(rs.getSpec().getReplicas()) == 0)) {
+      if (old.stream().allMatch(rs -> replicasOf(rs) == 0)) {
         setReplicas(newest, replicas);
         continue;
       }
@@ -426,10 +429,10 @@ final class ClusterControllers {
       if (surge == 0 && unavailable == 0) {
         unavailable = 1;
       }
-      int total = owned.stream().mapToInt(rs -> intOf(rs.getSpec().getReplicas())).sum();
-      int up = Math.min(replicas - intOf(newest.getSpec().getReplicas()), replicas + surge - total);
+      int total = owned.stream().mapToInt(rs -> replicasOf(rs)).sum();
+      int up = Math.min(replicas - replicasOf(newest), replicas + surge - total);
       if (up > 0) {
-        setReplicas(newest, intOf(newest.getSpec().getReplicas()) + up);
+        setReplicas(newest, replicasOf(newest) + up);
       }
       long ready =
           pods.stream()
@@ -441,7 +444,7 @@ final class ClusterControllers {
         if (down <= 0) {
           break;
         }
-        int current = intOf(rs.getSpec().getReplicas());
+        int current = replicasOf(rs);
         int by = Math.min(current, down);
         if (by > 0) {
           setReplicas(rs, current - by);
@@ -452,14 +455,15 @@ final class ClusterControllers {
   }
 
   private void setReplicas(ReplicaSet rs, int replicas) {
-    if (intOf(rs.getSpec().getReplicas()) != replicas) {
+    if (replicasOf(rs) != replicas) {
       rs.getSpec().setReplicas(replicas);
       store.update(rs);
     }
   }
 
-  private static int intOf(Integer value) {
-    return value == null ? 1 : value;
+  /** A ReplicaSet's wanted replicas; left out means one, as the API server defaults it. */
+  private static int replicasOf(ReplicaSet rs) {
+    return rs.getSpec().getReplicas() == null ? 1 : rs.getSpec().getReplicas();
   }
 
   private static int revisionOf(ReplicaSet rs) {
@@ -476,7 +480,7 @@ final class ClusterControllers {
     var rolling = strategy == null ? null : strategy.getRollingUpdate();
     var value = rolling == null ? null : surge ? rolling.getMaxSurge() : rolling.getMaxUnavailable();
     if (value == null) {
-      value = new io.fabric8.kubernetes.api.model.IntOrString("25%");
+      value = new IntOrString("25%");
     }
     if (value.getStrVal() != null && value.getStrVal().endsWith("%")) {
       double percent = Double.parseDouble(value.getStrVal().substring(0, value.getStrVal().length() - 1));
@@ -490,11 +494,11 @@ final class ClusterControllers {
   /** Whether a ReplicaSet's template is the Deployment's, apart from the pod-template-hash label. */
   private boolean sameTemplate(PodTemplateSpec wanted, PodTemplateSpec actual) {
     var json = store.serialization();
-    var a = (com.fasterxml.jackson.databind.node.ObjectNode) json.unmarshal(json.asJson(wanted), com.fasterxml.jackson.databind.JsonNode.class);
-    var b = (com.fasterxml.jackson.databind.node.ObjectNode) json.unmarshal(json.asJson(actual), com.fasterxml.jackson.databind.JsonNode.class);
+    ObjectNode a = (ObjectNode) json.unmarshal(json.asJson(wanted), JsonNode.class);
+    ObjectNode b = (ObjectNode) json.unmarshal(json.asJson(actual), JsonNode.class);
     for (var node : List.of(a, b)) {
       var labels = node.path("metadata").path("labels");
-      if (labels instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+      if (labels instanceof ObjectNode o) {
         o.remove("pod-template-hash");
       }
     }
