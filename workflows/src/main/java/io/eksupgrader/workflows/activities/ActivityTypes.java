@@ -29,6 +29,20 @@ public final class ActivityTypes {
   public static final String LIST_ADDONS = "ListAddons";
   public static final String START_ADDON_UPDATE = "StartAddonUpdate";
   public static final String AWAIT_ADDON_UPDATE = "AwaitAddonUpdate";
+  public static final String UPGRADE_HELM_RELEASE = "UpgradeHelmRelease";
+  public static final String ROLLBACK_HELM_RELEASE = "RollbackHelmRelease";
+  public static final String UNINSTALL_HELM_RELEASE = "UninstallHelmRelease";
+  public static final String INSPECT_KARPENTER_INSTALLATION = "InspectKarpenterInstallation";
+  public static final String MIGRATE_KARPENTER_STORAGE = "MigrateKarpenterStorage";
+  public static final String AWAIT_KARPENTER_READY = "AwaitKarpenterReady";
+  public static final String UPDATE_NODE_CLASSES = "UpdateNodeClasses";
+  public static final String RESTORE_NODE_CLASSES = "RestoreNodeClasses";
+  public static final String INSPECT_ISTIO = "InspectIstio";
+  public static final String AWAIT_ISTIO_REVISION = "AwaitIstioRevision";
+  public static final String MOVE_WORKLOADS_TO_REVISION = "MoveWorkloadsToRevision";
+  public static final String AWAIT_ISTIO_GATEWAYS = "AwaitIstioGateways";
+  public static final String VALIDATE_ISTIO_REVISION = "ValidateIstioRevision";
+  public static final String CHECK_ISTIO_REVISION_USAGE = "CheckIstioRevisionUsage";
 
   public static final List<String> ALL =
       List.of(
@@ -54,7 +68,21 @@ public final class ActivityTypes {
           RECYCLE_FARGATE_PODS,
           LIST_ADDONS,
           START_ADDON_UPDATE,
-          AWAIT_ADDON_UPDATE);
+          AWAIT_ADDON_UPDATE,
+          UPGRADE_HELM_RELEASE,
+          ROLLBACK_HELM_RELEASE,
+          UNINSTALL_HELM_RELEASE,
+          INSPECT_KARPENTER_INSTALLATION,
+          MIGRATE_KARPENTER_STORAGE,
+          AWAIT_KARPENTER_READY,
+          UPDATE_NODE_CLASSES,
+          RESTORE_NODE_CLASSES,
+          INSPECT_ISTIO,
+          AWAIT_ISTIO_REVISION,
+          MOVE_WORKLOADS_TO_REVISION,
+          AWAIT_ISTIO_GATEWAYS,
+          VALIDATE_ISTIO_REVISION,
+          CHECK_ISTIO_REVISION_USAGE);
 
   private ActivityTypes() {}
 }

@@ -46,6 +46,19 @@ public final class FailureTypes {
   /** An add-on update ended Failed or left the add-on DEGRADED; the message carries EKS's words. */
   public static final String ADDON_UPDATE_FAILED = "AddonUpdateFailed";
 
+  /**
+   * A Helm operation failed in a way a retry cannot mend (the chart or version does not exist, a
+   * release is left pending or failed by an earlier attempt); the message carries Helm's words.
+   */
+  public static final String HELM_RELEASE_FAILED = "HelmReleaseFailed";
+  /**
+   * A component (Karpenter's controller or CRDs, an istiod revision, a gateway) is not at the
+   * version or readiness it must have; the message says what differs.
+   */
+  public static final String COMPONENT_NOT_READY = "ComponentNotReady";
+  /** Injected pods still run another Istio revision after their restart; the message names them. */
+  public static final String ISTIO_WORKLOADS_NOT_MOVED = "IstioWorkloadsNotMoved";
+
   public static final List<String> NON_RETRYABLE =
       List.of(
           CLUSTER_NOT_FOUND,
@@ -59,7 +72,10 @@ public final class FailureTypes {
           NODES_NOT_DRAINED,
           KARPENTER_DRIFT_STALLED,
           FARGATE_PODS_NOT_RECYCLED,
-          ADDON_UPDATE_FAILED);
+          ADDON_UPDATE_FAILED,
+          HELM_RELEASE_FAILED,
+          COMPONENT_NOT_READY,
+          ISTIO_WORKLOADS_NOT_MOVED);
 
   private FailureTypes() {}
 }

@@ -3,6 +3,26 @@ package io.eksupgrader.workflows.model;
 /** What a plan step does. */
 public enum StepKind {
   PREFLIGHT,
+  /** Rewrite Karpenter's objects at the storage version and drop older stored versions. */
+  KARPENTER_STORAGE,
+  /** Upgrade Karpenter's CRDs (chart karpenter-crd) ahead of its controller. */
+  KARPENTER_CRDS,
+  /** Upgrade the Karpenter controller (chart karpenter) and wait until it runs the new version. */
+  KARPENTER_CONTROLLER,
+  /** Move EC2NodeClasses to what the target needs (AL2023). */
+  KARPENTER_NODE_CLASSES,
+  /** Verify the Karpenter change an operator made through GitOps. */
+  KARPENTER_EXTERNAL,
+  /** Install an Istio revision beside the old one (and upgrade Istio's base CRDs first). */
+  ISTIO_INSTALL,
+  /** Move namespaces and their workloads to the new Istio revision. */
+  ISTIO_WORKLOADS,
+  /** Upgrade Istio gateways in place to the new revision. */
+  ISTIO_GATEWAYS,
+  /** Check the new Istio revision before the old one is removed. */
+  ISTIO_VALIDATE,
+  /** Remove the old Istio revision once nothing uses it. */
+  ISTIO_REMOVE,
   CONTROL_PLANE,
   /** One EKS add-on moved to its version for one Kubernetes minor. */
   ADDON,

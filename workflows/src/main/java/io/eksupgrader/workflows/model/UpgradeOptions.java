@@ -9,13 +9,24 @@ package io.eksupgrader.workflows.model;
  * @param drain how old nodes are drained; null means {@link DrainOptions#defaults()}
  * @param nodeGroupConcurrency how many node groups are replaced at once; 0 means one
  * @param addons how EKS add-ons are updated; null means {@link AddonOptions#defaults()}
+ * @param components how Karpenter and Istio move; null means {@link ComponentOptions#defaults()}
  */
 public record UpgradeOptions(
     boolean autoApprove,
     int gateReminderMinutes,
     DrainOptions drain,
     int nodeGroupConcurrency,
-    AddonOptions addons) {
+    AddonOptions addons,
+    ComponentOptions components) {
+
+  public UpgradeOptions(
+      boolean autoApprove,
+      int gateReminderMinutes,
+      DrainOptions drain,
+      int nodeGroupConcurrency,
+      AddonOptions addons) {
+    this(autoApprove, gateReminderMinutes, drain, nodeGroupConcurrency, addons, null);
+  }
 
   public UpgradeOptions(
       boolean autoApprove, int gateReminderMinutes, DrainOptions drain, int nodeGroupConcurrency) {
@@ -38,6 +49,10 @@ public record UpgradeOptions(
 
   public AddonOptions addonsOrDefaults() {
     return addons != null ? addons : AddonOptions.defaults();
+  }
+
+  public ComponentOptions componentsOrDefaults() {
+    return components != null ? components : ComponentOptions.defaults();
   }
 
   public int nodeGroupConcurrencyOrDefault() {

@@ -82,10 +82,26 @@ public final class UpgradePlanner {
       String targetVersion,
       DataPlaneInventory dataPlane,
       List<AddonInfo> addons) {
+    return plan(cluster, currentVersion, targetVersion, dataPlane, addons, List.of());
+  }
+
+  /**
+   * The plan with the cluster's own components (Karpenter, Istio; see {@link ComponentPlanner})
+   * moved first, as seed 003 orders it: they must support every minor before the control plane
+   * reaches it.
+   */
+  public static UpgradePlan plan(
+      ClusterRef cluster,
+      String currentVersion,
+      String targetVersion,
+      DataPlaneInventory dataPlane,
+      List<AddonInfo> addons,
+      List<PlanStep> componentSteps) {
     KubernetesVersion current = KubernetesVersion.parse(currentVersion);
     KubernetesVersion target = KubernetesVersion.parse(targetVersion);
     List<PlanStep> steps = new ArrayList<>();
     steps.add(preflightStep(currentVersion));
+    steps.addAll(componentSteps);
     KubernetesVersion from = current;
     for (KubernetesVersion to : minorSteps(current, target)) {
       String id = controlPlaneStepId(to);

@@ -9,6 +9,13 @@ import io.eksupgrader.workflows.model.AddonUpdateOutcome;
 import io.eksupgrader.workflows.model.AddonUpdateRequest;
 import io.eksupgrader.workflows.model.AwaitAddonRequest;
 import io.eksupgrader.workflows.activities.FargateActivities;
+import io.eksupgrader.workflows.activities.IstioActivities;
+import io.eksupgrader.workflows.activities.KarpenterUpgradeActivities;
+import io.eksupgrader.workflows.model.ComponentInspectionRequest;
+import io.eksupgrader.workflows.model.ComponentOptions;
+import io.eksupgrader.workflows.model.IstioInstallation;
+import io.eksupgrader.workflows.model.KarpenterInstallation;
+import io.eksupgrader.workflows.planning.ComponentPlanner;
 import io.eksupgrader.workflows.activities.KarpenterActivities;
 import io.eksupgrader.workflows.model.FargateProfileInfo;
 import io.eksupgrader.workflows.model.FargateRecycleRequest;
@@ -126,6 +133,12 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
   /** The change id of EKS add-on steps around each control-plane minor. */
   public static final String ADDONS_CHANGE = "addons";
 
+  /**
+   * The change id of the component phases: Karpenter (CRDs, chart, EC2NodeClasses) and Istio (one
+   * canary revision per minor) before the control plane.
+   */
+  public static final String COMPONENTS_CHANGE = "components";
+
   private static final Logger log = Workflow.getLogger(ClusterUpgradeWorkflowImpl.class);
   private static final Set<String> APPROVAL_FIELDS = Set.of("gate", "by", "comment");
   private static final Set<String> DECISION_FIELDS = Set.of("step", "action", "by", "comment");
@@ -139,6 +152,9 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
   private final KarpenterActivities karpenter = Workflow.newActivityStub(KarpenterActivities.class);
   private final FargateActivities fargate = Workflow.newActivityStub(FargateActivities.class);
   private final AddonActivities addonActivities = Workflow.newActivityStub(AddonActivities.class);
+  private final KarpenterUpgradeActivities karpenterUpgrade =
+      Workflow.newActivityStub(KarpenterUpgradeActivities.class);
+  private final IstioActivities istioActivities = Workflow.newActivityStub(IstioActivities.class);
 
   private UpgradeRequest request;
   private String workflowId;
@@ -160,6 +176,11 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
   private Promise<KarpenterDriftResult> driftWatch;
   private boolean driftWatchUsed;
   private boolean addonsPlanned;
+  private boolean componentsPlanned;
+  private KarpenterInstallation karpenterFound;
+  private IstioInstallation istioFound;
+  private KarpenterPhase karpenterPhase;
+  private IstioPhase istioPhase;
   private List<AddonInfo> addons;
   private DataPlaneInventory inventory;
   /** Node group children started ahead of their step because of nodeGroupConcurrency. */
@@ -178,6 +199,8 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
         dataPlane && Workflow.getVersion(KARPENTER_FARGATE_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
     addonsPlanned =
         karpenterAndFargate && Workflow.getVersion(ADDONS_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
+    componentsPlanned =
+        addonsPlanned && Workflow.getVersion(COMPONENTS_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
 
     StepProgress preflight = new StepProgress(UpgradePlanner.preflightStep(null));
     steps.add(preflight);
@@ -218,6 +241,16 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
                                 .map(a -> a.name() + " " + a.version() + " (" + a.status() + ")")
                                 .collect(Collectors.joining(", ")));
               }
+              if (componentsPlanned && observed[0].exists()) {
+                ComponentOptions components = request.optionsOrDefaults().componentsOrDefaults();
+                karpenterFound =
+                    karpenterUpgrade.inspectKarpenterInstallation(
+                        componentInspection(observed[0].version(), components.karpenterOrDefaults().version()));
+                istioFound =
+                    istioActivities.inspectIstio(
+                        componentInspection(observed[0].version(), components.istioOrDefaults().version()));
+                found += "; " + describeComponents();
+              }
               return found;
             });
     if (!go) {
@@ -225,7 +258,11 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
     }
     ClusterSnapshot snapshot = observed[0];
     currentVersion = snapshot.version();
-    List<String> blockers = PreflightCheck.blockers(snapshot, request.targetVersion());
+    List<String> blockers = new ArrayList<>(PreflightCheck.blockers(snapshot, request.targetVersion()));
+    if (blockers.isEmpty() && componentsPlanned) {
+      blockers.addAll(
+          ComponentPlanner.blockers(karpenterFound, istioFound, request.optionsOrDefaults().componentsOrDefaults()));
+    }
     if (!blockers.isEmpty()) {
       return refuse(preflight, blockers);
     }
@@ -233,7 +270,12 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
     plan =
         dataPlane
             ? UpgradePlanner.plan(
-                request.cluster(), snapshot.version(), request.targetVersion(), inventory, addonsPlanned ? addons : null)
+                request.cluster(),
+                snapshot.version(),
+                request.targetVersion(),
+                inventory,
+                addonsPlanned ? addons : null,
+                componentsPlanned ? componentSteps(snapshot.version()) : List.of())
             : UpgradePlanner.plan(request.cluster(), snapshot.version(), request.targetVersion());
     for (PlanStep step : plan.steps().subList(1, plan.steps().size())) {
       steps.add(new StepProgress(step));
@@ -274,6 +316,10 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
             case NODE_GROUP, SELF_MANAGED_GROUP -> runStep(step, allowed, () -> replaceNodeGroup(step, position));
             case TEARDOWN -> runStep(step, allowed, () -> tearDown(step, position));
             case ASG_DELETE -> runStep(step, allowed, () -> forceDeleteAsg(step));
+            case KARPENTER_STORAGE, KARPENTER_CRDS, KARPENTER_CONTROLLER, KARPENTER_NODE_CLASSES, KARPENTER_EXTERNAL ->
+                runStep(step, allowed, () -> karpenterPhase.run(step.step));
+            case ISTIO_INSTALL, ISTIO_WORKLOADS, ISTIO_GATEWAYS, ISTIO_VALIDATE, ISTIO_REMOVE ->
+                runStep(step, allowed, () -> istioPhase.run(step.step));
             case KARPENTER_DRIFT -> runStep(step, allowed, () -> awaitKarpenterDrift(step));
             case FARGATE_PROFILE -> runStep(step, allowed, () -> recycleFargatePods(step));
             case VERIFY -> runStep(step, allowed, this::verify);
@@ -288,6 +334,78 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
     return end(
         UpgradeOutcome.SUCCEEDED,
         "cluster " + request.cluster() + " runs Kubernetes " + currentVersion);
+  }
+
+  private ComponentInspectionRequest componentInspection(String currentVersion, String pinned) {
+    return new ComponentInspectionRequest(request.cluster(), currentVersion, request.targetVersion(), pinned);
+  }
+
+  /** The Karpenter and Istio steps, with the phases that run them and keep their rollback points. */
+  private List<PlanStep> componentSteps(String currentVersion) {
+    ComponentOptions components = request.optionsOrDefaults().componentsOrDefaults();
+    List<PlanStep> planned = new ArrayList<>();
+    List<PlanStep> karpenterSteps = ComponentPlanner.karpenterSteps(karpenterFound, components.karpenterOrDefaults());
+    if (!karpenterSteps.isEmpty()) {
+      karpenterPhase =
+          new KarpenterPhase(
+              componentInspection(currentVersion, components.karpenterOrDefaults().version()),
+              karpenterFound,
+              components.karpenterOrDefaults());
+      planned.addAll(karpenterSteps);
+    }
+    List<PlanStep> istioSteps = ComponentPlanner.istioSteps(istioFound, components.istioOrDefaults());
+    if (!istioSteps.isEmpty()) {
+      istioPhase =
+          new IstioPhase(
+              componentInspection(currentVersion, components.istioOrDefaults().version()),
+              istioFound,
+              components.istioOrDefaults());
+      planned.addAll(istioSteps);
+    }
+    return planned;
+  }
+
+  private String describeComponents() {
+    List<String> parts = new ArrayList<>();
+    if (karpenterFound.installed()) {
+      parts.add(
+          "Karpenter "
+              + karpenterFound.controllerVersion()
+              + (karpenterFound.target().upgradeNeeded()
+                  ? " (" + karpenterFound.target().reason() + ")"
+                  : " (supports every minor on the way)"));
+    } else {
+      parts.add("no Karpenter controller");
+    }
+    if (istioFound.installed()) {
+      parts.add(
+          "Istio revisions "
+              + istioFound.revisions().stream()
+                  .map(r -> r.name() + " " + r.version())
+                  .collect(Collectors.joining(", "))
+              + (istioFound.target().upgradeNeeded()
+                  ? " (" + istioFound.target().reason() + ")"
+                  : " (supports every minor on the way)"));
+    } else {
+      parts.add("no Istio");
+    }
+    return String.join("; ", parts);
+  }
+
+  private static boolean isKarpenterStep(StepKind kind) {
+    return kind == StepKind.KARPENTER_STORAGE
+        || kind == StepKind.KARPENTER_CRDS
+        || kind == StepKind.KARPENTER_CONTROLLER
+        || kind == StepKind.KARPENTER_NODE_CLASSES
+        || kind == StepKind.KARPENTER_EXTERNAL;
+  }
+
+  private static boolean isIstioStep(StepKind kind) {
+    return kind == StepKind.ISTIO_INSTALL
+        || kind == StepKind.ISTIO_WORKLOADS
+        || kind == StepKind.ISTIO_GATEWAYS
+        || kind == StepKind.ISTIO_VALIDATE
+        || kind == StepKind.ISTIO_REMOVE;
   }
 
   private String upgradeControlPlane(StepProgress step) {
@@ -401,6 +519,7 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
       karpenterNodes =
           found.installed() ? "; Karpenter nodes: " + found.nodes().size() + " (" + (found.nodes().size() - old.size()) + " at " + target + ")" : "";
     }
+    String components = componentsPlanned ? verifyComponents(kept, behind) : "";
     if (!behind.isEmpty()) {
       throw new StepCheckFailed(
           "still behind " + target + " or not ACTIVE: " + String.join(", ", behind));
@@ -416,8 +535,55 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
             : "; self-managed: "
                 + asgs.stream().map(g -> g.name() + " " + g.version()).collect(Collectors.joining(", ")))
         + karpenterNodes
+        + components
         + addonVersions
         + (kept.isEmpty() ? "" : "; kept behind by an operator's decision: " + String.join(", ", kept));
+  }
+
+  /**
+   * Karpenter runs the version its steps moved it to, with no node class left to change, and every
+   * injected pod runs the last Istio revision; unless an operator skipped the step concerned.
+   */
+  private String verifyComponents(List<String> kept, List<String> behind) {
+    List<String> parts = new ArrayList<>();
+    ComponentOptions components = request.optionsOrDefaults().componentsOrDefaults();
+    if (karpenterPhase != null) {
+      KarpenterInstallation now =
+          karpenterUpgrade.inspectKarpenterInstallation(
+              componentInspection(currentVersion, components.karpenterOrDefaults().version()));
+      String wanted = karpenterFound.target().finalVersion();
+      List<String> off = new ArrayList<>();
+      if (!wanted.equals(now.controllerVersion())) {
+        off.add("Karpenter runs " + now.controllerVersion() + ", not " + wanted);
+      }
+      now.nodeClassChanges().forEach(c -> off.add("EC2NodeClass " + c.name() + " still needs " + c.change()));
+      (componentStepSkipped(true) ? kept : behind).addAll(off);
+      parts.add("Karpenter " + now.controllerVersion());
+    }
+    if (istioPhase != null) {
+      IstioActivities.Validation validation =
+          istioActivities.validateRevision(
+              new IstioActivities.RevisionRequest(
+                  request.cluster(), istioFound.namespace(), istioPhase.finalRevision(), istioPhase.finalVersion(), false));
+      if (!validation.podsOnOtherRevisions().isEmpty()) {
+        (componentStepSkipped(false) ? kept : behind)
+            .add(
+                "sidecars not on Istio revision "
+                    + istioPhase.finalRevision()
+                    + ": "
+                    + String.join(", ", validation.podsOnOtherRevisions()));
+      }
+      parts.add("Istio revision " + istioPhase.finalRevision() + " (" + istioPhase.finalVersion() + ")");
+    }
+    return parts.isEmpty() ? "" : "; " + String.join("; ", parts);
+  }
+
+  private boolean componentStepSkipped(boolean karpenterSteps) {
+    return steps.stream()
+        .anyMatch(
+            s ->
+                (karpenterSteps ? isKarpenterStep(s.step.kind()) : isIstioStep(s.step.kind()))
+                    && s.state == StepState.SKIPPED);
   }
 
   // ---- data plane ------------------------------------------------------------------------
@@ -808,6 +974,10 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
             step.state = StepState.ABORTED;
             if (isReplacement(step.step.kind())) {
               step.detail = "aborted; " + uncordonOldNodes(step);
+            } else if (isKarpenterStep(step.step.kind())) {
+              step.detail = "aborted; rollback: " + karpenterPhase.rollback();
+            } else if (isIstioStep(step.step.kind())) {
+              step.detail = "aborted; rollback: " + istioPhase.rollback(step.step);
             }
             return false;
           }
@@ -857,6 +1027,12 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
   }
 
   private String gateSummary(StepProgress step) {
+    if (isKarpenterStep(step.step.kind())) {
+      return karpenterPhase.gateSummary();
+    }
+    if (isIstioStep(step.step.kind())) {
+      return istioPhase.gateSummary(step.step);
+    }
     if (step.step.kind() == StepKind.TEARDOWN && drainChecks.containsKey(step.step.nodeGroup())) {
       return step.step.title() + ". After the drain: " + describe(drainChecks.get(step.step.nodeGroup()));
     }
@@ -1230,13 +1406,6 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
       return temporal.getOriginalMessage();
     }
     return innermost.getMessage();
-  }
-
-  /** A check in workflow code that failed; treated like a failed activity. */
-  private static final class StepCheckFailed extends RuntimeException {
-    StepCheckFailed(String message) {
-      super(message);
-    }
   }
 
   /** The mutable progress of one plan step. */

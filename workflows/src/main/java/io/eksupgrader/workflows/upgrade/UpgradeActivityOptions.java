@@ -76,7 +76,13 @@ public final class UpgradeActivityOptions {
           ActivityTypes.LIST_SELF_MANAGED_NODE_GROUPS,
           ActivityTypes.INSPECT_KARPENTER,
           ActivityTypes.LIST_FARGATE_PROFILES,
-          ActivityTypes.LIST_ADDONS
+          ActivityTypes.LIST_ADDONS,
+          ActivityTypes.INSPECT_KARPENTER_INSTALLATION,
+          ActivityTypes.INSPECT_ISTIO,
+          ActivityTypes.VALIDATE_ISTIO_REVISION,
+          ActivityTypes.CHECK_ISTIO_REVISION_USAGE,
+          ActivityTypes.UPDATE_NODE_CLASSES,
+          ActivityTypes.RESTORE_NODE_CLASSES
         }) {
       map.put(read, options(quick, null, Duration.ofSeconds(1), 2.0, Duration.ofMinutes(1), 10));
     }
@@ -88,6 +94,13 @@ public final class UpgradeActivityOptions {
         }) {
       map.put(create, options(Duration.ofMinutes(10), null, Duration.ofSeconds(5), 2.0, Duration.ofMinutes(2), 10));
     }
+    // A Helm run renders and applies a chart; it gives up on its own before this.
+    for (String helm :
+        new String[] {
+          ActivityTypes.UPGRADE_HELM_RELEASE, ActivityTypes.ROLLBACK_HELM_RELEASE, ActivityTypes.UNINSTALL_HELM_RELEASE
+        }) {
+      map.put(helm, options(Duration.ofMinutes(15), null, Duration.ofSeconds(10), 2.0, Duration.ofMinutes(2), 5));
+    }
     // The long waits heartbeat; a retried attempt resumes from the last heartbeat.
     for (String wait :
         new String[] {
@@ -98,7 +111,12 @@ public final class UpgradeActivityOptions {
           ActivityTypes.DELETE_SELF_MANAGED_NODE_GROUP,
           ActivityTypes.AWAIT_KARPENTER_DRIFT,
           ActivityTypes.RECYCLE_FARGATE_PODS,
-          ActivityTypes.AWAIT_ADDON_UPDATE
+          ActivityTypes.AWAIT_ADDON_UPDATE,
+          ActivityTypes.MIGRATE_KARPENTER_STORAGE,
+          ActivityTypes.AWAIT_KARPENTER_READY,
+          ActivityTypes.AWAIT_ISTIO_REVISION,
+          ActivityTypes.MOVE_WORKLOADS_TO_REVISION,
+          ActivityTypes.AWAIT_ISTIO_GATEWAYS
         }) {
       map.put(
           wait,

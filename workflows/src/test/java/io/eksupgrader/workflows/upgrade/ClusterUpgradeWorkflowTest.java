@@ -52,6 +52,9 @@ class ClusterUpgradeWorkflowTest {
     if (all.stream().noneMatch(a -> a instanceof FakeAddons)) {
       all.add(new FakeAddons());
     }
+    if (all.stream().noneMatch(a -> a instanceof FakeComponents)) {
+      all.add(new FakeComponents());
+    }
     return all.toArray();
   }
 
