@@ -6,6 +6,7 @@ import io.eksupgrader.activities.eks.Heartbeats;
 import io.eksupgrader.activities.kube.KubeletVersions;
 import io.eksupgrader.activities.kube.KubernetesClientProvider;
 import io.eksupgrader.activities.kube.GoDurations;
+import io.eksupgrader.activities.kube.Workloads;
 import io.eksupgrader.workflows.activities.FailureTypes;
 import io.eksupgrader.workflows.activities.FargateActivities;
 import io.eksupgrader.workflows.model.ClusterRef;
@@ -15,20 +16,15 @@ import io.eksupgrader.workflows.model.FargateRecycleResult;
 import io.eksupgrader.workflows.model.KubernetesVersion;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -70,7 +66,7 @@ public class EksFargateActivities implements FargateActivities {
   private static final Logger log = LoggerFactory.getLogger(EksFargateActivities.class);
 
   static final String PROFILE_LABEL = "eks.amazonaws.com/fargate-profile";
-  static final String RESTARTED_AT = "kubectl.kubernetes.io/restartedAt";
+  static final String RESTARTED_AT = Workloads.RESTARTED_AT;
   static final String RESTARTED_FOR = "eks-upgrader.io/restarted-for";
 
   private final EksClientProvider eksClients;
@@ -146,7 +142,7 @@ public class EksFargateActivities implements FargateActivities {
       List<String> inFlight = new ArrayList<>();
       List<String> waiting = new ArrayList<>();
       for (Map.Entry<String, HasMetadata> w : observed.workloads().entrySet()) {
-        if (target.toString().equals(marker(w.getValue()))) {
+        if (target.toString().equals(Workloads.templateAnnotation(w.getValue(), RESTARTED_FOR))) {
           inFlight.add(w.getKey());
         } else {
           waiting.add(w.getKey());
@@ -156,7 +152,10 @@ public class EksFargateActivities implements FargateActivities {
         if (inFlight.size() >= settings.concurrentRestarts()) {
           break;
         }
-        restart(client, observed.workloads().get(key), target);
+        HasMetadata workload = observed.workloads().get(key);
+        Workloads.restart(client, workload, Map.of(RESTARTED_FOR, target.toString()), clock.instant());
+        log.info(
+            "restarted {} so that its Fargate pods come back at {}", Workloads.key(workload), target);
         restarted.add(key);
         inFlight.add(key);
         lastProgress = clock.instant();
@@ -205,7 +204,7 @@ public class EksFargateActivities implements FargateActivities {
       if (pod.getMetadata().getDeletionTimestamp() != null) {
         continue;
       }
-      if (!isReady(pod)) {
+      if (!Workloads.isReady(pod)) {
         notReady++;
       }
       if (pod.getSpec().getNodeName() == null) {
@@ -221,90 +220,26 @@ public class EksFargateActivities implements FargateActivities {
       }
       String id = pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
       oldPods.add(id);
-      HasMetadata workload = workloadOf(client, pod, replicaSets);
+      HasMetadata workload = Workloads.workloadOf(client, pod, replicaSets);
       if (workload == null) {
         orphans.add(id + " (" + version + ")");
         continue;
       }
-      String key = workload.getKind() + " " + workload.getMetadata().getNamespace() + "/" + workload.getMetadata().getName();
-      workloads.putIfAbsent(key, workload);
+      workloads.putIfAbsent(Workloads.key(workload), workload);
     }
     return new Observed(atTarget, notReady, oldPods, workloads, orphans);
   }
 
-  private static boolean isReady(Pod pod) {
-    return pod.getStatus() != null
-        && pod.getStatus().getConditions() != null
-        && pod.getStatus().getConditions().stream()
-            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-  }
 
-  /** The Deployment (through its ReplicaSet) or StatefulSet that recreates the pod, or null. */
-  private static HasMetadata workloadOf(KubernetesClient client, Pod pod, Map<String, ReplicaSet> replicaSets) {
-    OwnerReference owner = controllerOf(pod.getMetadata().getOwnerReferences());
-    String namespace = pod.getMetadata().getNamespace();
-    if (owner == null) {
-      return null;
-    }
-    if (owner.getKind().equals("StatefulSet")) {
-      return client.apps().statefulSets().inNamespace(namespace).withName(owner.getName()).get();
-    }
-    if (owner.getKind().equals("ReplicaSet")) {
-      ReplicaSet rs =
-          replicaSets.computeIfAbsent(
-              namespace + "/" + owner.getName(),
-              k -> client.apps().replicaSets().inNamespace(namespace).withName(owner.getName()).get());
-      OwnerReference deployment = rs == null ? null : controllerOf(rs.getMetadata().getOwnerReferences());
-      if (deployment != null && deployment.getKind().equals("Deployment")) {
-        return client.apps().deployments().inNamespace(namespace).withName(deployment.getName()).get();
-      }
-    }
-    return null;
-  }
 
-  private static OwnerReference controllerOf(List<OwnerReference> owners) {
-    return owners == null
-        ? null
-        : owners.stream().filter(o -> Boolean.TRUE.equals(o.getController())).findFirst().orElse(null);
-  }
 
-  private static String marker(HasMetadata workload) {
-    PodTemplateSpec template =
-        workload instanceof io.fabric8.kubernetes.api.model.apps.Deployment d
-            ? d.getSpec().getTemplate()
-            : ((io.fabric8.kubernetes.api.model.apps.StatefulSet) workload).getSpec().getTemplate();
-    return template.getMetadata() == null || template.getMetadata().getAnnotations() == null
-        ? null
-        : template.getMetadata().getAnnotations().get(RESTARTED_FOR);
-  }
 
-  /** {@code kubectl rollout restart}, with the target recorded beside it. */
-  private void restart(KubernetesClient client, HasMetadata workload, KubernetesVersion target) {
-    String patch =
-        "{\"spec\":{\"template\":{\"metadata\":{\"annotations\":{\""
-            + RESTARTED_AT
-            + "\":\""
-            + clock.instant().truncatedTo(ChronoUnit.SECONDS)
-            + "\",\""
-            + RESTARTED_FOR
-            + "\":\""
-            + target
-            + "\"}}}}}";
-    String namespace = workload.getMetadata().getNamespace();
-    String name = workload.getMetadata().getName();
-    if (workload.getKind().equals("Deployment")) {
-      client.apps().deployments().inNamespace(namespace).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
-    } else {
-      client.apps().statefulSets().inNamespace(namespace).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
-    }
-    log.info("restarted {} {}/{} so that its Fargate pods come back at {}", workload.getKind(), namespace, name, target);
-  }
 
   private ApplicationFailure stalled(
       KubernetesClient client, FargateRecycleRequest request, Observed observed, List<String> inFlight) {
     List<String> waitingPods = new ArrayList<>();
     for (Pod pod : client.pods().inAnyNamespace().withLabel(PROFILE_LABEL, request.profile()).list().getItems()) {
-      if (!isReady(pod)) {
+      if (!Workloads.isReady(pod)) {
         String why =
             pod.getStatus() == null || pod.getStatus().getConditions() == null
                 ? "Pending"
