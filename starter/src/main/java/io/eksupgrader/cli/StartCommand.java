@@ -2,6 +2,10 @@ package io.eksupgrader.cli;
 
 import io.eksupgrader.workflows.model.ClusterRef;
 import io.eksupgrader.workflows.model.AddonOptions;
+import io.eksupgrader.workflows.model.ComponentOptions;
+import io.eksupgrader.workflows.model.ComponentStrategy;
+import io.eksupgrader.workflows.model.IstioOptions;
+import io.eksupgrader.workflows.model.KarpenterOptions;
 import io.eksupgrader.workflows.model.DrainOptions;
 import io.eksupgrader.workflows.model.UpgradeOptions;
 import io.eksupgrader.workflows.model.UpgradeRequest;
@@ -92,6 +96,35 @@ public class StartCommand implements Callable<Integer> {
       description = "Pin an add-on's version for the target minor, e.g. coredns=v1.12.1-eksbuild.2; repeatable.")
   Map<String, String> addonVersions;
 
+  @Option(
+      names = "--karpenter-strategy",
+      description = "How Karpenter moves: helm (default; the worker runs Helm), external (your GitOps; the upgrade verifies), skip.")
+  String karpenterStrategy;
+
+  @Option(names = "--karpenter-version", description = "Karpenter version to move to (default: the compatibility table's).")
+  String karpenterVersion;
+
+  @Option(
+      names = "--karpenter-chart-source",
+      description = "Where the karpenter-crd and karpenter charts come from: oci://…, https://… or a local directory.")
+  String karpenterChartSource;
+
+  @Option(
+      names = "--istio-strategy",
+      description = "How Istio moves: helm (default), external (your GitOps; the upgrade verifies), skip.")
+  String istioStrategy;
+
+  @Option(names = "--istio-version", description = "The last Istio version to move to, e.g. 1.28.3 (default: the table's).")
+  String istioVersion;
+
+  @Option(
+      names = "--istio-chart-source",
+      description = "Where the base, istiod and gateway charts come from: https://… (default: Istio's repository), oci://… or a directory.")
+  String istioChartSource;
+
+  @Option(names = "--istio-restart-batch", description = "Workloads of a namespace restarted at once when moving to a revision (default 5).")
+  Integer istioRestartBatch;
+
   @Option(names = "--no-wait", description = "Return as soon as the workflow started, without waiting for the plan.")
   boolean noWait;
 
@@ -156,8 +189,32 @@ public class StartCommand implements Callable<Integer> {
     AddonOptions addons =
         new AddonOptions(
             first(addonResolveConflicts, file.addons().resolveConflicts(), AddonOptions.DEFAULT_RESOLVE_CONFLICTS), pinned);
+    UpgradeSpec.ComponentSpec k = file.karpenter();
+    UpgradeSpec.ComponentSpec i = file.istio();
+    ComponentOptions components =
+        new ComponentOptions(
+            new KarpenterOptions(
+                strategy(first(karpenterStrategy, k.strategy()), "--karpenter-strategy"),
+                first(karpenterVersion, k.version()),
+                first(karpenterChartSource, k.chartSource())),
+            new IstioOptions(
+                strategy(first(istioStrategy, i.strategy()), "--istio-strategy"),
+                first(istioVersion, i.version()),
+                first(istioChartSource, i.chartSource()),
+                first(istioRestartBatch, i.restartBatch(), 0)));
     return new UpgradeRequest(
-        new ClusterRef(where, name), target, new UpgradeOptions(auto, reminder, drain, groups, addons), temporal.identity);
+        new ClusterRef(where, name), target, new UpgradeOptions(auto, reminder, drain, groups, addons, components), temporal.identity);
+  }
+
+  private static ComponentStrategy strategy(String text, String flag) {
+    if (text == null) {
+      return null;
+    }
+    ComponentStrategy strategy = ComponentStrategy.parse(text);
+    if (strategy == null) {
+      throw new CliFailure(ExitCodes.BAD_INPUT, flag + " '" + text + "' is not one of helm, external, skip; nothing was started");
+    }
+    return strategy;
   }
 
   @SafeVarargs

@@ -35,6 +35,15 @@ import org.yaml.snakeyaml.error.YAMLException;
  *   resolveConflicts: PRESERVE   # or OVERWRITE, NONE
  *   versions:                    # pinned for the target minor; others get EKS's default
  *     coredns: v1.12.1-eksbuild.2
+ * karpenter:                     # Karpenter, moved before the control plane
+ *   strategy: helm               # helm (the worker runs Helm), external (GitOps; the upgrade verifies), skip
+ *   version: "1.6.3"             # default: the compatibility table's for the target
+ *   chartSource: oci://public.ecr.aws/karpenter   # or a chart repository URL, or a local directory
+ * istio:                         # Istio, one canary revision per minor
+ *   strategy: helm
+ *   version: "1.28.3"            # the last minor's version; default: the table's
+ *   chartSource: https://istio-release.storage.googleapis.com/charts
+ *   restartBatch: 5              # workloads of a namespace restarted at once
  * </pre>
  */
 record UpgradeSpec(
@@ -45,12 +54,17 @@ record UpgradeSpec(
     Integer gateReminderMinutes,
     Integer nodeGroupConcurrency,
     DrainSpec drain,
-    AddonsSpec addons) {
+    AddonsSpec addons,
+    ComponentSpec karpenter,
+    ComponentSpec istio) {
 
   static final Set<String> KEYS =
       Set.of(
           "cluster", "region", "targetVersion", "autoApprove", "gateReminderMinutes", "nodeGroupConcurrency", "drain",
-          "addons");
+          "addons", "karpenter", "istio");
+  static final Set<String> KARPENTER_KEYS = Set.of("strategy", "version", "chartSource");
+  static final Set<String> ISTIO_KEYS = Set.of("strategy", "version", "chartSource", "restartBatch");
+  static final List<String> STRATEGIES = List.of("helm", "external", "skip");
   static final Set<String> ADDON_KEYS = Set.of("resolveConflicts", "versions");
   static final List<String> RESOLVE_CONFLICTS = List.of("PRESERVE", "OVERWRITE", "NONE");
   static final Set<String> DRAIN_KEYS =
@@ -58,7 +72,23 @@ record UpgradeSpec(
 
   static UpgradeSpec empty() {
     return new UpgradeSpec(
-        null, null, null, null, null, null, new DrainSpec(null, null, null, null, null, null), new AddonsSpec(null, Map.of()));
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        new DrainSpec(null, null, null, null, null, null),
+        new AddonsSpec(null, Map.of()),
+        ComponentSpec.none(),
+        ComponentSpec.none());
+  }
+
+  /** The {@code karpenter:} or {@code istio:} section; null fields were not given. */
+  record ComponentSpec(String strategy, String version, String chartSource, Integer restartBatch) {
+    static ComponentSpec none() {
+      return new ComponentSpec(null, null, null, null);
+    }
   }
 
   /** The {@code addons:} section; null or empty when not given. */
@@ -100,7 +130,7 @@ record UpgradeSpec(
             "unknown key '"
                 + key
                 + "'; known keys: cluster, region, targetVersion, autoApprove, gateReminderMinutes, nodeGroupConcurrency, drain,"
-                + " addons");
+                + " addons, karpenter, istio");
       }
     }
     String cluster = text(map, "cluster", problems);
@@ -127,10 +157,54 @@ record UpgradeSpec(
     Integer nodeGroupConcurrency = positive(map.get("nodeGroupConcurrency"), "nodeGroupConcurrency", problems);
     DrainSpec drain = drain(map.get("drain"), problems);
     AddonsSpec addons = addons(map.get("addons"), problems);
+    ComponentSpec karpenter = component("karpenter", KARPENTER_KEYS, map.get("karpenter"), problems);
+    ComponentSpec istio = component("istio", ISTIO_KEYS, map.get("istio"), problems);
     if (!problems.isEmpty()) {
       throw new CliFailure(ExitCodes.BAD_INPUT, source + ":\n  - " + String.join("\n  - ", problems));
     }
-    return new UpgradeSpec(cluster, region, targetVersion, autoApprove, reminder, nodeGroupConcurrency, drain, addons);
+    return new UpgradeSpec(
+        cluster, region, targetVersion, autoApprove, reminder, nodeGroupConcurrency, drain, addons, karpenter, istio);
+  }
+
+  private static ComponentSpec component(String section, Set<String> keys, Object value, List<String> problems) {
+    if (value == null) {
+      return ComponentSpec.none();
+    }
+    String known = String.join(", ", new java.util.TreeSet<>(keys));
+    if (!(value instanceof Map<?, ?> map)) {
+      problems.add(section + ": expected a mapping with keys " + known);
+      return ComponentSpec.none();
+    }
+    for (Object key : map.keySet()) {
+      if (!keys.contains(String.valueOf(key))) {
+        problems.add(section + ": unknown key '" + key + "'; known keys: " + known);
+      }
+    }
+    String strategy = null;
+    Object s = map.get("strategy");
+    if (s != null && !STRATEGIES.contains(String.valueOf(s))) {
+      problems.add(section + ".strategy: '" + s + "' is not one of helm (default), external, skip");
+    } else if (s != null) {
+      strategy = String.valueOf(s);
+    }
+    String version = null;
+    Object v = map.get("version");
+    if (v instanceof Double || v instanceof Integer) {
+      problems.add(section + ".version: " + v + " is a number; quote it (\"1.6.3\")");
+    } else if (v != null && !String.valueOf(v).matches("v?\\d+\\.\\d+\\.\\d+")) {
+      problems.add(section + ".version: '" + v + "' is not a release such as 1.6.3");
+    } else if (v != null) {
+      version = String.valueOf(v);
+    }
+    Object c = map.get("chartSource");
+    String chartSource = null;
+    if (c != null && (!(c instanceof String text) || text.isBlank())) {
+      problems.add(section + ".chartSource: expected oci://…, https://… or a directory, found " + c);
+    } else {
+      chartSource = (String) c;
+    }
+    Integer batch = positive(map.get("restartBatch"), section + ".restartBatch", problems);
+    return new ComponentSpec(strategy, version, chartSource, batch);
   }
 
   private static AddonsSpec addons(Object value, List<String> problems) {

@@ -7,7 +7,10 @@ import io.eksupgrader.activities.eks.EksControlPlaneActivities;
 import io.eksupgrader.activities.eks.AwsClientsProvider;
 import io.eksupgrader.activities.addons.EksAddonActivities;
 import io.eksupgrader.activities.fargate.EksFargateActivities;
+import io.eksupgrader.activities.helm.HelmReleaseActivities;
+import io.eksupgrader.activities.istio.KubernetesIstioActivities;
 import io.eksupgrader.activities.karpenter.KubernetesKarpenterActivities;
+import io.eksupgrader.activities.karpenter.KubernetesKarpenterUpgradeActivities;
 import io.eksupgrader.activities.kube.KubernetesClientProvider;
 import io.eksupgrader.activities.kube.KubernetesNodeDrainActivities;
 import io.eksupgrader.activities.nodegroups.EksNodeGroupActivities;
@@ -49,6 +52,9 @@ public class UpgradeWorker {
   private final KarpenterConfiguration karpenter;
   private final FargateConfiguration fargate;
   private final AddonConfiguration addons;
+  private final HelmConfiguration helm;
+  private final KarpenterUpgradeConfiguration karpenterUpgrade;
+  private final IstioConfiguration istio;
   private final WorkerRoles roles;
   private volatile boolean started;
 
@@ -65,6 +71,9 @@ public class UpgradeWorker {
       KarpenterConfiguration karpenter,
       FargateConfiguration fargate,
       AddonConfiguration addons,
+      HelmConfiguration helm,
+      KarpenterUpgradeConfiguration karpenterUpgrade,
+      IstioConfiguration istio,
       WorkerRoles roles) {
     this.factory = factory;
     this.temporal = temporal;
@@ -78,6 +87,9 @@ public class UpgradeWorker {
     this.karpenter = karpenter;
     this.fargate = fargate;
     this.addons = addons;
+    this.helm = helm;
+    this.karpenterUpgrade = karpenterUpgrade;
+    this.istio = istio;
     this.roles = roles;
   }
 
@@ -106,7 +118,10 @@ public class UpgradeWorker {
           new AutoScalingSelfManagedNodeGroupActivities(aws, kubernetes, nodeGroups.toSelfManagedSettings()),
           new KubernetesKarpenterActivities(kubernetes, karpenter.toSettings()),
           new EksFargateActivities(eks, kubernetes, fargate.toSettings()),
-          new EksAddonActivities(eks, addons.toSettings()));
+          new EksAddonActivities(eks, addons.toSettings()),
+          new HelmReleaseActivities(kubernetes, helm.toRunner(), helm.getWorkDirectory()),
+          new KubernetesKarpenterUpgradeActivities(kubernetes, karpenterUpgrade.toSettings()),
+          new KubernetesIstioActivities(kubernetes, istio.toSettings(), helm.getWorkDirectory()));
     }
     factory.start();
     started = true;

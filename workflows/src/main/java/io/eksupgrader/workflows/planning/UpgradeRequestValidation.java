@@ -1,6 +1,9 @@
 package io.eksupgrader.workflows.planning;
 
 import io.eksupgrader.workflows.model.AddonOptions;
+import io.eksupgrader.workflows.model.ComponentOptions;
+import io.eksupgrader.workflows.model.IstioOptions;
+import io.eksupgrader.workflows.model.KarpenterOptions;
 import io.eksupgrader.workflows.model.DrainOptions;
 import io.eksupgrader.workflows.model.KubernetesVersion;
 import io.eksupgrader.workflows.model.UpgradeRequest;
@@ -18,6 +21,9 @@ public final class UpgradeRequestValidation {
   private static final Pattern CLUSTER_NAME = Pattern.compile("[0-9A-Za-z][A-Za-z0-9\\-_]{0,99}");
 
   private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
+
+  /** A component release as its charts name it: 1.6.3, v1.0.2. */
+  private static final Pattern RELEASE = Pattern.compile("v?\\d+\\.\\d+\\.\\d+");
 
   private UpgradeRequestValidation() {}
 
@@ -65,6 +71,20 @@ public final class UpgradeRequestValidation {
               problems.add("add-on versions need a name and a version, e.g. coredns=v1.12.1-eksbuild.2");
             }
           });
+    }
+    ComponentOptions components = request.options() == null ? null : request.options().components();
+    if (components != null) {
+      KarpenterOptions karpenter = components.karpenterOrDefaults();
+      if (karpenter.version() != null && !RELEASE.matcher(karpenter.version()).matches()) {
+        problems.add("Karpenter version '" + karpenter.version() + "' is not a release such as 1.6.3");
+      }
+      IstioOptions istio = components.istioOrDefaults();
+      if (istio.version() != null && !RELEASE.matcher(istio.version()).matches()) {
+        problems.add("Istio version '" + istio.version() + "' is not a release such as 1.28.3");
+      }
+      if (istio.restartBatch() < 0) {
+        problems.add("Istio restartBatch must be 0 (default: 5) or positive");
+      }
     }
     DrainOptions drain = request.options() == null ? null : request.options().drain();
     if (drain != null) {
