@@ -41,7 +41,7 @@ class ApiServerTest {
 
   private HttpResponse<String> get(String path, String authorization) throws Exception {
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(cluster.kube.apiServerUrl() + path)).GET();
+        HttpRequest.newBuilder(URI.create(cluster.kube.plainApiServerUrl() + path)).GET();
     if (authorization != null) {
       request.header("Authorization", authorization);
     }
@@ -51,7 +51,7 @@ class ApiServerTest {
   /** A cordon as kubectl would send it, without fabric8's read before the patch. */
   private HttpResponse<String> patchNode(String node, String authorization) throws Exception {
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(cluster.kube.apiServerUrl() + "/api/v1/nodes/" + node))
+        HttpRequest.newBuilder(URI.create(cluster.kube.plainApiServerUrl() + "/api/v1/nodes/" + node))
             .header("Content-Type", "application/merge-patch+json")
             .method(
                 "PATCH",
@@ -214,7 +214,7 @@ class ApiServerTest {
         .isEqualTo(401);
     Config wrongToken =
         new ConfigBuilder(Config.empty())
-            .withMasterUrl(cluster.kube.apiServerUrl().toString())
+            .withMasterUrl(cluster.kube.plainApiServerUrl().toString())
             .withOauthToken("not-an-eks-token")
             .withRequestRetryBackoffLimit(0)
             .build();
