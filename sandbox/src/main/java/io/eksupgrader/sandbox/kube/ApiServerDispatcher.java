@@ -47,8 +47,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code DELETE} of pods: graceful deletion, as the API server and kubelet do it: the pod
  *       gets a deletionTimestamp and disappears after its grace period (DeleteOptions
  *       gracePeriodSeconds, else the pod's terminationGracePeriodSeconds; 0 deletes at once).
- *   <li>A body in protobuf ({@link ProtobufSecret}, Helm's release Secrets) is read as the JSON
- *       Secret it holds; protobuf of other kinds answers 415.
+ *   <li>A body in protobuf ({@link ProtobufBodies}: Helm's release Secrets, the DeleteOptions of
+ *       its deletes) is read as the JSON object it holds; protobuf of other kinds answers 415.
  *   <li>Discovery ({@code /api}, {@code /apis}, {@code /apis/<group>[/<version>]}, see {@link
  *       ApiDiscovery}) and OpenAPI: {@code /openapi/v2} is an empty document, {@code /openapi/v3}
  *       404.
@@ -169,7 +169,7 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
       if (!isAnonymousPath(call) && !EksBearerToken.accepts(request.getHeader("Authorization"))) {
         return answerRefused(call, ApiStatus.unauthorized(), now);
       }
-      if (ProtobufSecret.isProtobuf(request.getHeader("Content-Type")) && call.body().length > 0) {
+      if (ProtobufBodies.isProtobuf(request.getHeader("Content-Type")) && call.body().length > 0) {
         return protobufWrite(call, request, now);
       }
       return store.atomically(() -> route(call, request, now));
@@ -195,28 +195,35 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
   }
 
   /**
-   * A Secret written in protobuf (Helm's release storage) is written as the JSON it stands for;
-   * other kinds in protobuf are refused as an API server without their codec would.
+   * A Secret written in protobuf (Helm's release storage), or the DeleteOptions of a delete, is
+   * taken as the JSON it stands for; other kinds in protobuf are refused as an API server without
+   * their codec would.
    */
   private MockResponse protobufWrite(ApiRequest call, RecordedRequest request, Instant now) {
-    Optional<ObjectNode> secret;
+    Optional<ObjectNode> decoded;
     try {
-      secret = ProtobufSecret.toJson(call.body());
+      decoded = ProtobufBodies.toJson(call.body());
     } catch (IllegalArgumentException e) {
-      return answerRefused(call, ApiStatus.badRequest("cannot decode the protobuf body: " + e.getMessage()), now);
+      return answerRefused(
+          call, ApiStatus.badRequest("cannot decode the protobuf body: " + e.getMessage()), now);
     }
-    if (secret.isEmpty() || !call.is(call.method(), "secrets")) {
+    String kind = decoded.map(d -> d.path("kind").asText()).orElse("");
+    boolean understood =
+        call.method().equals("DELETE")
+            ? kind.equals("DeleteOptions")
+            : kind.equals("Secret") && call.is(call.method(), "secrets");
+    if (!understood) {
       return answerRefused(
           call,
           ApiStatus.failure(
               415,
               "UnsupportedMediaType",
-              "the sandbox decodes protobuf bodies of Secrets only; send "
+              "the sandbox decodes protobuf bodies of Secrets and DeleteOptions only; send "
                   + call.qualifiedResource()
                   + " as application/json"),
           now);
     }
-    byte[] body = json.asJson(secret.get()).getBytes(UTF_8);
+    byte[] body = json.asJson(decoded.get()).getBytes(UTF_8);
     RecordedRequest asJson =
         new RecordedRequest(
             request.getHttpVersion(),

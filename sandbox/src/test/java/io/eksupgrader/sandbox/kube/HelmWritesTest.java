@@ -21,8 +21,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Writes in the forms Helm sends them: strategic merge patches of built-in objects, and release
- * Secrets in protobuf.
+ * Writes in the forms Helm sends them: strategic merge patches of built-in objects, release Secrets
+ * and their deletion in protobuf.
  */
 class HelmWritesTest {
 
@@ -165,6 +165,8 @@ class HelmWritesTest {
             "/api/v1/namespaces/default/secrets/sh.helm.release.v1.web.v1",
             "application/vnd.kubernetes.protobuf",
             Protobuf.secret("sh.helm.release.v1.web.v1", "superseded", release));
+    Secret afterUpdate =
+        cluster.client.secrets().inNamespace("default").withName("sh.helm.release.v1.web.v1").get();
     HttpResponse<byte[]> configMap =
         api.send(
             "POST",
@@ -175,21 +177,31 @@ class HelmWritesTest {
     assertThat(created.statusCode()).isEqualTo(201);
     assertThat(RawApi.contentType(created)).isEqualTo("application/json");
     assertThat(updated.statusCode()).isEqualTo(200);
-    Secret stored = cluster.client.secrets().inNamespace("default").withName("sh.helm.release.v1.web.v1").get();
-    assertThat(stored.getType()).isEqualTo("helm.sh/release.v1");
-    assertThat(stored.getMetadata().getLabels())
+    assertThat(afterUpdate.getType()).isEqualTo("helm.sh/release.v1");
+    assertThat(afterUpdate.getMetadata().getLabels())
         .containsEntry("owner", "helm")
         .containsEntry("status", "superseded");
-    assertThat(Base64.getDecoder().decode(stored.getData().get("release"))).isEqualTo(release);
-    assertThat(cluster.client.secrets().inNamespace("default").withLabel("owner", "helm").list().getItems())
-        .hasSize(1);
+    assertThat(Base64.getDecoder().decode(afterUpdate.getData().get("release"))).isEqualTo(release);
     assertThat(configMap.statusCode()).isEqualTo(415);
+
+    // Helm's purge on uninstall: a DELETE whose DeleteOptions are in protobuf too.
+    HttpResponse<byte[]> deleted =
+        api.send(
+            "DELETE",
+            "/api/v1/namespaces/default/secrets/sh.helm.release.v1.web.v1",
+            "application/vnd.kubernetes.protobuf",
+            Protobuf.deleteOptions("Background"));
+
+    assertThat(deleted.statusCode()).isEqualTo(200);
+    assertThat(cluster.client.secrets().inNamespace("default").withLabel("owner", "helm").list().getItems())
+        .isEmpty();
     assertThat(cluster.calls.entries())
         .extracting(Entry::operation, Entry::status, Entry::effect)
         .containsExactly(
             tuple("CreateSecret", 201, Effect.CREATED),
             tuple("UpdateSecret", 200, Effect.CREATED),
-            tuple("CreateConfigMap", 415, Effect.REJECTED));
+            tuple("CreateConfigMap", 415, Effect.REJECTED),
+            tuple("DeleteSecret", 200, Effect.CREATED));
   }
 
   /**
@@ -209,6 +221,12 @@ class HelmWritesTest {
       field(secret, 2, entry(text("release"), release));
       field(secret, 3, text("helm.sh/release.v1"));
       return envelope("Secret", secret.toByteArray());
+    }
+
+    static byte[] deleteOptions(String propagationPolicy) {
+      ByteArrayOutputStream options = new ByteArrayOutputStream();
+      field(options, 4, text(propagationPolicy));
+      return envelope("DeleteOptions", options.toByteArray());
     }
 
     static byte[] envelope(String kind, byte[] raw) {

@@ -9,32 +9,35 @@ import java.util.Base64;
 import java.util.Optional;
 
 /**
- * Reads a core/v1 Secret sent in the Kubernetes protobuf encoding ({@code Content-Type:
+ * Reads bodies sent in the Kubernetes protobuf encoding ({@code Content-Type:
  * application/vnd.kubernetes.protobuf}), which client-go's typed clients, and so Helm's release
- * storage, use for built-in kinds. The CRUD mock understands only JSON and YAML, so the API server
- * turns such a body into the JSON Secret it stands for.
+ * storage, use for built-in kinds: the Secrets it writes and the DeleteOptions of its deletes. The
+ * CRUD mock understands only JSON and YAML, so the API server turns such a body into the JSON
+ * object it stands for.
  *
  * <p>The body is the 4 bytes {@code k8s\0} and then a {@code runtime.Unknown} message: field 1
- * typeMeta (1 apiVersion, 2 kind), field 2 raw (the Secret's own message). Of the Secret (1
+ * typeMeta (1 apiVersion, 2 kind), field 2 raw (the object's own message). Of a Secret (1
  * metadata, 2 data, 3 type, 4 stringData, 5 immutable) and its ObjectMeta (1 name, 2 generateName,
  * 3 namespace, 5 uid, 6 resourceVersion, 7 generation, 8 creationTimestamp, 11 labels, 12
- * annotations, 14 finalizers) those fields are kept; the API server sets or ignores the others.
- * Field numbers are those of {@code k8s.io/api/core/v1/generated.proto}.
+ * annotations, 14 finalizers), and of DeleteOptions (1 gracePeriodSeconds, 2 preconditions {1 uid,
+ * 2 resourceVersion}, 3 orphanDependents, 4 propagationPolicy, 5 dryRun) those fields are kept;
+ * the API server sets or ignores the others. Field numbers are those of {@code
+ * k8s.io/api/core/v1/generated.proto} and {@code k8s.io/apimachinery/pkg/apis/meta/v1}.
  */
-final class ProtobufSecret {
+final class ProtobufBodies {
 
   static final String CONTENT_TYPE = "application/vnd.kubernetes.protobuf";
 
   private static final byte[] MAGIC = {'k', '8', 's', 0};
 
-  private ProtobufSecret() {}
+  private ProtobufBodies() {}
 
   static boolean isProtobuf(String contentType) {
     return contentType != null && contentType.startsWith(CONTENT_TYPE);
   }
 
   /**
-   * The Secret a protobuf body holds, as JSON; empty when the body holds another kind.
+   * The Secret or DeleteOptions a protobuf body holds, as JSON; empty when it holds another kind.
    *
    * @throws IllegalArgumentException when the body is not the Kubernetes protobuf envelope
    */
@@ -68,9 +71,17 @@ final class ProtobufSecret {
         default -> unknown.skip(tag);
       }
     }
-    if (!"Secret".equals(kind) || raw == null) {
+    if (raw == null) {
       return Optional.empty();
     }
+    return switch (kind) {
+      case "Secret" -> Optional.of(secret(apiVersion, raw));
+      case "DeleteOptions" -> Optional.of(deleteOptions(raw));
+      default -> Optional.empty();
+    };
+  }
+
+  private static ObjectNode secret(String apiVersion, byte[] raw) {
     ObjectNode secret = JsonNodeFactory.instance.objectNode();
     secret.put("apiVersion", apiVersion.isEmpty() ? "v1" : apiVersion);
     secret.put("kind", "Secret");
@@ -92,7 +103,41 @@ final class ProtobufSecret {
         default -> fields.skip(tag);
       }
     }
-    return Optional.of(secret);
+    return secret;
+  }
+
+  private static ObjectNode deleteOptions(byte[] raw) {
+    ObjectNode options = JsonNodeFactory.instance.objectNode();
+    options.put("apiVersion", "v1");
+    options.put("kind", "DeleteOptions");
+    Fields fields = new Fields(raw, 0, raw.length);
+    while (fields.more()) {
+      int tag = fields.tag();
+      switch (tag >>> 3) {
+        case 1 -> options.put("gracePeriodSeconds", fields.varint());
+        case 2 -> {
+          Fields preconditions = fields.message();
+          ObjectNode p = object(options, "preconditions");
+          while (preconditions.more()) {
+            int t = preconditions.tag();
+            switch (t >>> 3) {
+              case 1 -> p.put("uid", preconditions.string());
+              case 2 -> p.put("resourceVersion", preconditions.string());
+              default -> preconditions.skip(t);
+            }
+          }
+        }
+        case 3 -> options.put("orphanDependents", fields.varint() != 0);
+        case 4 -> options.put("propagationPolicy", fields.string());
+        case 5 -> {
+          ArrayNode dryRun =
+              options.has("dryRun") ? (ArrayNode) options.get("dryRun") : options.putArray("dryRun");
+          dryRun.add(fields.string());
+        }
+        default -> fields.skip(tag);
+      }
+    }
+    return options;
   }
 
   private static ObjectNode objectMeta(Fields fields) {
