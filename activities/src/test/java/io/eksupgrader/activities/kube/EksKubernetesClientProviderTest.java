@@ -150,7 +150,9 @@ class EksKubernetesClientProviderTest {
         current-context: shop-admin
         """
             .formatted(
-                kube.apiServerUrl(), kube.certificateAuthorityData(), KubeCluster.tokenFor("shop")));
+                kube.apiServerUrl(),
+                kube.certificateAuthorityData(),
+                KubeCluster.tokenFor("shop")));
     KubernetesClientSettings settings =
         KubernetesClientSettings.defaults()
             .withKubeconfig(kubeconfig, Map.of("us-east-1/shop", "shop-admin"));

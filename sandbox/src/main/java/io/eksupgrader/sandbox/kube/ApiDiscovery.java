@@ -100,14 +100,20 @@ final class ApiDiscovery {
           builtIn("batch/v1", "jobs", "Job", true, "status"),
           builtIn("batch/v1", "cronjobs", "CronJob", true, "status"),
           builtIn("policy/v1", "poddisruptionbudgets", "PodDisruptionBudget", true, "status"),
-          builtIn("autoscaling/v2", "horizontalpodautoscalers", "HorizontalPodAutoscaler", true, "status"),
+          builtIn(
+              "autoscaling/v2",
+              "horizontalpodautoscalers",
+              "HorizontalPodAutoscaler",
+              true,
+              "status"),
           builtIn("networking.k8s.io/v1", "ingresses", "Ingress", true, "status"),
           builtIn("networking.k8s.io/v1", "networkpolicies", "NetworkPolicy", true),
           builtIn("coordination.k8s.io/v1", "leases", "Lease", true),
           builtIn("rbac.authorization.k8s.io/v1", "roles", "Role", true),
           builtIn("rbac.authorization.k8s.io/v1", "rolebindings", "RoleBinding", true),
           builtIn("rbac.authorization.k8s.io/v1", "clusterroles", "ClusterRole", false),
-          builtIn("rbac.authorization.k8s.io/v1", "clusterrolebindings", "ClusterRoleBinding", false),
+          builtIn(
+              "rbac.authorization.k8s.io/v1", "clusterrolebindings", "ClusterRoleBinding", false),
           builtIn(
               "apiextensions.k8s.io/v1",
               "customresourcedefinitions",
@@ -129,14 +135,32 @@ final class ApiDiscovery {
   static final List<ApiResource> KARPENTER =
       List.of(
           new ApiResource(
-              "karpenter.sh", "v1", "nodepools", "nodepool", "NodePool", "NodePoolList", false,
+              "karpenter.sh",
+              "v1",
+              "nodepools",
+              "nodepool",
+              "NodePool",
+              "NodePoolList",
+              false,
               List.of("status")),
           new ApiResource(
-              "karpenter.sh", "v1", "nodeclaims", "nodeclaim", "NodeClaim", "NodeClaimList", false,
+              "karpenter.sh",
+              "v1",
+              "nodeclaims",
+              "nodeclaim",
+              "NodeClaim",
+              "NodeClaimList",
+              false,
               List.of("status")),
           new ApiResource(
-              "karpenter.k8s.aws", "v1", "ec2nodeclasses", "ec2nodeclass", "EC2NodeClass",
-              "EC2NodeClassList", false, List.of("status")));
+              "karpenter.k8s.aws",
+              "v1",
+              "ec2nodeclasses",
+              "ec2nodeclass",
+              "EC2NodeClass",
+              "EC2NodeClassList",
+              false,
+              List.of("status")));
 
   private final List<ApiResource> resources;
 
@@ -185,11 +209,17 @@ final class ApiDiscovery {
 
   /** The built-in list kind of a resource, without looking at stored CRDs; empty if unknown. */
   static Optional<String> builtInListKind(String group, String version, String plural) {
-    return BUILT_IN.stream().filter(r -> r.is(group, version, plural)).map(ApiResource::listKind).findFirst();
+    return BUILT_IN.stream()
+        .filter(r -> r.is(group, version, plural))
+        .map(ApiResource::listKind)
+        .findFirst();
   }
 
   Optional<String> listKind(String group, String version, String plural) {
-    return resources.stream().filter(r -> r.is(group, version, plural)).map(ApiResource::listKind).findFirst();
+    return resources.stream()
+        .filter(r -> r.is(group, version, plural))
+        .map(ApiResource::listKind)
+        .findFirst();
   }
 
   /** {@code /api}: the core group's versions. */
@@ -226,7 +256,9 @@ final class ApiDiscovery {
   /** {@code /api/v1} or {@code /apis/<group>/<version>}; empty for a version nothing serves. */
   Optional<ObjectNode> resourceList(String group, String version) {
     List<ApiResource> served =
-        resources.stream().filter(r -> r.group().equals(group) && r.version().equals(version)).toList();
+        resources.stream()
+            .filter(r -> r.group().equals(group) && r.version().equals(version))
+            .toList();
     if (served.isEmpty()) {
       return Optional.empty();
     }

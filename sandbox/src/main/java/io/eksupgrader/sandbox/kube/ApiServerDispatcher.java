@@ -62,9 +62,9 @@ import org.slf4j.LoggerFactory;
  *   <li>Everything else goes to the CRUD dispatcher (creates, replaces, JSON patches, deletes).
  * </ol>
  *
- * Every answer with a body says {@code Content-Type: application/json} unless it is something
- * else. Every mutating request is recorded in the {@link CallLog} under service "kubernetes", reads
- * are not. Requests run under the store's lock, so controllers never see half a request.
+ * Every answer with a body says {@code Content-Type: application/json} unless it is something else.
+ * Every mutating request is recorded in the {@link CallLog} under service "kubernetes", reads are
+ * not. Requests run under the store's lock, so controllers never see half a request.
  */
 final class ApiServerDispatcher extends KubernetesCrudDispatcher {
 
@@ -343,7 +343,7 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
   }
 
   private ApiDiscovery discovery() {
-    MockResponse crds = super.handleGet("/apis/" + CustomResourceDefinitions.GROUP + "/v1/" + CustomResourceDefinitions.RESOURCE);
+    MockResponse crds = super.handleGet(CustomResourceDefinitions.COLLECTION);
     List<JsonNode> definitions = new ArrayList<>();
     if (crds.code() == 200 && crds.getBody() != null) {
       json.unmarshal(new String(crds.getBody().getBytes(), UTF_8), JsonNode.class)
@@ -365,7 +365,8 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
         || response.getBody().size() == 0) {
       return response;
     }
-    JsonNode list = json.unmarshal(new String(response.getBody().getBytes(), UTF_8), JsonNode.class);
+    JsonNode list =
+        json.unmarshal(new String(response.getBody().getBytes(), UTF_8), JsonNode.class);
     if (!list.isObject() || !"List".equals(list.path("kind").asText()) || !list.has("items")) {
       return response;
     }
@@ -759,8 +760,8 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
   }
 
   /**
-   * One write: CRDs as the apiextensions server treats them, JSON merge and strategic merge
-   * patches applied here, the rest (creates, replaces, JSON patches, deletes) by the CRUD mock.
+   * One write: CRDs as the apiextensions server treats them, JSON merge and strategic merge patches
+   * applied here, the rest (creates, replaces, JSON patches, deletes) by the CRUD mock.
    */
   private MockResponse write(ApiRequest call, RecordedRequest request, String before, Instant now) {
     Optional<PatchType> patchType =
@@ -833,7 +834,8 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
         try {
           result = JsonPatch.apply(patch, stored);
         } catch (RuntimeException e) {
-          throw new IllegalArgumentException("the JSON patch cannot be applied: " + e.getMessage(), e);
+          throw new IllegalArgumentException(
+              "the JSON patch cannot be applied: " + e.getMessage(), e);
         }
         if (!result.isObject()) {
           throw new IllegalArgumentException("a JSON patch must leave an object");
@@ -866,7 +868,8 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
         body = null;
       }
       if (body == null || !body.isObject()) {
-        return ApiStatus.response(ApiStatus.badRequest("the body of a replace must be a JSON object"));
+        return ApiStatus.response(
+            ApiStatus.badRequest("the body of a replace must be a JSON object"));
       }
       String wanted = body.path("metadata").path("resourceVersion").asText("");
       String current = stored.path("metadata").path("resourceVersion").asText("");
@@ -896,13 +899,14 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
             .path("metadata")
             .path("name")
             .asText();
-    String path = "/apis/" + CustomResourceDefinitions.GROUP + "/v1/" + CustomResourceDefinitions.RESOURCE + "/" + name;
+    String path = CustomResourceDefinitions.COLLECTION + "/" + name;
     var entry = findResource(getKey(path));
     if (entry == null) {
       return created;
     }
     ObjectNode settled =
-        CustomResourceDefinitions.settled((ObjectNode) json.unmarshal(entry.getValue(), JsonNode.class), now);
+        CustomResourceDefinitions.settled(
+            (ObjectNode) json.unmarshal(entry.getValue(), JsonNode.class), now);
     String after = json.asJson(settled);
     processEvent(path, getKey(path), entry.getKey(), null, after);
     return ApiStatus.json(created.code(), after);
@@ -911,8 +915,8 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
   /**
    * Stores the result of a patch or replace as the API server would: what the server owns in the
    * metadata is kept, a changed spec bumps the generation, an unchanged object is not written.
-   * Merge patches follow RFC 7386: a list in the patch replaces the stored list (fabric8's CRUD mock
-   * appends to it).
+   * Merge patches follow RFC 7386: a list in the patch replaces the stored list (fabric8's CRUD
+   * mock appends to it).
    */
   private MockResponse replaceStored(ApiRequest call, String before, ObjectNode merged) {
     ObjectNode stored = (ObjectNode) json.unmarshal(before, JsonNode.class);
@@ -921,7 +925,8 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
     }
     ObjectNode metadata = (ObjectNode) merged.path("metadata");
     // What the server owns cannot be patched away.
-    for (String owned : List.of("name", "namespace", "uid", "creationTimestamp", "resourceVersion")) {
+    for (String owned :
+        List.of("name", "namespace", "uid", "creationTimestamp", "resourceVersion")) {
       if (stored.path("metadata").has(owned)) {
         metadata.set(owned, stored.path("metadata").get(owned));
       }

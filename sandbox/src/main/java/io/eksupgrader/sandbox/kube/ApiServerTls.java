@@ -32,8 +32,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The https front of one sandbox API server, in front of the plain-http mock server: client-go
- * (and so Helm) sends a kubeconfig's bearer token only over TLS, and fabric8's mock cannot take a
+ * The https front of one sandbox API server, in front of the plain-http mock server: client-go (and
+ * so Helm) sends a kubeconfig's bearer token only over TLS, and fabric8's mock cannot take a
  * certificate of our choosing.
  *
  * <p>It listens with an {@link SSLServerSocket} on a free port of 127.0.0.1 and presents the
@@ -193,10 +193,8 @@ final class ApiServerTls implements AutoCloseable {
       CertificateFactory x509 = CertificateFactory.getInstance("X.509");
       Certificate certificate =
           x509.generateCertificate(
-              new ByteArrayInputStream(
-                  certificatePem().getBytes(StandardCharsets.US_ASCII)));
-      byte[] pkcs8 =
-          Base64.getMimeDecoder().decode(body(pemBlock(resource(KEY), "PRIVATE KEY")));
+              new ByteArrayInputStream(certificatePem().getBytes(StandardCharsets.US_ASCII)));
+      byte[] pkcs8 = Base64.getMimeDecoder().decode(body(pemBlock(resource(KEY), "PRIVATE KEY")));
       PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
       char[] password = new char[0];
       KeyStore keys = KeyStore.getInstance("PKCS12");

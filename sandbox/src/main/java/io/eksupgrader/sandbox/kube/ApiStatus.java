@@ -62,7 +62,9 @@ final class ApiStatus {
     return failure(409, "Conflict", message);
   }
 
-  /** errors.NewInvalid with one field error: {@code Kind.group "name" is invalid: field: detail}. */
+  /**
+   * errors.NewInvalid with one field error: {@code Kind.group "name" is invalid: field: detail}.
+   */
   static Status invalid(String kind, String group, String name, String field, String detail) {
     Status status =
         failure(

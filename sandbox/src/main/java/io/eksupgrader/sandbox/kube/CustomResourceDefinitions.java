@@ -19,9 +19,8 @@ import java.util.Set;
  * <ol>
  *   <li>A write of the CRD itself (PUT or PATCH) cannot change its status: the stored status is
  *       kept. The write is refused with 422 Invalid when a version listed in {@code
- *       status.storedVersions} is missing from the new {@code spec.versions}, with the real
- *       message ({@code status.storedVersions[0]: Invalid value: "v1beta1": must appear in
- *       spec.versions}).
+ *       status.storedVersions} is missing from the new {@code spec.versions}, with the real message
+ *       ({@code status.storedVersions[0]: Invalid value: "v1beta1": must appear in spec.versions}).
  *   <li>A write of the status subresource changes only the status. It may shrink {@code
  *       storedVersions} (how a migration finishes), but every version left must appear in {@code
  *       spec.versions} and the storage version must stay.
@@ -34,6 +33,7 @@ final class CustomResourceDefinitions {
 
   static final String GROUP = "apiextensions.k8s.io";
   static final String RESOURCE = "customresourcedefinitions";
+  static final String COLLECTION = "/apis/" + GROUP + "/v1/" + RESOURCE;
 
   private CustomResourceDefinitions() {}
 
@@ -94,7 +94,10 @@ final class CustomResourceDefinitions {
               GROUP,
               name,
               "status.storedVersions",
-              "Invalid value: " + goStrings(stored) + ": must have the storage version " + storage));
+              "Invalid value: "
+                  + goStrings(stored)
+                  + ": must have the storage version "
+                  + storage));
     }
     return Optional.empty();
   }
@@ -103,12 +106,21 @@ final class CustomResourceDefinitions {
   static ObjectNode settled(ObjectNode crd, Instant now) {
     ObjectNode result = crd.deepCopy();
     ObjectNode status =
-        result.path("status").isObject() ? (ObjectNode) result.get("status") : result.putObject("status");
+        result.path("status").isObject()
+            ? (ObjectNode) result.get("status")
+            : result.putObject("status");
     String time = ObjectStore.timestamp(now);
     ArrayNode conditions =
-        status.path("conditions").isArray() ? (ArrayNode) status.get("conditions") : status.putArray("conditions");
+        status.path("conditions").isArray()
+            ? (ArrayNode) status.get("conditions")
+            : status.putArray("conditions");
     setTrue(conditions, "NamesAccepted", "NoConflicts", "no conflicts found", time);
-    setTrue(conditions, "Established", "InitialNamesAccepted", "the initial names have been accepted", time);
+    setTrue(
+        conditions,
+        "Established",
+        "InitialNamesAccepted",
+        "the initial names have been accepted",
+        time);
     status.set("acceptedNames", result.path("spec").path("names").deepCopy());
     List<String> stored = new ArrayList<>(storedVersions(result));
     String storage = storageVersion(result);
@@ -121,17 +133,22 @@ final class CustomResourceDefinitions {
   }
 
   /** Keeps a condition that is already True as it is, so that its transition time holds. */
-  private static void setTrue(ArrayNode conditions, String type, String reason, String message, String time) {
+  private static void setTrue(
+      ArrayNode conditions, String type, String reason, String message, String time) {
     for (JsonNode c : conditions) {
       if (type.equals(c.path("type").asText())) {
         if (!"True".equals(c.path("status").asText())) {
-          ((ObjectNode) c).put("status", "True").put("reason", reason).put("message", message)
+          ((ObjectNode) c)
+              .put("status", "True")
+              .put("reason", reason)
+              .put("message", message)
               .put("lastTransitionTime", time);
         }
         return;
       }
     }
-    conditions.addObject()
+    conditions
+        .addObject()
         .put("type", type)
         .put("status", "True")
         .put("lastTransitionTime", time)

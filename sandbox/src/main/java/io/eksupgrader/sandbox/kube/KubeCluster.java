@@ -49,8 +49,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Clients authenticate as with EKS: {@code Authorization: Bearer k8s-aws-v1.<base64url of a
  * presigned STS GetCallerIdentity URL>}; {@link #tokenFor} makes one. DescribeCluster reports the
- * https URL and, as CA data, the certificate the https front presents, so clients verify the
- * server as they would an EKS endpoint (client-go sends bearer tokens only over TLS).
+ * https URL and, as CA data, the certificate the https front presents, so clients verify the server
+ * as they would an EKS endpoint (client-go sends bearer tokens only over TLS).
  */
 public final class KubeCluster implements ClusterNodes, AutoCloseable {
 

@@ -16,12 +16,12 @@ import java.util.Optional;
  * object it stands for.
  *
  * <p>The body is the 4 bytes {@code k8s\0} and then a {@code runtime.Unknown} message: field 1
- * typeMeta (1 apiVersion, 2 kind), field 2 raw (the object's own message). Of a Secret (1
- * metadata, 2 data, 3 type, 4 stringData, 5 immutable) and its ObjectMeta (1 name, 2 generateName,
- * 3 namespace, 5 uid, 6 resourceVersion, 7 generation, 8 creationTimestamp, 11 labels, 12
+ * typeMeta (1 apiVersion, 2 kind), field 2 raw (the object's own message). Of a Secret (1 metadata,
+ * 2 data, 3 type, 4 stringData, 5 immutable) and its ObjectMeta (1 name, 2 generateName, 3
+ * namespace, 5 uid, 6 resourceVersion, 7 generation, 8 creationTimestamp, 11 labels, 12
  * annotations, 14 finalizers), and of DeleteOptions (1 gracePeriodSeconds, 2 preconditions {1 uid,
- * 2 resourceVersion}, 3 orphanDependents, 4 propagationPolicy, 5 dryRun) those fields are kept;
- * the API server sets or ignores the others. Field numbers are those of {@code
+ * 2 resourceVersion}, 3 orphanDependents, 4 propagationPolicy, 5 dryRun) those fields are kept; the
+ * API server sets or ignores the others. Field numbers are those of {@code
  * k8s.io/api/core/v1/generated.proto} and {@code k8s.io/apimachinery/pkg/apis/meta/v1}.
  */
 final class ProtobufBodies {
@@ -47,7 +47,8 @@ final class ProtobufBodies {
         || body[1] != MAGIC[1]
         || body[2] != MAGIC[2]
         || body[3] != MAGIC[3]) {
-      throw new IllegalArgumentException("the body does not start with the protobuf envelope k8s\\0");
+      throw new IllegalArgumentException(
+          "the body does not start with the protobuf envelope k8s\\0");
     }
     Fields unknown = new Fields(body, MAGIC.length, body.length);
     String apiVersion = "";
@@ -131,7 +132,9 @@ final class ProtobufBodies {
         case 4 -> options.put("propagationPolicy", fields.string());
         case 5 -> {
           ArrayNode dryRun =
-              options.has("dryRun") ? (ArrayNode) options.get("dryRun") : options.putArray("dryRun");
+              options.has("dryRun")
+                  ? (ArrayNode) options.get("dryRun")
+                  : options.putArray("dryRun");
           dryRun.add(fields.string());
         }
         default -> fields.skip(tag);
@@ -177,7 +180,9 @@ final class ProtobufBodies {
         }
         case 14 -> {
           ArrayNode finalizers =
-              meta.has("finalizers") ? (ArrayNode) meta.get("finalizers") : meta.putArray("finalizers");
+              meta.has("finalizers")
+                  ? (ArrayNode) meta.get("finalizers")
+                  : meta.putArray("finalizers");
           finalizers.add(fields.string());
         }
         default -> fields.skip(tag);

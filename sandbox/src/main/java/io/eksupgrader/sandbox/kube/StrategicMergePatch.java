@@ -20,9 +20,9 @@ import java.util.Set;
  *
  * <ol>
  *   <li>A map in the patch merges into the stored map key by key; {@code null} deletes the key.
- *       {@code "$patch": "replace"} replaces the whole map by the patch, {@code "$patch":
- *       "delete"} removes it, and {@code "$retainKeys": [...]} drops, after merging, every key it
- *       does not list.
+ *       {@code "$patch": "replace"} replaces the whole map by the patch, {@code "$patch": "delete"}
+ *       removes it, and {@code "$retainKeys": [...]} drops, after merging, every key it does not
+ *       list.
  *   <li>A list whose field has a patch merge key ({@link #MERGE_KEYS}: containers, env, volumes …
  *       by {@code name}, volumeMounts by {@code mountPath}, a container's ports by {@code
  *       containerPort}, a Service's by {@code port}) merges element by element: a patch element
@@ -37,8 +37,8 @@ import java.util.Set;
  * </ol>
  *
  * The field names decide, not the Go types: a field named like a merge-keyed one merges wherever it
- * sits. That is right for every built-in kind the sandbox serves. Directives never reach the
- * stored object. A patch that misuses a directive is refused with {@link IllegalArgumentException}.
+ * sits. That is right for every built-in kind the sandbox serves. Directives never reach the stored
+ * object. A patch that misuses a directive is refused with {@link IllegalArgumentException}.
  */
 final class StrategicMergePatch {
 
@@ -82,7 +82,8 @@ final class StrategicMergePatch {
     if (patch == null || !patch.isObject()) {
       throw new IllegalArgumentException("a strategic merge patch must be a JSON object");
     }
-    ObjectNode base = original != null && original.isObject() ? original.deepCopy() : NODES.objectNode();
+    ObjectNode base =
+        original != null && original.isObject() ? original.deepCopy() : NODES.objectNode();
     JsonNode result = mergeMap(base, (ObjectNode) patch, "");
     if (result == null) {
       throw new IllegalArgumentException("a strategic merge patch cannot delete the whole object");
@@ -243,7 +244,8 @@ final class StrategicMergePatch {
     return out;
   }
 
-  private static void deleteFromPrimitiveList(ObjectNode target, String field, List<String> values) {
+  private static void deleteFromPrimitiveList(
+      ObjectNode target, String field, List<String> values) {
     JsonNode stored = target.get(field);
     if (stored == null || !stored.isArray()) {
       return;
@@ -257,7 +259,9 @@ final class StrategicMergePatch {
     target.set(field, kept);
   }
 
-  /** Adds a patch element to a list that it replaces; an element marked for deletion is left out. */
+  /**
+   * Adds a patch element to a list that it replaces; an element marked for deletion is left out.
+   */
   private static void addWithoutDirectives(ArrayNode list, JsonNode element, String field) {
     if (!element.isObject()) {
       list.add(element.deepCopy());

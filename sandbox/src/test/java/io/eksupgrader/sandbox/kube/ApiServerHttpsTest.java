@@ -25,8 +25,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The API server is reached as an EKS endpoint is: over https, its certificate verified with the
- * CA data DescribeCluster reports and nothing else.
+ * The API server is reached as an EKS endpoint is: over https, its certificate verified with the CA
+ * data DescribeCluster reports and nothing else.
  */
 class ApiServerHttpsTest {
 

@@ -51,7 +51,8 @@ class ApiServerTest {
   /** A cordon as kubectl would send it, without fabric8's read before the patch. */
   private HttpResponse<String> patchNode(String node, String authorization) throws Exception {
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(cluster.kube.plainApiServerUrl() + "/api/v1/nodes/" + node))
+        HttpRequest.newBuilder(
+                URI.create(cluster.kube.plainApiServerUrl() + "/api/v1/nodes/" + node))
             .header("Content-Type", "application/merge-patch+json")
             .method(
                 "PATCH",

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 class CustomResourceDefinitionTest {
 
   private static final String NAME = "nodepools.karpenter.sh";
-  private static final String PATH = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/" + NAME;
+  private static final String PATH =
+      "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/" + NAME;
 
   private TestCluster cluster;
   private RawApi api;
@@ -112,9 +113,9 @@ class CustomResourceDefinitionTest {
     assertThat(stored().getStatus().getStoredVersions()).containsExactly("v1beta1", "v1");
 
     HttpResponse<byte[]> dropped =
-        mergePatch(PATH, "{'spec': {'versions': [{'name': 'v1', 'served': true, 'storage': true}]}}");
-    HttpResponse<byte[]> statusViaSpec =
-        mergePatch(PATH, "{'status': {'storedVersions': ['v1']}}");
+        mergePatch(
+            PATH, "{'spec': {'versions': [{'name': 'v1', 'served': true, 'storage': true}]}}");
+    HttpResponse<byte[]> statusViaSpec = mergePatch(PATH, "{'status': {'storedVersions': ['v1']}}");
 
     assertThat(dropped.statusCode()).isEqualTo(422);
     JsonNode refusal = RawApi.json(dropped);
@@ -125,13 +126,16 @@ class CustomResourceDefinitionTest {
                 + " status.storedVersions[0]: Invalid value: \"v1beta1\": must appear in"
                 + " spec.versions");
     assertThat(stored().getSpec().getVersions()).hasSize(2);
-    assertThat(statusViaSpec.statusCode()).as("the CRD itself cannot write its status").isEqualTo(200);
+    assertThat(statusViaSpec.statusCode())
+        .as("the CRD itself cannot write its status")
+        .isEqualTo(200);
     assertThat(stored().getStatus().getStoredVersions()).containsExactly("v1beta1", "v1");
 
     HttpResponse<byte[]> migrated =
         mergePatch(PATH + "/status", "{'status': {'storedVersions': ['v1']}}");
     HttpResponse<byte[]> droppedAfterMigration =
-        mergePatch(PATH, "{'spec': {'versions': [{'name': 'v1', 'served': true, 'storage': true}]}}");
+        mergePatch(
+            PATH, "{'spec': {'versions': [{'name': 'v1', 'served': true, 'storage': true}]}}");
 
     assertThat(migrated.statusCode()).isEqualTo(200);
     assertThat(droppedAfterMigration.statusCode()).isEqualTo(200);
@@ -140,7 +144,9 @@ class CustomResourceDefinitionTest {
         .containsExactly("v1");
     assertThat(stored().getStatus().getStoredVersions()).containsExactly("v1");
     assertThat(condition(stored(), "Established")).isEqualTo("True");
-    assertThat(cluster.calls.entries().stream().filter(e -> e.operation().contains("CustomResourceDefinition")))
+    assertThat(
+            cluster.calls.entries().stream()
+                .filter(e -> e.operation().contains("CustomResourceDefinition")))
         .extracting(Entry::operation, Entry::status, Entry::effect, Entry::errorCode)
         .containsExactly(
             tuple("CreateCustomResourceDefinition", 201, Effect.CREATED, null),
@@ -167,14 +173,21 @@ class CustomResourceDefinitionTest {
     replacement.getStatus().setStoredVersions(java.util.List.of());
     replacement.getMetadata().setLabels(java.util.Map.of("app.kubernetes.io/managed-by", "Helm"));
     CustomResourceDefinition replaced =
-        cluster.client.apiextensions().v1().customResourceDefinitions().resource(replacement).update();
+        cluster
+            .client
+            .apiextensions()
+            .v1()
+            .customResourceDefinitions()
+            .resource(replacement)
+            .update();
 
     assertThat(withoutStorage.statusCode()).isEqualTo(422);
     assertThat(RawApi.json(withoutStorage).path("message").asText())
         .endsWith(
             "status.storedVersions: Invalid value: []string{\"v1beta1\"}: must have the storage"
                 + " version v1");
-    assertThat(replaced.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by", "Helm");
+    assertThat(replaced.getMetadata().getLabels())
+        .containsEntry("app.kubernetes.io/managed-by", "Helm");
     assertThat(replaced.getStatus().getStoredVersions()).containsExactly("v1");
     assertThat(stored().getStatus().getStoredVersions()).containsExactly("v1");
   }

@@ -151,13 +151,20 @@ class DiscoveryTest {
 
     assertThat(group).isNotNull();
     assertThat(texts(group.path("versions"), "version")).containsExactly("v1", "v1beta1");
-    assertThat(group.path("preferredVersion").path("groupVersion").asText()).isEqualTo("example.com/v1");
+    assertThat(group.path("preferredVersion").path("groupVersion").asText())
+        .isEqualTo("example.com/v1");
     assertThat(beta.path("groupVersion").asText()).isEqualTo("example.com/v1beta1");
     assertThat(resource(beta, "widgets").path("kind").asText()).isEqualTo("Widget");
     assertThat(resource(beta, "widgets").path("namespaced").asBoolean()).isTrue();
     assertThat(api.get("/apis/example.com/v1alpha1").statusCode()).as("not served").isEqualTo(404);
 
-    cluster.client.apiextensions().v1().customResourceDefinitions().withName("widgets.example.com").delete();
+    cluster
+        .client
+        .apiextensions()
+        .v1()
+        .customResourceDefinitions()
+        .withName("widgets.example.com")
+        .delete();
     assertThat(texts(getJson("/apis").path("groups"), "name")).doesNotContain("example.com");
   }
 
@@ -169,7 +176,8 @@ class DiscoveryTest {
         .contains("karpenter.sh", "karpenter.k8s.aws");
     assertThat(texts(getJson("/apis/karpenter.sh/v1").path("resources"), "name"))
         .contains("nodepools", "nodeclaims");
-    assertThat(resource(getJson("/apis/karpenter.k8s.aws/v1"), "ec2nodeclasses").path("kind").asText())
+    assertThat(
+            resource(getJson("/apis/karpenter.k8s.aws/v1"), "ec2nodeclasses").path("kind").asText())
         .isEqualTo("EC2NodeClass");
   }
 
@@ -194,9 +202,16 @@ class DiscoveryTest {
             .nodeGroup("blue", 1)
             .workload("Deployment", "shop", "web", 1)
             .nodePool("general", 1, "1"));
-    cluster.client.apiextensions().v1().customResourceDefinitions().resource(widgets(version("v1", true, true))).create();
+    cluster
+        .client
+        .apiextensions()
+        .v1()
+        .customResourceDefinitions()
+        .resource(widgets(version("v1", true, true)))
+        .create();
 
-    assertThat(getJson("/api/v1/namespaces/shop/secrets").path("kind").asText()).isEqualTo("SecretList");
+    assertThat(getJson("/api/v1/namespaces/shop/secrets").path("kind").asText())
+        .isEqualTo("SecretList");
     JsonNode replicaSets = getJson("/apis/apps/v1/namespaces/shop/replicasets");
     assertThat(replicaSets.path("kind").asText()).isEqualTo("ReplicaSetList");
     assertThat(replicaSets.path("apiVersion").asText()).isEqualTo("apps/v1");

@@ -73,7 +73,8 @@ class HelmReleaseEndToEndTest {
             .httpClientBuilder(UrlConnectionHttpClient.builder())
             .endpointOverride(sandbox.endpoint())
             .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDSANDBOX", "secret")))
+                StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create("AKIDSANDBOX", "secret")))
             .region(Region.US_EAST_1)
             .build()) {
       described = eks.describeCluster(r -> r.name("shop")).cluster();
@@ -158,13 +159,17 @@ class HelmReleaseEndToEndTest {
     assertThat(installed.getStatus()).isEqualTo("deployed");
     assertThat(installed.getRevision()).isEqualTo("1");
     Deployment first = deployment();
-    assertThat(first.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by", "Helm");
-    assertThat(first.getMetadata().getAnnotations()).containsEntry("meta.helm.sh/release-name", "web");
+    assertThat(first.getMetadata().getLabels())
+        .containsEntry("app.kubernetes.io/managed-by", "Helm");
+    assertThat(first.getMetadata().getAnnotations())
+        .containsEntry("meta.helm.sh/release-name", "web");
     assertThat(first.getSpec().getTemplate().getSpec().getContainers())
         .extracting(Container::getName, Container::getImage)
-        .containsExactly(tuple("web", "nginx:1.25"), tuple("metrics", "prom/statsd-exporter:v0.26.0"));
+        .containsExactly(
+            tuple("web", "nginx:1.25"), tuple("metrics", "prom/statsd-exporter:v0.26.0"));
     assertThat(client.serviceAccounts().inNamespace("web").withName("web").get()).isNotNull();
-    assertThat(crd("widgets.web.example.com").getStatus().getStoredVersions()).containsExactly("v1");
+    assertThat(crd("widgets.web.example.com").getStatus().getStoredVersions())
+        .containsExactly("v1");
     assertThat(crd("gadgets.web.example.com").getMetadata().getLabels())
         .containsEntry("web.example.com/tag", "1.25");
     assertThat(releaseSecrets()).isEqualTo(Map.of("sh.helm.release.v1.web.v1", "deployed"));
@@ -185,7 +190,8 @@ class HelmReleaseEndToEndTest {
     Deployment second = deployment();
     Container web = second.getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(web.getImage()).isEqualTo("nginx:1.26");
-    assertThat(web.getEnv()).extracting(e -> e.getName() + "=" + e.getValue())
+    assertThat(web.getEnv())
+        .extracting(e -> e.getName() + "=" + e.getValue())
         .containsExactly("TAG=1.26", "MODE=prod");
     assertThat(web.getPorts()).extracting(p -> p.getContainerPort()).containsExactly(80);
     assertThat(second.getSpec().getTemplate().getSpec().getContainers()).hasSize(2);

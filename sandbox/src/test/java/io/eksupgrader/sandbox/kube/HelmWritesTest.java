@@ -83,7 +83,8 @@ class HelmWritesTest {
     cluster.client.apps().deployments().resource(web()).create();
     await()
         .atMost(Duration.ofSeconds(10))
-        .until(() -> cluster.pods("shop", "web").stream().filter(ObjectFacts::isReady).count() == 2);
+        .until(
+            () -> cluster.pods("shop", "web").stream().filter(ObjectFacts::isReady).count() == 2);
 
     // What Helm 3 sends for a changed image.tag value: its three-way strategic merge patch.
     HttpResponse<byte[]> patched =
@@ -92,16 +93,20 @@ class HelmWritesTest {
             "/apis/apps/v1/namespaces/shop/deployments/web?fieldManager=helm",
             "application/strategic-merge-patch+json",
             ("{'spec':{'template':{'spec':{'$setElementOrder/containers':[{'name':'web'},{'name':'proxy'}],"
-                    + "'containers':[{'$setElementOrder/env':[{'name':'TAG'},{'name':'MODE'}],"
-                    + "'env':[{'name':'TAG','value':'1.26'}],'image':'nginx:1.26','name':'web'}]}}}}")
+                 + "'containers':[{'$setElementOrder/env':[{'name':'TAG'},{'name':'MODE'}],"
+                 + "'env':[{'name':'TAG','value':'1.26'}],'image':'nginx:1.26','name':'web'}]}}}}")
                 .replace('\'', '"'));
 
     assertThat(patched.statusCode()).isEqualTo(200);
-    Deployment stored = cluster.client.apps().deployments().inNamespace("shop").withName("web").get();
+    Deployment stored =
+        cluster.client.apps().deployments().inNamespace("shop").withName("web").get();
     List<Container> containers = stored.getSpec().getTemplate().getSpec().getContainers();
-    assertThat(containers).extracting(Container::getName, Container::getImage)
+    assertThat(containers)
+        .extracting(Container::getName, Container::getImage)
         .containsExactly(tuple("web", "nginx:1.26"), tuple("proxy", "envoy:1"));
-    assertThat(containers.get(0).getPorts()).extracting(p -> p.getContainerPort()).containsExactly(80);
+    assertThat(containers.get(0).getPorts())
+        .extracting(p -> p.getContainerPort())
+        .containsExactly(80);
     assertThat(containers.get(0).getEnv())
         .extracting(e -> e.getName() + "=" + e.getValue())
         .containsExactly("TAG=1.26", "MODE=prod");
@@ -116,7 +121,11 @@ class HelmWritesTest {
                       .allMatch(
                           p ->
                               ObjectFacts.isReady(p)
-                                  && p.getSpec().getContainers().get(0).getImage().equals("nginx:1.26"));
+                                  && p.getSpec()
+                                      .getContainers()
+                                      .get(0)
+                                      .getImage()
+                                      .equals("nginx:1.26"));
             });
     assertThat(cluster.calls.entries("PatchDeployment"))
         .extracting(Entry::status, Entry::effect, Entry::resourceId)
@@ -193,7 +202,14 @@ class HelmWritesTest {
             Protobuf.deleteOptions("Background"));
 
     assertThat(deleted.statusCode()).isEqualTo(200);
-    assertThat(cluster.client.secrets().inNamespace("default").withLabel("owner", "helm").list().getItems())
+    assertThat(
+            cluster
+                .client
+                .secrets()
+                .inNamespace("default")
+                .withLabel("owner", "helm")
+                .list()
+                .getItems())
         .isEmpty();
     assertThat(cluster.calls.entries())
         .extracting(Entry::operation, Entry::status, Entry::effect)

@@ -11,9 +11,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Requests to a test cluster's API server as a client other than fabric8 sends them (Helm's
- * content types, protobuf bodies), over plain http with a valid EKS token, to read exactly what
- * the server answers.
+ * Requests to a test cluster's API server as a client other than fabric8 sends them (Helm's content
+ * types, protobuf bodies), over plain http with a valid EKS token, to read exactly what the server
+ * answers.
  */
 final class RawApi {
 

@@ -8,7 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 
-/** Strategic merge patches as Helm and kubectl send them, applied as the API server applies them. */
+/**
+ * Strategic merge patches as Helm and kubectl send them, applied as the API server applies them.
+ */
 class StrategicMergePatchTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -55,8 +57,10 @@ class StrategicMergePatchTest {
                 """));
 
     assertThat(container(patched, 0).path("image").asText()).isEqualTo("nginx:1.26");
-    assertThat(container(patched, 0).path("ports")).isEqualTo(container((ObjectNode) DEPLOYMENT, 0).path("ports"));
-    assertThat(container(patched, 0).path("env")).isEqualTo(container((ObjectNode) DEPLOYMENT, 0).path("env"));
+    assertThat(container(patched, 0).path("ports"))
+        .isEqualTo(container((ObjectNode) DEPLOYMENT, 0).path("ports"));
+    assertThat(container(patched, 0).path("env"))
+        .isEqualTo(container((ObjectNode) DEPLOYMENT, 0).path("env"));
     assertThat(container(patched, 0).path("args").toString()).isEqualTo("[\"-v\"]");
     assertThat(container(patched, 1)).isEqualTo(container((ObjectNode) DEPLOYMENT, 1));
     assertThat(patched.at("/spec/replicas").asInt()).isEqualTo(3);
@@ -79,7 +83,9 @@ class StrategicMergePatchTest {
 
     assertThat(container(patched, 0).path("env"))
         .isEqualTo(
-            json("[{'name': 'C', 'value': '3'}, {'name': 'A', 'value': 'one'}, {'name': 'B', 'value': '2'}]"));
+            json(
+                "[{'name': 'C', 'value': '3'}, {'name': 'A', 'value': 'one'}, {'name': 'B',"
+                    + " 'value': '2'}]"));
     assertThat(patched.at("/metadata/labels")).isEqualTo(json("{'app': 'web', 'version': '2'}"));
   }
 
@@ -120,9 +126,12 @@ class StrategicMergePatchTest {
 
     assertThat(patched.at("/spec/template/spec/tolerations"))
         .isEqualTo(json("[{'key': 'new', 'operator': 'Exists'}]"));
-    assertThat(patched.at("/metadata/finalizers")).as("merged as a set").isEqualTo(json("['a', 'b']"));
+    assertThat(patched.at("/metadata/finalizers"))
+        .as("merged as a set")
+        .isEqualTo(json("['a', 'b']"));
     assertThat(container(patched, 2))
-        .isEqualTo(json("{'name': 'debug', 'image': 'busybox', 'env': [{'name': 'X', 'value': 'y'}]}"));
+        .isEqualTo(
+            json("{'name': 'debug', 'image': 'busybox', 'env': [{'name': 'X', 'value': 'y'}]}"));
   }
 
   @Test
@@ -142,7 +151,9 @@ class StrategicMergePatchTest {
 
     assertThat(container(deployment, 0).path("ports"))
         .isEqualTo(
-            json("[{'containerPort': 80, 'name': 'http', 'protocol': 'TCP'}, {'containerPort': 9090}]"));
+            json(
+                "[{'containerPort': 80, 'name': 'http', 'protocol': 'TCP'}, {'containerPort':"
+                    + " 9090}]"));
     assertThat(service.at("/spec/ports"))
         .isEqualTo(json("[{'port': 80, 'targetPort': 8080}, {'port': 443, 'targetPort': 8443}]"));
   }
