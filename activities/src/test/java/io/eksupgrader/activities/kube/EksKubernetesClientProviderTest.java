@@ -86,6 +86,7 @@ class EksKubernetesClientProviderTest {
       Config config =
           new ConfigBuilder(Config.empty())
               .withMasterUrl(kube.apiServerUrl().toString())
+              .withCaCertData(kube.certificateAuthorityData())
               .withOauthToken(token)
               .withRequestRetryBackoffLimit(0)
               .build();
@@ -139,7 +140,7 @@ class EksKubernetesClientProviderTest {
         kind: Config
         clusters:
           - name: shop
-            cluster: {server: "%s"}
+            cluster: {server: "%s", certificate-authority-data: "%s"}
         users:
           - name: shop-admin
             user: {token: "%s"}
@@ -148,7 +149,10 @@ class EksKubernetesClientProviderTest {
             context: {cluster: shop, user: shop-admin, namespace: default}
         current-context: shop-admin
         """
-            .formatted(kube.apiServerUrl(), KubeCluster.tokenFor("shop")));
+            .formatted(
+                kube.apiServerUrl(),
+                kube.certificateAuthorityData(),
+                KubeCluster.tokenFor("shop")));
     KubernetesClientSettings settings =
         KubernetesClientSettings.defaults()
             .withKubeconfig(kubeconfig, Map.of("us-east-1/shop", "shop-admin"));

@@ -18,8 +18,10 @@ import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.policy.v1.Eviction;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.zjsonpatch.JsonPatch;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,19 +47,32 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code DELETE} of pods: graceful deletion, as the API server and kubelet do it: the pod
  *       gets a deletionTimestamp and disappears after its grace period (DeleteOptions
  *       gracePeriodSeconds, else the pod's terminationGracePeriodSeconds; 0 deletes at once).
+ *   <li>A body in protobuf ({@link ProtobufBodies}: Helm's release Secrets, the DeleteOptions of
+ *       its deletes) is read as the JSON object it holds; protobuf of other kinds answers 415.
+ *   <li>Discovery ({@code /api}, {@code /apis}, {@code /apis/<group>[/<version>]}, see {@link
+ *       ApiDiscovery}) and OpenAPI: {@code /openapi/v2} is an empty document, {@code /openapi/v3}
+ *       404.
  *   <li>Pod lists with a field selector on fields the CRUD mock cannot index ({@code
  *       spec.nodeName}, {@code status.phase}, …) are filtered here; such selectors on watches
- *       answer 400.
- *   <li>Everything else goes to the CRUD dispatcher (JSON patch and JSON merge patch work;
- *       strategic merge patch answers 415 as there).
+ *       answer 400. Every list names its kind ({@code SecretList}, not {@code List}).
+ *   <li>Writes of CustomResourceDefinitions and their status: {@link CustomResourceDefinitions}.
+ *   <li>JSON merge patches (RFC 7386) and, for built-in kinds, strategic merge patches ({@link
+ *       StrategicMergePatch}) are applied here; a strategic merge patch of a custom resource
+ *       answers 415, as the API server has no patch merge keys for it.
+ *   <li>Everything else goes to the CRUD dispatcher (creates, replaces, JSON patches, deletes).
  * </ol>
  *
+ * Every answer with a body says {@code Content-Type: application/json} unless it is something else.
  * Every mutating request is recorded in the {@link CallLog} under service "kubernetes", reads are
  * not. Requests run under the store's lock, so controllers never see half a request.
  */
 final class ApiServerDispatcher extends KubernetesCrudDispatcher {
 
   private static final Logger log = LoggerFactory.getLogger(ApiServerDispatcher.class);
+
+  /** What real API servers answer for the OpenAPI v2 document in protobuf. */
+  private static final String OPENAPI_V2_PROTOBUF =
+      "application/com.github.proto-openapi.spec.v2.v1.0+protobuf";
 
   private static final Map<String, String> KINDS =
       Map.ofEntries(
@@ -141,6 +156,10 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
 
   @Override
   public MockResponse dispatch(RecordedRequest request) {
+    return withJsonContentType(answer(request));
+  }
+
+  private MockResponse answer(RecordedRequest request) {
     ApiRequest call = ApiRequest.of(request.getMethod(), request.getPath(), bodyOf(request));
     Instant now = clock.instant();
     try {
@@ -150,11 +169,70 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
       if (!isAnonymousPath(call) && !EksBearerToken.accepts(request.getHeader("Authorization"))) {
         return answerRefused(call, ApiStatus.unauthorized(), now);
       }
+      if (ProtobufBodies.isProtobuf(request.getHeader("Content-Type")) && call.body().length > 0) {
+        return protobufWrite(call, request, now);
+      }
       return store.atomically(() -> route(call, request, now));
     } catch (RuntimeException e) {
       log.warn("sandbox API server failed on {}", call, e);
       return ApiStatus.response(ApiStatus.internalError(String.valueOf(e.getMessage())));
     }
+  }
+
+  /**
+   * The CRUD mock answers bodies without a Content-Type; client-go decodes a body only when the
+   * header names JSON.
+   */
+  private static MockResponse withJsonContentType(MockResponse response) {
+    if (response != null
+        && response.getWebSocketListener() == null
+        && response.getBody() != null
+        && response.getBody().size() > 0
+        && response.header("Content-Type") == null) {
+      response.setHeader("Content-Type", "application/json");
+    }
+    return response;
+  }
+
+  /**
+   * A Secret written in protobuf (Helm's release storage), or the DeleteOptions of a delete, is
+   * taken as the JSON it stands for; other kinds in protobuf are refused as an API server without
+   * their codec would.
+   */
+  private MockResponse protobufWrite(ApiRequest call, RecordedRequest request, Instant now) {
+    Optional<ObjectNode> decoded;
+    try {
+      decoded = ProtobufBodies.toJson(call.body());
+    } catch (IllegalArgumentException e) {
+      return answerRefused(
+          call, ApiStatus.badRequest("cannot decode the protobuf body: " + e.getMessage()), now);
+    }
+    String kind = decoded.map(d -> d.path("kind").asText()).orElse("");
+    boolean understood =
+        call.method().equals("DELETE")
+            ? kind.equals("DeleteOptions")
+            : kind.equals("Secret") && call.is(call.method(), "secrets");
+    if (!understood) {
+      return answerRefused(
+          call,
+          ApiStatus.failure(
+              415,
+              "UnsupportedMediaType",
+              "the sandbox decodes protobuf bodies of Secrets and DeleteOptions only; send "
+                  + call.qualifiedResource()
+                  + " as application/json"),
+          now);
+    }
+    byte[] body = json.asJson(decoded.get()).getBytes(UTF_8);
+    RecordedRequest asJson =
+        new RecordedRequest(
+            request.getHttpVersion(),
+            request.method(),
+            request.getPath(),
+            request.getHeaders().newBuilder().set("Content-Type", "application/json").build(),
+            new Buffer(body));
+    ApiRequest jsonCall = ApiRequest.of(call.method(), call.rawPath(), body);
+    return store.atomically(() -> route(jsonCall, asJson, now));
   }
 
   private static byte[] bodyOf(RecordedRequest request) {
@@ -220,15 +298,88 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
             .setHeader("Content-Type", "text/plain")
             .setBody("ok");
       }
+      case "/openapi/v2" -> {
+        // An empty OpenAPI document: client-side validation (Helm's default) finds no schema for
+        // any kind and accepts every object as it is. client-go asks for it in protobuf only.
+        return new MockResponse()
+            .setResponseCode(200)
+            .setHeader("Content-Type", OPENAPI_V2_PROTOBUF)
+            .setBody(new byte[0]);
+      }
       default -> {}
+    }
+    if (call.resource() == null) {
+      return discovery(call);
     }
     if (call.isCore()
         && "pods".equals(call.resource())
         && call.name() == null
         && call.param("fieldSelector") != null) {
-      return listPods(call, request);
+      return withListKind(call, listPods(call, request));
     }
-    return withNotFoundBody(call, super.handleGet(request.getPath()));
+    return withListKind(call, withNotFoundBody(call, super.handleGet(request.getPath())));
+  }
+
+  /** Discovery documents (see {@link ApiDiscovery}); everything else without a resource is 404. */
+  private MockResponse discovery(ApiRequest call) {
+    String[] segments = call.path().replaceAll("/+$", "").split("/");
+    Optional<ObjectNode> doc = Optional.empty();
+    if (call.path().equals("/api") || call.path().equals("/api/")) {
+      doc = Optional.of(discovery().apiVersions());
+    } else if (call.path().equals("/apis") || call.path().equals("/apis/")) {
+      doc = Optional.of(discovery().groupList());
+    } else if (segments.length == 3 && segments[1].equals("apis")) {
+      doc = discovery().group(segments[2]);
+    } else if (call.version() != null) {
+      doc = discovery().resourceList(call.group(), call.version());
+    }
+    // /openapi/v3 is absent too, so client-go falls back to the v2 document.
+    return doc.map(d -> ApiStatus.json(200, d.toString()))
+        .orElseGet(
+            () ->
+                ApiStatus.response(
+                    ApiStatus.failure(
+                        404, "NotFound", "the server could not find the requested resource")));
+  }
+
+  private ApiDiscovery discovery() {
+    MockResponse crds = super.handleGet(CustomResourceDefinitions.COLLECTION);
+    List<JsonNode> definitions = new ArrayList<>();
+    if (crds.code() == 200 && crds.getBody() != null) {
+      json.unmarshal(new String(crds.getBody().getBytes(), UTF_8), JsonNode.class)
+          .path("items")
+          .forEach(definitions::add);
+    }
+    return new ApiDiscovery(definitions, servesKarpenter);
+  }
+
+  /**
+   * A list names its kind ({@code SecretList}) and group version, as the API server's do: the CRUD
+   * mock answers {@code List}, which Helm's typed client decodes as an empty list.
+   */
+  private MockResponse withListKind(ApiRequest call, MockResponse response) {
+    if (call.name() != null
+        || call.isWatch()
+        || response.code() != 200
+        || response.getBody() == null
+        || response.getBody().size() == 0) {
+      return response;
+    }
+    JsonNode list =
+        json.unmarshal(new String(response.getBody().getBytes(), UTF_8), JsonNode.class);
+    if (!list.isObject() || !"List".equals(list.path("kind").asText()) || !list.has("items")) {
+      return response;
+    }
+    Optional<String> kind =
+        ApiDiscovery.builtInListKind(call.group(), call.version(), call.resource())
+            .or(() -> discovery().listKind(call.group(), call.version(), call.resource()));
+    if (kind.isEmpty()) {
+      return response;
+    }
+    ((ObjectNode) list).put("kind", kind.get());
+    ((ObjectNode) list)
+        .put("apiVersion", call.isCore() ? call.version() : call.group() + "/" + call.version());
+    return ApiStatus.json(200, list.toString());
   }
 
   private String versionInfo() {
@@ -554,14 +705,7 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
 
   private MockResponse mutate(ApiRequest call, RecordedRequest request, Instant now) {
     String before = storedJson(call);
-    String contentType = request.getHeader("Content-Type");
-    MockResponse response =
-        call.method().equals("PATCH")
-                && before != null
-                && contentType != null
-                && contentType.startsWith("application/merge-patch+json")
-            ? mergePatch(call, before)
-            : withNotFoundBody(call, super.dispatch(request));
+    MockResponse response = write(call, request, before, now);
     if (response == null) {
       return ApiStatus.response(
           ApiStatus.failure(405, "MethodNotAllowed", "the server does not allow this method"));
@@ -594,25 +738,195 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
     return response;
   }
 
+  private enum PatchType {
+    JSON_PATCH("application/json-patch+json"),
+    MERGE("application/merge-patch+json"),
+    STRATEGIC_MERGE("application/strategic-merge-patch+json");
+
+    final String mediaType;
+
+    PatchType(String mediaType) {
+      this.mediaType = mediaType;
+    }
+
+    static Optional<PatchType> of(String contentType) {
+      for (PatchType type : values()) {
+        if (contentType != null && contentType.startsWith(type.mediaType)) {
+          return Optional.of(type);
+        }
+      }
+      return Optional.empty();
+    }
+  }
+
   /**
-   * A JSON merge patch as RFC 7386 and the API server apply it: a list in the patch replaces the
-   * stored list (fabric8's CRUD mock appends to it), and a changed spec bumps the generation.
+   * One write: CRDs as the apiextensions server treats them, JSON merge and strategic merge patches
+   * applied here, the rest (creates, replaces, JSON patches, deletes) by the CRUD mock.
    */
-  private MockResponse mergePatch(ApiRequest call, String before) {
+  private MockResponse write(ApiRequest call, RecordedRequest request, String before, Instant now) {
+    Optional<PatchType> patchType =
+        call.method().equals("PATCH")
+            ? PatchType.of(request.getHeader("Content-Type"))
+            : Optional.empty();
+    boolean definition = CustomResourceDefinitions.isDefinition(call);
+    if (definition
+        && call.name() != null
+        && before != null
+        && (call.method().equals("PUT") || patchType.isPresent())) {
+      return writeDefinition(call, before, patchType, now);
+    }
+    if (before != null && patchType.isPresent() && patchType.get() != PatchType.JSON_PATCH) {
+      if (patchType.get() == PatchType.STRATEGIC_MERGE
+          && !ApiDiscovery.isBuiltIn(call.group(), call.version(), call.resource())) {
+        // The API server has no Go type, so no patch merge keys, for custom resources.
+        return ApiStatus.response(
+            ApiStatus.failure(
+                415,
+                "UnsupportedMediaType",
+                "the body of the request was in an unknown format - accepted media types include:"
+                    + " application/json-patch+json, application/merge-patch+json,"
+                    + " application/apply-patch+yaml"));
+      }
+      ObjectNode patched;
+      try {
+        patched = patched(call, before, patchType.get());
+      } catch (IllegalArgumentException e) {
+        return ApiStatus.response(ApiStatus.badRequest(e.getMessage()));
+      }
+      return replaceStored(call, before, patched);
+    }
+    MockResponse response = withNotFoundBody(call, super.dispatch(request));
+    if (definition
+        && call.name() == null
+        && call.method().equals("POST")
+        && response != null
+        && response.code() < 300) {
+      return settleCreatedDefinition(response, now);
+    }
+    return response;
+  }
+
+  /**
+   * The stored object with the request's patch applied.
+   *
+   * @throws IllegalArgumentException with the reason when the patch cannot be applied
+   */
+  private ObjectNode patched(ApiRequest call, String before, PatchType type) {
     JsonNode patch;
     try {
       patch = json.unmarshal(call.bodyText(), JsonNode.class);
     } catch (RuntimeException e) {
-      patch = null;
-    }
-    if (patch == null || !patch.isObject()) {
-      return ApiStatus.response(ApiStatus.badRequest("the body of a merge patch must be a JSON object"));
+      throw new IllegalArgumentException("the body of a patch must be JSON", e);
     }
     ObjectNode stored = (ObjectNode) json.unmarshal(before, JsonNode.class);
-    ObjectNode merged = (ObjectNode) merge(stored.deepCopy(), patch);
+    switch (type) {
+      case MERGE -> {
+        if (patch == null || !patch.isObject()) {
+          throw new IllegalArgumentException("the body of a merge patch must be a JSON object");
+        }
+        return (ObjectNode) merge(stored.deepCopy(), patch);
+      }
+      case STRATEGIC_MERGE -> {
+        return StrategicMergePatch.apply(stored, patch);
+      }
+      case JSON_PATCH -> {
+        JsonNode result;
+        try {
+          result = JsonPatch.apply(patch, stored);
+        } catch (RuntimeException e) {
+          throw new IllegalArgumentException(
+              "the JSON patch cannot be applied: " + e.getMessage(), e);
+        }
+        if (!result.isObject()) {
+          throw new IllegalArgumentException("a JSON patch must leave an object");
+        }
+        return (ObjectNode) result;
+      }
+      default -> throw new IllegalStateException(type.toString());
+    }
+  }
+
+  /**
+   * A PUT or PATCH of a CustomResourceDefinition or its status, checked and settled as {@link
+   * CustomResourceDefinitions} describes.
+   */
+  private MockResponse writeDefinition(
+      ApiRequest call, String before, Optional<PatchType> patchType, Instant now) {
+    ObjectNode stored = (ObjectNode) json.unmarshal(before, JsonNode.class);
+    ObjectNode requested;
+    if (patchType.isPresent()) {
+      try {
+        requested = patched(call, before, patchType.get());
+      } catch (IllegalArgumentException e) {
+        return ApiStatus.response(ApiStatus.badRequest(e.getMessage()));
+      }
+    } else {
+      JsonNode body;
+      try {
+        body = json.unmarshal(call.bodyText(), JsonNode.class);
+      } catch (RuntimeException e) {
+        body = null;
+      }
+      if (body == null || !body.isObject()) {
+        return ApiStatus.response(
+            ApiStatus.badRequest("the body of a replace must be a JSON object"));
+      }
+      String wanted = body.path("metadata").path("resourceVersion").asText("");
+      String current = stored.path("metadata").path("resourceVersion").asText("");
+      if (!wanted.isEmpty() && !wanted.equals(current)) {
+        return ApiStatus.response(
+            ApiStatus.conflict(
+                "Operation cannot be fulfilled on customresourcedefinitions.apiextensions.k8s.io \""
+                    + call.name()
+                    + "\": the object has been modified; please apply your changes to the latest"
+                    + " version and try again"));
+      }
+      requested = (ObjectNode) body;
+    }
+    boolean statusWrite = CustomResourceDefinitions.isStatusWrite(call);
+    ObjectNode updated = CustomResourceDefinitions.written(stored, requested, statusWrite);
+    Optional<Status> refusal = CustomResourceDefinitions.refusal(updated, statusWrite);
+    if (refusal.isPresent()) {
+      return ApiStatus.response(refusal.get());
+    }
+    return replaceStored(call, before, CustomResourceDefinitions.settled(updated, now));
+  }
+
+  /** A created CRD is Established at once: the answer and the store carry its settled status. */
+  private MockResponse settleCreatedDefinition(MockResponse created, Instant now) {
+    String name =
+        json.unmarshal(new String(created.getBody().getBytes(), UTF_8), JsonNode.class)
+            .path("metadata")
+            .path("name")
+            .asText();
+    String path = CustomResourceDefinitions.COLLECTION + "/" + name;
+    var entry = findResource(getKey(path));
+    if (entry == null) {
+      return created;
+    }
+    ObjectNode settled =
+        CustomResourceDefinitions.settled(
+            (ObjectNode) json.unmarshal(entry.getValue(), JsonNode.class), now);
+    String after = json.asJson(settled);
+    processEvent(path, getKey(path), entry.getKey(), null, after);
+    return ApiStatus.json(created.code(), after);
+  }
+
+  /**
+   * Stores the result of a patch or replace as the API server would: what the server owns in the
+   * metadata is kept, a changed spec bumps the generation, an unchanged object is not written.
+   * Merge patches follow RFC 7386: a list in the patch replaces the stored list (fabric8's CRUD
+   * mock appends to it).
+   */
+  private MockResponse replaceStored(ApiRequest call, String before, ObjectNode merged) {
+    ObjectNode stored = (ObjectNode) json.unmarshal(before, JsonNode.class);
+    if (!merged.path("metadata").isObject()) {
+      merged.set("metadata", stored.path("metadata").deepCopy());
+    }
     ObjectNode metadata = (ObjectNode) merged.path("metadata");
     // What the server owns cannot be patched away.
-    for (String owned : List.of("name", "namespace", "uid", "creationTimestamp", "resourceVersion")) {
+    for (String owned :
+        List.of("name", "namespace", "uid", "creationTimestamp", "resourceVersion")) {
       if (stored.path("metadata").has(owned)) {
         metadata.set(owned, stored.path("metadata").get(owned));
       }

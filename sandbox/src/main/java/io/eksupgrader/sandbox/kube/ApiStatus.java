@@ -62,6 +62,30 @@ final class ApiStatus {
     return failure(409, "Conflict", message);
   }
 
+  /**
+   * errors.NewInvalid with one field error: {@code Kind.group "name" is invalid: field: detail}.
+   */
+  static Status invalid(String kind, String group, String name, String field, String detail) {
+    Status status =
+        failure(
+            422,
+            "Invalid",
+            kind + "." + group + " \"" + name + "\" is invalid: " + field + ": " + detail);
+    status.setDetails(
+        new StatusDetailsBuilder()
+            .withName(name)
+            .withGroup(group)
+            .withKind(kind)
+            .withCauses(
+                new StatusCauseBuilder()
+                    .withReason("FieldValueInvalid")
+                    .withField(field)
+                    .withMessage(detail)
+                    .build())
+            .build());
+    return status;
+  }
+
   static Status forbidden(String message) {
     return failure(403, "Forbidden", message);
   }

@@ -36,10 +36,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Kubernetes side of one sandbox EKS cluster: an API server over plain HTTP on 127.0.0.1 (a
- * fabric8 {@link KubernetesMockServer} in CRUD mode extended by {@link ApiServerDispatcher}) and
- * the simulated controllers that make its objects behave ({@link ClusterControllers}), ticking
- * every 50 ms of real time in the scenario's simulated time.
+ * The Kubernetes side of one sandbox EKS cluster: an API server on 127.0.0.1 (a fabric8 {@link
+ * KubernetesMockServer} in CRUD mode extended by {@link ApiServerDispatcher}, served over https by
+ * {@link ApiServerTls} and over plain http for the sandbox itself) and the simulated controllers
+ * that make its objects behave ({@link ClusterControllers}), ticking every 50 ms of real time in
+ * the scenario's simulated time.
  *
  * <p>At start it creates the scenario's namespaces, workloads (Deployments with their ReplicaSets,
  * StatefulSets, DaemonSets, bare pods) and PodDisruptionBudgets. Nodes come from the AWS side
@@ -47,9 +48,9 @@ import org.slf4j.LoggerFactory;
  * are placed on them, Running and Ready.
  *
  * <p>Clients authenticate as with EKS: {@code Authorization: Bearer k8s-aws-v1.<base64url of a
- * presigned STS GetCallerIdentity URL>}; {@link #tokenFor} makes one. The CA data it reports is a
- * real self-signed certificate, though the server speaks plain HTTP, so that clients which parse
- * the CA from DescribeCluster do not fail.
+ * presigned STS GetCallerIdentity URL>}; {@link #tokenFor} makes one. DescribeCluster reports the
+ * https URL and, as CA data, the certificate the https front presents, so clients verify the server
+ * as they would an EKS endpoint (client-go sends bearer tokens only over TLS).
  */
 public final class KubeCluster implements ClusterNodes, AutoCloseable {
 
@@ -65,24 +66,9 @@ public final class KubeCluster implements ClusterNodes, AutoCloseable {
     MOCK_SERVER_LOG.setLevel(Level.WARNING);
   }
 
-  /** A self-signed certificate (CN=kubernetes, valid until 2126); its key was thrown away. */
-  private static final String CA_PEM =
-      """
-      -----BEGIN CERTIFICATE-----
-      MIIBgjCCASegAwIBAgIUU8vV/4U2bzsi8+7IWWR6tRiA8Z8wCgYIKoZIzj0EAwIw
-      FTETMBEGA1UEAwwKa3ViZXJuZXRlczAgFw0yNjExMjMyMjIxNDBaGA8yMTI2MTAz
-      MDIyMjE0MFowFTETMBEGA1UEAwwKa3ViZXJuZXRlczBZMBMGByqGSM49AgEGCCqG
-      SM49AwEHA0IABCLK+5OLbfjAY9YZq2UjAP4sdY2fY9jddgf4F50Pjknf223mFKcm
-      QAJELp4izMqTeNBE8Q7ZxUOSrmWJ/Kz79/GjUzBRMB0GA1UdDgQWBBTthur4tF55
-      9wanQXwDgm3wtKtnEDAfBgNVHSMEGDAWgBTthur4tF559wanQXwDgm3wtKtnEDAP
-      BgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0kAMEYCIQCCdd8ZGtqwxtOKyoLZ
-      SMv1aS2ZiaFwemtRjKccqSYAgAIhAKBT8XEeA3JgKZb9EAv0P5rNt/VbgoqjgdC3
-      SguL6/Bg
-      -----END CERTIFICATE-----
-      """;
-
   private final String name;
   private final KubernetesMockServer server;
+  private final ApiServerTls tls;
   private final ApiServerDispatcher api;
   private final ObjectStore store;
   private final DisruptionBudgets budgets;
@@ -142,6 +128,7 @@ public final class KubeCluster implements ClusterNodes, AutoCloseable {
     http.setHttp2ClearTextEnabled(false);
     this.server = new KubernetesMockServer(new Context(), http, new HashMap<>(), api, false);
     server.start(InetAddress.getLoopbackAddress(), 0);
+    this.tls = ApiServerTls.start(server.getPort(), cluster.name());
 
     this.ticker =
         Executors.newSingleThreadScheduledExecutor(
@@ -161,9 +148,10 @@ public final class KubeCluster implements ClusterNodes, AutoCloseable {
       Scenario scenario, ClusterSpec cluster, SimulatedClock clock, CallLog callLog) {
     KubeCluster kube = new KubeCluster(scenario, cluster, clock, callLog);
     log.info(
-        "Kubernetes API of sandbox cluster {} listening on {}",
+        "Kubernetes API of sandbox cluster {} listening on {} (plain: {})",
         cluster.name(),
-        kube.apiServerUrl());
+        kube.apiServerUrl(),
+        kube.plainApiServerUrl());
     return kube;
   }
 
@@ -241,14 +229,21 @@ public final class KubeCluster implements ClusterNodes, AutoCloseable {
     return controllers.nodeNames();
   }
 
+  /** The https URL that DescribeCluster reports; its certificate verifies with the CA data. */
   @Override
   public URI apiServerUrl() {
+    return tls.url();
+  }
+
+  /** The same API server over plain http, for the sandbox's own admin client and raw tests. */
+  public URI plainApiServerUrl() {
     return URI.create("http://127.0.0.1:" + server.getPort());
   }
 
   @Override
   public String certificateAuthorityData() {
-    return Base64.getEncoder().encodeToString(CA_PEM.getBytes(StandardCharsets.US_ASCII));
+    return Base64.getEncoder()
+        .encodeToString(ApiServerTls.certificatePem().getBytes(StandardCharsets.US_ASCII));
   }
 
   public String clusterName() {
@@ -263,7 +258,7 @@ public final class KubeCluster implements ClusterNodes, AutoCloseable {
     if (adminClient == null) {
       Config config =
           new ConfigBuilder(Config.empty())
-              .withMasterUrl(apiServerUrl().toString())
+              .withMasterUrl(plainApiServerUrl().toString())
               .withOauthToken(tokenFor(name))
               .withNamespace("default")
               .withRequestRetryBackoffLimit(0)
@@ -287,6 +282,7 @@ public final class KubeCluster implements ClusterNodes, AutoCloseable {
         adminClient.close();
       }
     }
+    tls.close();
     server.shutdown();
   }
 }

@@ -65,7 +65,7 @@ class EvictionTest {
     HttpRequest request =
         HttpRequest.newBuilder(
                 URI.create(
-                    cluster.kube.apiServerUrl()
+                    cluster.kube.plainApiServerUrl()
                         + "/api/v1/namespaces/"
                         + namespace
                         + "/pods/"
