@@ -60,7 +60,8 @@ public record Scenario(
       List<SelfManagedGroupSpec> selfManagedGroups,
       KarpenterSpec karpenter,
       List<FargateProfileSpec> fargateProfiles,
-      List<AddonSpec> addons) {
+      List<AddonSpec> addons,
+      IstioSpec istio) {
 
     public ClusterSpec {
       nodeGroups = List.copyOf(nodeGroups);
@@ -68,6 +69,26 @@ public record Scenario(
       karpenter = karpenter == null ? KarpenterSpec.none() : karpenter;
       fargateProfiles = fargateProfiles == null ? List.of() : List.copyOf(fargateProfiles);
       addons = addons == null ? List.of() : List.copyOf(addons);
+      istio = istio == null ? IstioSpec.none() : istio;
+    }
+
+    /** A cluster without Istio. */
+    public ClusterSpec(
+        String name,
+        String region,
+        String version,
+        String status,
+        String platformVersion,
+        String roleArn,
+        List<NodeGroupSpec> nodeGroups,
+        KubernetesSpec kubernetes,
+        List<SelfManagedGroupSpec> selfManagedGroups,
+        KarpenterSpec karpenter,
+        List<FargateProfileSpec> fargateProfiles,
+        List<AddonSpec> addons) {
+      this(
+          name, region, version, status, platformVersion, roleArn, nodeGroups, kubernetes,
+          selfManagedGroups, karpenter, fargateProfiles, addons, IstioSpec.none());
     }
 
     public ClusterSpec(
@@ -190,15 +211,47 @@ public record Scenario(
     }
   }
 
-  /** A Kubernetes taint; effect is NoSchedule, PreferNoSchedule or NoExecute. */
+  /** How a component came into the cluster: with Helm (release Secrets exist) or plain manifests. */
+  public enum Installation {
+    HELM,
+    MANIFESTS
+  }
+
   /**
    * Karpenter in a cluster: its NodePools, each with nodes that run at the cluster's version at the
-   * start. Without NodePools, Karpenter is not installed (its API answers 404).
+   * start, and the EC2NodeClasses they launch from. Without NodePools and without a version,
+   * Karpenter is not installed (its API answers 404).
+   *
+   * @param version the controller's version (1.0.2); null: the NodePools and NodeClaims exist but
+   *     neither the controller Deployment nor the CRDs, and no version refuses a control plane
+   * @param namespace where the controller and its Helm releases live
+   * @param installedBy {@link Installation#HELM}: releases {@code karpenter-crd} and {@code
+   *     karpenter} exist as Helm release Secrets
+   * @param crdStoredVersions {@code status.storedVersions} of the three CRDs
    */
-  public record KarpenterSpec(List<NodePoolSpec> nodePools) {
+  public record KarpenterSpec(
+      String version,
+      String namespace,
+      Installation installedBy,
+      List<String> crdStoredVersions,
+      List<NodeClassSpec> nodeClasses,
+      List<NodePoolSpec> nodePools) {
 
     public KarpenterSpec {
+      crdStoredVersions = List.copyOf(crdStoredVersions);
+      nodeClasses = List.copyOf(nodeClasses);
       nodePools = List.copyOf(nodePools);
+    }
+
+    /** NodePools launching from one EC2NodeClass "default" (al2023@latest), without a controller version. */
+    public KarpenterSpec(List<NodePoolSpec> nodePools) {
+      this(
+          null,
+          "kube-system",
+          Installation.HELM,
+          List.of("v1"),
+          nodePools.isEmpty() ? List.of() : List.of(NodeClassSpec.defaultClass()),
+          nodePools);
     }
 
     public static KarpenterSpec none() {
@@ -206,7 +259,32 @@ public record Scenario(
     }
 
     public boolean installed() {
-      return !nodePools.isEmpty();
+      return !nodePools.isEmpty() || version != null;
+    }
+
+    /** Whether the controller Deployment and the CRDs exist (a version was given). */
+    public boolean controllerInstalled() {
+      return version != null;
+    }
+  }
+
+  /**
+   * An EC2NodeClass ({@code karpenter.k8s.aws/v1}). Exactly one of {@code alias} and {@code amiIds}
+   * is set; {@code amiFamily} goes with {@code amiIds}.
+   *
+   * @param alias {@code amiSelectorTerms: [{alias: al2023@latest}]}: EKS-optimized AMIs that follow
+   *     the control plane's version
+   * @param amiIds {@code amiSelectorTerms: [{id: ...}]}: custom AMIs pinned by id, which keep the
+   *     Kubernetes version they were built for
+   */
+  public record NodeClassSpec(String name, String alias, String amiFamily, List<String> amiIds) {
+
+    public NodeClassSpec {
+      amiIds = amiIds == null ? List.of() : List.copyOf(amiIds);
+    }
+
+    public static NodeClassSpec defaultClass() {
+      return new NodeClassSpec("default", "al2023@latest", null, List.of());
     }
   }
 
@@ -216,13 +294,74 @@ public record Scenario(
    * @param nodes how many nodes (and NodeClaims) it runs at the start
    * @param driftBudget {@code spec.disruption.budgets[0].nodes}: a count or a percentage
    * @param labels labels of its nodes besides {@code karpenter.sh/nodepool}
+   * @param nodeClass the EC2NodeClass its {@code spec.template.spec.nodeClassRef} names
    */
-  public record NodePoolSpec(String name, int nodes, String driftBudget, Map<String, String> labels) {
+  public record NodePoolSpec(
+      String name, int nodes, String driftBudget, Map<String, String> labels, String nodeClass) {
 
     public NodePoolSpec {
       labels = Map.copyOf(labels);
     }
+
+    /** A NodePool of the EC2NodeClass "default". */
+    public NodePoolSpec(String name, int nodes, String driftBudget, Map<String, String> labels) {
+      this(name, nodes, driftBudget, labels, "default");
+    }
   }
+
+  /**
+   * Istio in a cluster: control-plane revisions, revision tags, the namespaces that select them and
+   * gateways. Without revisions Istio is not installed.
+   *
+   * @param namespace where istiod, its webhooks' services and the istio-base/istiod releases live
+   * @param installedBy {@link Installation#HELM}: istio-base, istiod[-rev] and every gateway are
+   *     Helm releases
+   */
+  public record IstioSpec(
+      String namespace,
+      Installation installedBy,
+      List<IstioRevisionSpec> revisions,
+      List<IstioTagSpec> tags,
+      List<IstioNamespaceSpec> namespaces,
+      List<GatewaySpec> gateways) {
+
+    public IstioSpec {
+      revisions = List.copyOf(revisions);
+      tags = List.copyOf(tags);
+      namespaces = List.copyOf(namespaces);
+      gateways = List.copyOf(gateways);
+    }
+
+    public static IstioSpec none() {
+      return new IstioSpec("istio-system", Installation.HELM, List.of(), List.of(), List.of(), List.of());
+    }
+
+    public boolean installed() {
+      return !revisions.isEmpty();
+    }
+  }
+
+  /**
+   * One istiod control plane.
+   *
+   * @param name the revision ("1-26"); "default" is a non-revisioned install (Deployment istiod)
+   * @param version the Istio version it runs, e.g. 1.26.2
+   */
+  public record IstioRevisionSpec(String name, String version) {}
+
+  /** A revision tag, as {@code istioctl tag set <name> --revision <revision>} makes it. */
+  public record IstioTagSpec(String name, String revision) {}
+
+  /**
+   * A namespace's injection labels; at most one of the two is set.
+   *
+   * @param injection the {@code istio-injection} label (enabled, disabled) or null
+   * @param rev the {@code istio.io/rev} label (a revision or a tag) or null
+   */
+  public record IstioNamespaceSpec(String name, String injection, String rev) {}
+
+  /** An ingress gateway Deployment injected with its revision's proxy. */
+  public record GatewaySpec(String namespace, String name, int replicas, String revision) {}
 
   /** An installed EKS add-on and its version. */
   public record AddonSpec(String name, String version) {}
@@ -249,6 +388,7 @@ public record Scenario(
     }
   }
 
+  /** A Kubernetes taint; effect is NoSchedule, PreferNoSchedule or NoExecute. */
   public record TaintSpec(String key, String value, String effect) {}
 
   /**

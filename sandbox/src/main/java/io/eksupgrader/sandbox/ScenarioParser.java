@@ -13,7 +13,14 @@ import io.eksupgrader.sandbox.Scenario.Durations;
 import io.eksupgrader.sandbox.Scenario.Faults;
 import io.eksupgrader.sandbox.Scenario.FargateProfileSpec;
 import io.eksupgrader.sandbox.Scenario.FargateSelectorSpec;
+import io.eksupgrader.sandbox.Scenario.GatewaySpec;
+import io.eksupgrader.sandbox.Scenario.Installation;
+import io.eksupgrader.sandbox.Scenario.IstioNamespaceSpec;
+import io.eksupgrader.sandbox.Scenario.IstioRevisionSpec;
+import io.eksupgrader.sandbox.Scenario.IstioSpec;
+import io.eksupgrader.sandbox.Scenario.IstioTagSpec;
 import io.eksupgrader.sandbox.Scenario.KarpenterSpec;
+import io.eksupgrader.sandbox.Scenario.NodeClassSpec;
 import io.eksupgrader.sandbox.Scenario.NodePoolSpec;
 import io.eksupgrader.sandbox.Scenario.KubernetesSpec;
 import io.eksupgrader.sandbox.Scenario.LaunchTemplateSpec;
@@ -33,6 +40,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -75,6 +83,10 @@ final class ScenarioParser {
   private static final Pattern ASG_NAME = Pattern.compile("[0-9A-Za-z][A-Za-z0-9._-]{0,254}");
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
   private static final Pattern BUDGET = Pattern.compile("(\\d{1,9})(%?)");
+  private static final Pattern COMPONENT_VERSION = Pattern.compile("\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
+  private static final Pattern NODE_CLASS_ALIAS =
+      Pattern.compile("(al2|al2023|bottlerocket)@(latest|v\\d+(\\.\\d+)*)");
+  static final Set<String> AMI_FAMILIES = Set.of("AL2", "AL2023", "Bottlerocket");
 
   // Exact decimals keep an unquoted version's text (1.30, not 1.3) for the refusal message.
   private static final ObjectMapper YAML =
@@ -220,7 +232,8 @@ final class ScenarioParser {
             "selfManagedGroups",
             "karpenter",
             "fargateProfiles",
-            "addons");
+            "addons",
+            "istio");
     String name = c.requiredText("name");
     if (!CLUSTER_NAME.matcher(name).matches()) {
       throw fail(path + ".name", "'" + name + "' is not a valid EKS cluster name");
@@ -273,6 +286,7 @@ final class ScenarioParser {
     }
     KarpenterSpec karpenter =
         c.has("karpenter") ? karpenter(c.node("karpenter"), path + ".karpenter") : KarpenterSpec.none();
+    IstioSpec istio = c.has("istio") ? istio(c.node("istio"), path + ".istio") : IstioSpec.none();
     List<FargateProfileSpec> fargate = new ArrayList<>();
     if (c.has("fargateProfiles")) {
       Set<String> seen = new HashSet<>();
@@ -301,7 +315,7 @@ final class ScenarioParser {
     }
     return new ClusterSpec(
         name, region, version, status, platformVersion, roleArn, nodeGroups, kubernetes, selfManaged,
-        karpenter, fargate, addons);
+        karpenter, fargate, addons, istio);
   }
 
   /** An installed EKS add-on: one the sandbox knows, at a version that runs on the cluster's. */
@@ -334,18 +348,69 @@ final class ScenarioParser {
     return new AddonSpec(name, version);
   }
 
-  /** Karpenter's NodePools; each needs a name and a node count, and may set a drift budget. */
+  /**
+   * Karpenter: its controller version (with its CRDs and Helm releases), EC2NodeClasses and
+   * NodePools. Without a version there is no controller to describe, so namespace, installedBy and
+   * crdStoredVersions are refused, and at least one NodePool is needed.
+   */
   private KarpenterSpec karpenter(JsonNode node, String path) {
-    Obj k = obj(node, path, "nodePools");
-    if (!k.has("nodePools") || k.list("nodePools").isEmpty()) {
-      throw fail(path + ".nodePools", "list at least one NodePool, or leave karpenter out");
+    Obj k = obj(node, path, "version", "namespace", "installedBy", "crdStoredVersions", "nodeClasses", "nodePools");
+    String version = k.has("version") ? k.componentVersion("version") : null;
+    if (version != null && KarpenterVersions.major(version) < 1) {
+      throw fail(path + ".version", "'" + version + "' is older than 1.0.0; the sandbox serves Karpenter's v1 APIs only");
     }
+    if (version == null) {
+      for (String key : List.of("namespace", "installedBy", "crdStoredVersions")) {
+        if (k.has(key)) {
+          throw fail(path + "." + key, "needs karpenter.version (without it there is no controller, CRD or Helm release)");
+        }
+      }
+      if (!k.has("nodePools") || k.list("nodePools").isEmpty()) {
+        throw fail(path + ".nodePools", "list at least one NodePool, or leave karpenter out");
+      }
+    }
+    String namespace = k.has("namespace") ? k.dnsLabel("namespace") : "kube-system";
+    Installation installedBy = k.has("installedBy") ? k.installation("installedBy") : Installation.HELM;
+    List<String> storedVersions = List.of("v1");
+    if (k.has("crdStoredVersions")) {
+      storedVersions = k.texts("crdStoredVersions");
+      Set<String> seen = new HashSet<>();
+      for (int i = 0; i < storedVersions.size(); i++) {
+        String v = storedVersions.get(i);
+        String p = path + ".crdStoredVersions[" + i + "]";
+        if (!KarpenterVersions.crdVersions(version).contains(v)) {
+          throw fail(
+              p,
+              "'" + v + "' is not a version the CRDs of Karpenter " + version + " serve ("
+                  + String.join(", ", KarpenterVersions.crdVersions(version)) + ")");
+        }
+        if (!seen.add(v)) {
+          throw fail(p, "'" + v + "' is listed twice");
+        }
+      }
+    }
+    List<NodeClassSpec> classes = new ArrayList<>();
+    if (k.has("nodeClasses")) {
+      Set<String> seen = new HashSet<>();
+      List<JsonNode> items = k.list("nodeClasses");
+      for (int i = 0; i < items.size(); i++) {
+        String p = path + ".nodeClasses[" + i + "]";
+        NodeClassSpec c = nodeClass(items.get(i), p);
+        if (!seen.add(c.name())) {
+          throw fail(p + ".name", "EC2NodeClass '" + c.name() + "' is listed twice");
+        }
+        classes.add(c);
+      }
+    } else {
+      classes.add(NodeClassSpec.defaultClass());
+    }
+    Set<String> classNames = new HashSet<>(classes.stream().map(NodeClassSpec::name).toList());
     List<NodePoolSpec> pools = new ArrayList<>();
     Set<String> seen = new HashSet<>();
-    List<JsonNode> items = k.list("nodePools");
+    List<JsonNode> items = k.has("nodePools") ? k.list("nodePools") : List.of();
     for (int i = 0; i < items.size(); i++) {
       String p = path + ".nodePools[" + i + "]";
-      Obj n = obj(items.get(i), p, "name", "nodes", "driftBudget", "labels");
+      Obj n = obj(items.get(i), p, "name", "nodes", "driftBudget", "labels", "nodeClass");
       String name = n.dnsLabel("name");
       if (!seen.add(name)) {
         throw fail(p + ".name", "NodePool '" + name + "' is listed twice");
@@ -356,9 +421,140 @@ final class ScenarioParser {
       int nodes = n.size("nodes");
       String budget = n.has("driftBudget") ? n.budget("driftBudget") : "10%";
       Map<String, String> labels = n.has("labels") ? n.textMap("labels") : Map.of();
-      pools.add(new NodePoolSpec(name, nodes, budget, labels));
+      String nodeClass = n.has("nodeClass") ? n.dnsLabel("nodeClass") : "default";
+      if (!classNames.contains(nodeClass)) {
+        throw fail(
+            p + ".nodeClass",
+            "'" + nodeClass + "' is not one of the EC2NodeClasses (" + String.join(", ", classes.stream().map(NodeClassSpec::name).toList()) + ")");
+      }
+      pools.add(new NodePoolSpec(name, nodes, budget, labels, nodeClass));
     }
-    return new KarpenterSpec(pools);
+    return new KarpenterSpec(version, namespace, installedBy, storedVersions, classes, pools);
+  }
+
+  /** An EC2NodeClass: an AMI alias (al2023@latest), or an AMI family with AMIs pinned by id. */
+  private NodeClassSpec nodeClass(JsonNode node, String path) {
+    Obj c = obj(node, path, "name", "alias", "amiFamily", "amiIds");
+    String name = c.dnsLabel("name");
+    if (c.has("alias") == c.has("amiIds")) {
+      throw fail(path, "set exactly one of alias (e.g. al2023@latest) and amiIds (with amiFamily)");
+    }
+    if (c.has("alias")) {
+      if (c.has("amiFamily")) {
+        throw fail(path + ".amiFamily", "goes with amiIds; an alias names its family itself");
+      }
+      String alias = c.requiredText("alias");
+      if (!NODE_CLASS_ALIAS.matcher(alias).matches()) {
+        throw fail(
+            path + ".alias",
+            "'" + alias + "' is not an AMI alias like al2023@latest or al2@v20240807 (families al2, al2023, bottlerocket)");
+      }
+      return new NodeClassSpec(name, alias, null, List.of());
+    }
+    if (!c.has("amiFamily")) {
+      throw fail(path + ".amiFamily", "is required with amiIds (" + String.join(", ", AMI_FAMILIES) + ")");
+    }
+    String family = c.oneOf("amiFamily", AMI_FAMILIES);
+    List<String> ids = c.texts("amiIds");
+    for (int i = 0; i < ids.size(); i++) {
+      if (!ids.get(i).matches("ami-[0-9a-f]{4,17}")) {
+        throw fail(path + ".amiIds[" + i + "]", "'" + ids.get(i) + "' is not an AMI id like ami-0abc123def4567890");
+      }
+    }
+    return new NodeClassSpec(name, null, family, ids);
+  }
+
+  /**
+   * Istio: revisions (at least one), revision tags, namespace labels and gateways. Every tag, label
+   * and gateway names a revision or tag listed here.
+   */
+  private IstioSpec istio(JsonNode node, String path) {
+    Obj i = obj(node, path, "namespace", "installedBy", "revisions", "tags", "namespaces", "gateways");
+    String namespace = i.has("namespace") ? i.dnsLabel("namespace") : "istio-system";
+    Installation installedBy = i.has("installedBy") ? i.installation("installedBy") : Installation.HELM;
+    if (!i.has("revisions") || i.list("revisions").isEmpty()) {
+      throw fail(path + ".revisions", "list at least one revision (name and version), or leave istio out");
+    }
+    List<IstioRevisionSpec> revisions = new ArrayList<>();
+    Set<String> revisionNames = new LinkedHashSet<>();
+    List<JsonNode> items = i.list("revisions");
+    for (int n = 0; n < items.size(); n++) {
+      String p = path + ".revisions[" + n + "]";
+      Obj r = obj(items.get(n), p, "name", "version");
+      String name = r.dnsLabel("name");
+      if (!revisionNames.add(name)) {
+        throw fail(p + ".name", "revision '" + name + "' is listed twice");
+      }
+      revisions.add(new IstioRevisionSpec(name, r.componentVersion("version")));
+    }
+    List<IstioTagSpec> tags = new ArrayList<>();
+    Set<String> tagNames = new LinkedHashSet<>();
+    items = i.has("tags") ? i.list("tags") : List.of();
+    for (int n = 0; n < items.size(); n++) {
+      String p = path + ".tags[" + n + "]";
+      Obj t = obj(items.get(n), p, "name", "revision");
+      String name = t.dnsLabel("name");
+      if (!tagNames.add(name)) {
+        throw fail(p + ".name", "tag '" + name + "' is listed twice");
+      }
+      // "default" is the one tag that may stand beside a non-revisioned install, as istioctl allows.
+      if (revisionNames.contains(name) && !name.equals("default")) {
+        throw fail(p + ".name", "'" + name + "' is a revision; a tag cannot take a revision's name");
+      }
+      String revision = t.dnsLabel("revision");
+      if (!revisionNames.contains(revision)) {
+        throw fail(p + ".revision", "'" + revision + "' is not one of the revisions (" + String.join(", ", revisionNames) + ")");
+      }
+      tags.add(new IstioTagSpec(name, revision));
+    }
+    Set<String> selectable = new LinkedHashSet<>(revisionNames);
+    selectable.addAll(tagNames);
+    List<IstioNamespaceSpec> namespaces = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    items = i.has("namespaces") ? i.list("namespaces") : List.of();
+    for (int n = 0; n < items.size(); n++) {
+      String p = path + ".namespaces[" + n + "]";
+      Obj ns = obj(items.get(n), p, "name", "injection", "rev");
+      String name = ns.dnsLabel("name");
+      if (!seen.add(name)) {
+        throw fail(p + ".name", "namespace '" + name + "' is listed twice");
+      }
+      if (ns.has("injection") == ns.has("rev")) {
+        throw fail(p, "set exactly one of injection (istio-injection) and rev (istio.io/rev)");
+      }
+      String injection = ns.has("injection") ? ns.oneOf("injection", Set.of("enabled", "disabled")) : null;
+      String rev = ns.has("rev") ? ns.dnsLabel("rev") : null;
+      if (rev != null && !selectable.contains(rev)) {
+        throw fail(p + ".rev", "'" + rev + "' is neither a revision nor a tag (" + String.join(", ", selectable) + ")");
+      }
+      namespaces.add(new IstioNamespaceSpec(name, injection, rev));
+    }
+    List<GatewaySpec> gateways = new ArrayList<>();
+    seen.clear();
+    items = i.has("gateways") ? i.list("gateways") : List.of();
+    for (int n = 0; n < items.size(); n++) {
+      String p = path + ".gateways[" + n + "]";
+      Obj g = obj(items.get(n), p, "namespace", "name", "replicas", "revision");
+      String gatewayNamespace = g.has("namespace") ? g.dnsLabel("namespace") : "istio-ingress";
+      String name = g.dnsLabel("name");
+      if (!seen.add(gatewayNamespace + "/" + name)) {
+        throw fail(p + ".name", "gateway '" + gatewayNamespace + "/" + name + "' is listed twice");
+      }
+      int replicas = g.has("replicas") ? g.size("replicas") : 2;
+      String revision;
+      if (g.has("revision")) {
+        revision = g.dnsLabel("revision");
+        if (!selectable.contains(revision)) {
+          throw fail(p + ".revision", "'" + revision + "' is neither a revision nor a tag (" + String.join(", ", selectable) + ")");
+        }
+      } else if (revisions.size() == 1) {
+        revision = revisions.get(0).name();
+      } else {
+        throw fail(p + ".revision", "is required when there is more than one revision");
+      }
+      gateways.add(new GatewaySpec(gatewayNamespace, name, replicas, revision));
+    }
+    return new IstioSpec(namespace, installedBy, revisions, tags, namespaces, gateways);
   }
 
   /** A Fargate profile: a name and one to five selectors (namespace and optional labels). */
@@ -928,6 +1124,27 @@ final class ScenarioParser {
         throw fail(at(key), "'" + text + "' is not a Kubernetes name: lower case letters, digits and '-'");
       }
       return text;
+    }
+
+    /** A component's release version, MAJOR.MINOR.PATCH without a leading v (1.0.2, 1.26.2). */
+    String componentVersion(String key) {
+      JsonNode v = node.get(key);
+      if (v != null && v.isNumber()) {
+        throw fail(at(key), v.asText() + " is a number to YAML: write the full version in quotes, e.g. \"1.0.2\"");
+      }
+      String text = requiredText(key);
+      if (text.startsWith("v") && COMPONENT_VERSION.matcher(text.substring(1)).matches()) {
+        throw fail(at(key), "'" + text + "': write the version without the leading v, " + text.substring(1));
+      }
+      if (!COMPONENT_VERSION.matcher(text).matches()) {
+        throw fail(at(key), "'" + text + "' is not a version like 1.0.2 (MAJOR.MINOR.PATCH)");
+      }
+      return text;
+    }
+
+    Installation installation(String key) {
+      String text = oneOf(key, Set.of("helm", "manifests"));
+      return text.equals("helm") ? Installation.HELM : Installation.MANIFESTS;
     }
 
     /** A PDB's minAvailable or maxUnavailable: a whole number or a percentage, e.g. 1 or "10%". */

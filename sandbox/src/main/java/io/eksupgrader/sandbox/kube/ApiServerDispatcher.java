@@ -263,7 +263,8 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
   }
 
   private MockResponse route(ApiRequest call, RecordedRequest request, Instant now) {
-    if (!servesKarpenter && call.path().startsWith("/apis/karpenter.sh/")) {
+    if (!servesKarpenter
+        && (call.path().startsWith("/apis/karpenter.sh/") || call.path().startsWith("/apis/karpenter.k8s.aws/"))) {
       // Without Karpenter's CRDs the API server has no such resources.
       return ApiStatus.response(
           ApiStatus.failure(404, "NotFound", "the server could not find the requested resource"));

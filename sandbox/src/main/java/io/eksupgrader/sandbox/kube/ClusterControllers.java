@@ -1,6 +1,7 @@
 package io.eksupgrader.sandbox.kube;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eksupgrader.sandbox.ClusterNodes.NodeLaunch;
 import io.eksupgrader.sandbox.Scenario.FargateProfileSpec;
@@ -23,11 +24,14 @@ import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetStatus;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
+import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetStatus;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -56,7 +60,11 @@ import java.util.stream.Collectors;
  *   <li>Workload controllers: a Deployment keeps one ReplicaSet at its replicas; a ReplicaSet keeps
  *       its replicas with new pods (new name, new UID); a StatefulSet keeps pods {@code name-0..}
  *       in order, each created once the ones before it are Ready; a DaemonSet keeps one pod on
- *       every Ready node its selector allows. Bare pods are never recreated.
+ *       every Ready node its selector allows and replaces pods of an older template one node at a
+ *       time. Bare pods are never recreated. Every pod a controller creates passes the {@link
+ *       SidecarInjector} first, as the API server's webhooks; a refused pod is not created and its
+ *       owner's {@code ReplicaFailure} condition (reason FailedCreate) says why until a creation
+ *       succeeds.
  *   <li>Scheduler: a Pending pod goes to a Ready, schedulable node whose taints it tolerates and
  *       whose labels its nodeSelector matches, the one with the fewest pods of the same owner, then
  *       the fewest pods, then the first by name.
@@ -81,10 +89,16 @@ final class ClusterControllers {
   static final String FARGATE_PROFILE_LABEL = "eks.amazonaws.com/fargate-profile";
   static final String COMPUTE_TYPE_LABEL = "eks.amazonaws.com/compute-type";
   private static final String REVISION = "deployment.kubernetes.io/revision";
+  /** On a DaemonSet's pods: the hash of the template they were made from. */
+  static final String REVISION_HASH = "controller-revision-hash";
+  private static final String REPLICA_FAILURE = "ReplicaFailure";
 
   private final List<FargateProfileSpec> fargateProfiles;
   private final Duration fargatePodStart;
   private final Map<String, Instant> nodeReadyAt = new HashMap<>();
+  private final SidecarInjector injector;
+  /** During the tick that places the starting world: the injector does not wait for istiod. */
+  private boolean placingStartingWorld;
   private String controlPlaneVersion;
   private KarpenterNodes karpenter;
   private int fargateNodes;
@@ -110,6 +124,7 @@ final class ClusterControllers {
     this.controlPlaneVersion = controlPlaneVersion;
     this.fargateProfiles = List.copyOf(fargateProfiles);
     this.fargatePodStart = fargatePodStart;
+    this.injector = new SidecarInjector(store);
   }
 
   /** Karpenter runs in this cluster; it ticks with the other controllers. */
@@ -227,10 +242,12 @@ final class ClusterControllers {
             placed = true;
             initial = true;
           }
+          placingStartingWorld = initial;
           syncDeployments();
           syncReplicaSets();
           syncStatefulSets(initial);
           syncDaemonSets(now);
+          placingStartingWorld = false;
           schedule(now);
           startPods(now, initial);
           updateWorkloadStatuses();
@@ -516,9 +533,13 @@ final class ClusterControllers {
       List<Pod> active =
           pods.stream().filter(p -> ObjectFacts.ownedBy(p, rs) && ObjectFacts.isActive(p)).toList();
       int replicas = rs.getSpec().getReplicas() == null ? 1 : rs.getSpec().getReplicas();
-      for (int i = active.size(); i < replicas; i++) {
+      boolean refused = false;
+      for (int i = active.size(); i < replicas && !refused; i++) {
         String name = rs.getMetadata().getName() + "-" + store.randomSuffix(5);
-        store.create(Manifests.pod(rs, rs.getSpec().getTemplate(), name, Map.of()));
+        refused = !createPod(rs, Manifests.pod(rs, rs.getSpec().getTemplate(), name, Map.of()));
+      }
+      if (!refused) {
+        setReplicaFailure(rs, null);
       }
       if (active.size() > replicas) {
         List<Pod> surplus = new ArrayList<>(active);
@@ -548,6 +569,7 @@ final class ClusterControllers {
           .filter(p -> ObjectFacts.ownedBy(p, sts))
           .forEach(p -> byName.put(p.getMetadata().getName(), p));
       int replicas = sts.getSpec().getReplicas() == null ? 1 : sts.getSpec().getReplicas();
+      boolean refused = false;
       for (int ordinal = 0; ordinal < replicas; ordinal++) {
         String podName = name + "-" + ordinal;
         Pod pod = byName.get(podName);
@@ -561,7 +583,10 @@ final class ClusterControllers {
           Pod created = Manifests.pod(sts, sts.getSpec().getTemplate(), podName, labels);
           created.getSpec().setHostname(podName);
           created.getSpec().setSubdomain(sts.getSpec().getServiceName());
-          store.create(created);
+          if (!createPod(sts, created)) {
+            refused = true;
+            break;
+          }
           if (!initial) {
             break;
           }
@@ -574,6 +599,9 @@ final class ClusterControllers {
         if (ordinal >= replicas && !ObjectFacts.isTerminating(pod)) {
           terminatePod(pod, graceOf(pod), Loss.REMOVED_BY_CONTROLLER);
         }
+      }
+      if (!refused) {
+        setReplicaFailure(sts, null);
       }
       if (!initial) {
         restartOneOutdated(sts, byName, replicas);
@@ -628,13 +656,16 @@ final class ClusterControllers {
           || ds.getSpec().getTemplate() == null) {
         continue;
       }
+      String hash = templateHash(ds.getSpec().getTemplate());
       Pod probe = Manifests.pod(ds, ds.getSpec().getTemplate(), "probe", Map.of());
+      List<Pod> owned = pods.stream().filter(p -> ObjectFacts.ownedBy(p, ds)).toList();
       Set<String> covered =
-          pods.stream()
-              .filter(p -> ObjectFacts.ownedBy(p, ds))
+          owned.stream()
               .map(ObjectFacts::nodeName)
               .filter(Objects::nonNull)
               .collect(Collectors.toSet());
+      boolean created = false;
+      boolean refused = false;
       for (Node node : nodes) {
         String nodeName = node.getMetadata().getName();
         if (!daemonEligible(probe, node) || covered.contains(nodeName)) {
@@ -645,13 +676,133 @@ final class ClusterControllers {
                 ds,
                 ds.getSpec().getTemplate(),
                 ds.getMetadata().getName() + "-" + store.randomSuffix(5),
-                Map.of());
+                Map.of(REVISION_HASH, hash));
         pod.getSpec().setNodeName(nodeName);
         setCondition(
             pod, condition("PodScheduled", "True", null, null, ObjectStore.timestamp(now)));
-        store.create(pod);
+        if (!createPod(ds, pod)) {
+          refused = true;
+          break;
+        }
+        created = true;
+      }
+      if (!refused) {
+        setReplicaFailure(ds, null);
+      }
+      if (!created && !refused) {
+        rollOneOutdated(ds, owned, hash);
       }
     }
+  }
+
+  /**
+   * A RollingUpdate DaemonSet (the default; OnDelete never rolls) replaces pods of an older
+   * template one node at a time, as with maxUnavailable 1: an outdated pod is deleted only while no
+   * pod of the set is terminating and every other one is Ready (an outdated pod that is not Ready
+   * goes first); the sync then recreates it on its node from the current template once it is gone.
+   */
+  private void rollOneOutdated(DaemonSet ds, List<Pod> owned, String hash) {
+    var strategy = ds.getSpec().getUpdateStrategy();
+    if (strategy != null && "OnDelete".equals(strategy.getType())) {
+      return;
+    }
+    if (owned.stream().anyMatch(ObjectFacts::isTerminating)) {
+      return;
+    }
+    List<Pod> active = owned.stream().filter(ObjectFacts::isActive).toList();
+    Optional<Pod> outdated =
+        active.stream()
+            .filter(p -> !hash.equals(ObjectFacts.labels(p).get(REVISION_HASH)))
+            .min(
+                Comparator.comparing((Pod p) -> ObjectFacts.isReady(p))
+                    .thenComparing(p -> String.valueOf(ObjectFacts.nodeName(p))));
+    if (outdated.isEmpty()) {
+      return;
+    }
+    Pod pod = outdated.get();
+    boolean othersReady =
+        active.stream()
+            .filter(p -> !p.getMetadata().getUid().equals(pod.getMetadata().getUid()))
+            .allMatch(ObjectFacts::isReady);
+    if (othersReady) {
+      terminatePod(pod, graceOf(pod), Loss.REMOVED_BY_CONTROLLER);
+    }
+  }
+
+  /** A short, stable hash of a pod template, like the ControllerRevision names of the real one. */
+  private String templateHash(PodTemplateSpec template) {
+    String text = store.serialization().asJson(template);
+    int hash = 0x811c9dc5;
+    for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
+      hash ^= b & 0xff;
+      hash *= 0x01000193;
+    }
+    return Long.toString(hash & 0xffffffffL, 36);
+  }
+
+  /**
+   * Creates a pod a controller made as the API server would: through the sidecar injector. A
+   * refusal leaves the pod uncreated and the owner's ReplicaFailure condition saying why.
+   *
+   * @return whether the pod was created
+   */
+  private boolean createPod(HasMetadata owner, Pod pod) {
+    SidecarInjector.Admission admission = injector.admit(pod, placingStartingWorld);
+    if (!admission.allowed()) {
+      setReplicaFailure(owner, admission.refusal());
+      return false;
+    }
+    store.create(admission.pod());
+    return true;
+  }
+
+  /**
+   * Sets (message) or clears (null) a workload's {@code ReplicaFailure} condition, reason
+   * FailedCreate, as the ReplicaSet controller reports a pod the API refused; its transition time
+   * is kept while the message stays the same.
+   */
+  private void setReplicaFailure(HasMetadata owner, String message) {
+    @SuppressWarnings("unchecked")
+    Class<HasMetadata> type = (Class<HasMetadata>) owner.getClass();
+    HasMetadata current =
+        store.get(type, owner.getMetadata().getNamespace(), owner.getMetadata().getName()).orElse(null);
+    if (current == null) {
+      return;
+    }
+    var json = store.serialization();
+    ObjectNode node = (ObjectNode) json.unmarshal(json.asJson(current), JsonNode.class);
+    JsonNode conditionsNode = node.path("status").path("conditions");
+    int at = -1;
+    for (int i = 0; i < conditionsNode.size(); i++) {
+      if (REPLICA_FAILURE.equals(conditionsNode.get(i).path("type").asText())) {
+        at = i;
+      }
+    }
+    if (message == null) {
+      if (at < 0) {
+        return;
+      }
+      ((ArrayNode) conditionsNode).remove(at);
+    } else {
+      if (at >= 0 && message.equals(conditionsNode.get(at).path("message").asText())) {
+        return;
+      }
+      ObjectNode status = node.path("status") instanceof ObjectNode o ? o : node.putObject("status");
+      ArrayNode conditions =
+          status.path("conditions") instanceof ArrayNode a ? a : status.putArray("conditions");
+      ObjectNode condition = conditions.objectNode();
+      condition.put("type", REPLICA_FAILURE);
+      condition.put("status", "True");
+      condition.put("reason", "FailedCreate");
+      condition.put("message", message);
+      condition.put("lastTransitionTime", ObjectStore.timestamp(store.now()));
+      if (at >= 0) {
+        conditions.set(at, condition);
+      } else {
+        conditions.add(condition);
+      }
+    }
+    store.update(json.unmarshal(node.toString(), type));
   }
 
   private static boolean daemonEligible(Pod probe, Node node) {
@@ -915,6 +1066,7 @@ final class ClusterControllers {
       status.setReadyReplicas(ready);
       status.setAvailableReplicas(ready);
       status.setObservedGeneration(rs.getMetadata().getGeneration());
+      status.setConditions(rs.getStatus() == null ? null : rs.getStatus().getConditions());
       rs.setStatus(status);
       store.update(rs);
     }
@@ -943,6 +1095,7 @@ final class ClusterControllers {
               (deployment.getSpec().getReplicas() == null ? 1 : deployment.getSpec().getReplicas())
                   - ready));
       status.setObservedGeneration(deployment.getMetadata().getGeneration());
+      status.setConditions(replicaFailureOf(deployment, replicaSets));
       deployment.setStatus(status);
       store.update(deployment);
     }
@@ -959,6 +1112,7 @@ final class ClusterControllers {
       status.setReadyReplicas(ready);
       status.setAvailableReplicas(ready);
       status.setObservedGeneration(sts.getMetadata().getGeneration());
+      status.setConditions(sts.getStatus() == null ? null : sts.getStatus().getConditions());
       sts.setStatus(status);
       store.update(sts);
     }
@@ -968,17 +1122,50 @@ final class ClusterControllers {
       List<Pod> owned =
           pods.stream().filter(p -> ObjectFacts.ownedBy(p, ds) && ObjectFacts.isActive(p)).toList();
       int ready = (int) owned.stream().filter(ObjectFacts::isReady).count();
+      String hash = templateHash(ds.getSpec().getTemplate());
       DaemonSetStatus status = new DaemonSetStatus();
       status.setDesiredNumberScheduled(desired);
       status.setCurrentNumberScheduled(owned.size());
-      status.setUpdatedNumberScheduled(owned.size());
+      status.setUpdatedNumberScheduled(
+          (int) owned.stream().filter(p -> hash.equals(ObjectFacts.labels(p).get(REVISION_HASH))).count());
       status.setNumberReady(ready);
       status.setNumberAvailable(ready);
       status.setNumberMisscheduled(0);
       status.setObservedGeneration(ds.getMetadata().getGeneration());
+      status.setConditions(ds.getStatus() == null ? null : ds.getStatus().getConditions());
       ds.setStatus(status);
       store.update(ds);
     }
+  }
+
+  /**
+   * A Deployment's conditions with its ReplicaSets' ReplicaFailure surfaced, as the deployment
+   * controller does; gone again once no ReplicaSet reports one.
+   */
+  private static List<DeploymentCondition> replicaFailureOf(Deployment deployment, List<ReplicaSet> replicaSets) {
+    List<DeploymentCondition> conditions = new ArrayList<>();
+    if (deployment.getStatus() != null && deployment.getStatus().getConditions() != null) {
+      deployment.getStatus().getConditions().stream()
+          .filter(c -> !REPLICA_FAILURE.equals(c.getType()))
+          .forEach(conditions::add);
+    }
+    replicaSets.stream()
+        .filter(rs -> ObjectFacts.ownedBy(rs, deployment) && rs.getStatus() != null && rs.getStatus().getConditions() != null)
+        .flatMap(rs -> rs.getStatus().getConditions().stream())
+        .filter(c -> REPLICA_FAILURE.equals(c.getType()))
+        .findFirst()
+        .ifPresent(
+            c ->
+                conditions.add(
+                    new DeploymentConditionBuilder()
+                        .withType(REPLICA_FAILURE)
+                        .withStatus(c.getStatus())
+                        .withReason(c.getReason())
+                        .withMessage(c.getMessage())
+                        .withLastTransitionTime(c.getLastTransitionTime())
+                        .withLastUpdateTime(c.getLastTransitionTime())
+                        .build()));
+    return conditions.isEmpty() ? null : conditions;
   }
 
   private static Set<String> uids(List<? extends HasMetadata> objects) {

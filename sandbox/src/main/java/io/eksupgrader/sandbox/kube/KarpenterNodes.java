@@ -2,23 +2,34 @@ package io.eksupgrader.sandbox.kube;
 
 import static io.eksupgrader.sandbox.kube.KarpenterResources.DISRUPTED_TAINT;
 import static io.eksupgrader.sandbox.kube.KarpenterResources.GROUP_VERSION;
+import static io.eksupgrader.sandbox.kube.KarpenterResources.NODE_CLASS_HASH;
+import static io.eksupgrader.sandbox.kube.KarpenterResources.NODE_CLASS_LABEL;
 import static io.eksupgrader.sandbox.kube.KarpenterResources.NODE_POOL_LABEL;
 import static io.eksupgrader.sandbox.kube.KarpenterResources.condition;
 import static io.eksupgrader.sandbox.kube.KarpenterResources.section;
 import static io.eksupgrader.sandbox.kube.KarpenterResources.setCondition;
 import static io.eksupgrader.sandbox.kube.KarpenterResources.text;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import io.eksupgrader.sandbox.ClusterNodes.NodeLaunch;
+import io.eksupgrader.sandbox.KarpenterVersions;
 import io.eksupgrader.sandbox.Scenario.NodePoolSpec;
+import io.eksupgrader.sandbox.kube.KarpenterResources.EC2NodeClass;
 import io.eksupgrader.sandbox.kube.KarpenterResources.NodeClaim;
 import io.eksupgrader.sandbox.kube.KarpenterResources.NodePool;
 import io.eksupgrader.sandbox.kube.PdbBreach.Loss;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.TaintBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,22 +37,34 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * A simulated Karpenter v1 controller: NodePools own NodeClaims, each NodeClaim launches one node,
- * and drift replaces nodes whose version no longer matches the control plane's.
+ * A simulated Karpenter v1 controller: NodePools own NodeClaims, each NodeClaim launches one node
+ * from its NodePool's EC2NodeClass, and drift replaces nodes whose version no longer matches the
+ * control plane's or whose node class changed since they launched.
  *
  * <p>On every tick:
  *
  * <ol>
  *   <li>Launch: a NodeClaim without a node gets one {@code karpenterLaunch} after its creation, Ready
- *       at once and running the control plane's version of that moment; while the scenario's
- *       {@code karpenterLaunchFailures} last, the launch fails instead: the claim shows {@code
- *       Launched=False} with EC2's reason for {@code karpenterLaunch} and is then deleted.
- *   <li>Drift: a launched claim whose node's kubelet minor differs from the control plane's gets
- *       {@code Drifted=True} (an AMI alias such as {@code al2023@latest} follows the control plane).
+ *       at once. Its kubelet runs the control plane's version of that moment when the class's AMIs
+ *       follow it (an alias {@code ...@latest}); AMIs pinned by id or by a versioned alias keep the
+ *       version they first launched with (the cluster's at the start). The node's OS image follows
+ *       the class's family ({@code Amazon Linux 2023.…}, {@code Amazon Linux 2}), it carries {@code
+ *       karpenter.k8s.aws/ec2nodeclass: <class>}, and the claim records the hash of the class's
+ *       spec ({@code karpenter.k8s.aws/ec2nodeclass-hash}). While the controller Deployment's
+ *       version does not support the control plane's minor ({@link KarpenterVersions}), no claim
+ *       launches: it shows {@code Launched=False}, reason {@code UnsupportedKubernetesVersion},
+ *       until the controller is upgraded. While the scenario's {@code karpenterLaunchFailures} last,
+ *       the launch fails instead: the claim shows {@code Launched=False} with EC2's reason for
+ *       {@code karpenterLaunch} and is then deleted.
+ *   <li>Drift: a launched claim gets {@code Drifted=True} when its class's spec hash differs from
+ *       the one it launched with (reason {@code NodeClassDrift}), or when its AMIs follow the
+ *       control plane and its node's kubelet minor differs from the control plane's ({@code
+ *       AMIDrift}).
  *   <li>Disruption, per NodePool, at most its drift budget of nodes at once (a count or a
  *       percentage of its nodes, rounded up; "0" stops drift): a drifted claim gets a replacement
  *       claim; once the replacement's node is Ready, the old node is tainted {@code
@@ -51,10 +74,14 @@ import java.util.Optional;
  */
 final class KarpenterNodes {
 
+  private static final ObjectMapper CANONICAL =
+      new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+
   /** On an old claim: the name of the claim that replaces it. */
   static final String REPLACED_BY = "sandbox.eks-upgrader.io/replaced-by";
   private static final String FAILED_AT = "sandbox.eks-upgrader.io/launch-failed-at";
-  private static final String NODE_CLASS = "default";
+  private static final String DEFAULT_NODE_CLASS = "default";
+  private static final String CONTROLLER_LABEL = "app.kubernetes.io/name";
 
   private final ObjectStore store;
   private final DisruptionBudgets budgets;
@@ -63,6 +90,8 @@ final class KarpenterNodes {
   private final String region;
   private int launchFailuresLeft;
   private int instances;
+  /** The Kubernetes version of pinned AMIs (by alias or ids), learnt when they first launch. */
+  private final Map<String, String> pinnedVersions = new HashMap<>();
 
   KarpenterNodes(
       ObjectStore store,
@@ -81,6 +110,11 @@ final class KarpenterNodes {
 
   /** The scenario's NodePools with their nodes, running {@code version}, Ready at once. */
   void createStarting(List<NodePoolSpec> pools, String version) {
+    for (EC2NodeClass nodeClass : store.list(EC2NodeClass.class)) {
+      if (!followsControlPlane(nodeClass)) {
+        pinnedVersions.put(selectionOf(nodeClass), version);
+      }
+    }
     for (NodePoolSpec spec : pools) {
       NodePool pool = new NodePool();
       pool.setApiVersion(GROUP_VERSION);
@@ -92,7 +126,7 @@ final class KarpenterNodes {
           "spec",
           Map.of(
               "nodeClassRef",
-              Map.of("group", "karpenter.k8s.aws", "kind", "EC2NodeClass", "name", NODE_CLASS)));
+              Map.of("group", "karpenter.k8s.aws", "kind", "EC2NodeClass", "name", spec.nodeClass())));
       section(pool, "spec").put("template", template);
       Map<String, Object> disruption = new LinkedHashMap<>();
       disruption.put("consolidationPolicy", "WhenEmptyOrUnderutilized");
@@ -114,20 +148,29 @@ final class KarpenterNodes {
     }
     Map<String, Node> nodes = new HashMap<>();
     store.list(Node.class).forEach(n -> nodes.put(n.getMetadata().getName(), n));
+    Map<String, EC2NodeClass> classes = new HashMap<>();
+    store.list(EC2NodeClass.class).forEach(c -> classes.put(c.getMetadata().getName(), c));
     for (NodeClaim claim : store.list(NodeClaim.class)) {
       String nodeName = text(section(claim, "status"), "nodeName");
       if (nodeName == null) {
         settleLaunch(claim, now, controlPlaneVersion);
       } else if (nodes.containsKey(nodeName)) {
         String kubelet = nodes.get(nodeName).getStatus().getNodeInfo().getKubeletVersion();
-        boolean drifted = !minorOf(kubelet).equals(controlPlaneVersion);
-        if (drifted != "True".equals(condition(claim, "Drifted"))) {
+        EC2NodeClass nodeClass = classes.get(nodeClassOf(claim));
+        String launchedWith = claim.getMetadata().getAnnotations() == null ? null : claim.getMetadata().getAnnotations().get(NODE_CLASS_HASH);
+        boolean classDrift = nodeClass != null && launchedWith != null && !launchedWith.equals(specHash(nodeClass));
+        boolean versionDrift =
+            (nodeClass == null || followsControlPlane(nodeClass)) && !minorOf(kubelet).equals(controlPlaneVersion);
+        boolean drifted = classDrift || versionDrift;
+        if (drifted || "True".equals(condition(claim, "Drifted"))) {
           setCondition(
               claim,
               "Drifted",
               drifted ? "True" : "False",
-              drifted ? "AMIDrift" : "NotDrifted",
-              drifted ? "the node runs " + kubelet + "; the control plane runs " + controlPlaneVersion : "",
+              classDrift ? "NodeClassDrift" : drifted ? "AMIDrift" : "NotDrifted",
+              classDrift
+                  ? "EC2NodeClass " + nodeClassOf(claim) + " changed since the node launched"
+                  : drifted ? "the node runs " + kubelet + "; the control plane runs " + controlPlaneVersion : "",
               ObjectStore.timestamp(now));
           store.update(claim);
         }
@@ -150,6 +193,18 @@ final class KarpenterNodes {
     if (created.plus(launch).isAfter(now)) {
       return;
     }
+    Optional<String> controller = controllerVersion();
+    if (controller.isPresent() && !KarpenterVersions.supports(controller.get(), controlPlaneVersion)) {
+      setCondition(
+          claim,
+          "Launched",
+          "False",
+          "UnsupportedKubernetesVersion",
+          "Karpenter " + controller.get() + " does not support Kubernetes " + controlPlaneVersion,
+          ObjectStore.timestamp(now));
+      store.update(claim);
+      return;
+    }
     if (launchFailuresLeft > 0) {
       launchFailuresLeft--;
       claim.getMetadata().getAnnotations().put(FAILED_AT, ObjectStore.timestamp(now));
@@ -167,7 +222,41 @@ final class KarpenterNodes {
     launchNode(claim, controlPlaneVersion);
   }
 
-  private void launchNode(NodeClaim claim, String version) {
+  /**
+   * The version of the Karpenter controller that runs: the image tag of the {@code controller}
+   * container of the Deployment labelled {@code app.kubernetes.io/name: karpenter}; empty when the
+   * scenario describes no controller.
+   */
+  private Optional<String> controllerVersion() {
+    for (Deployment deployment : store.list(Deployment.class)) {
+      if (!"karpenter".equals(ObjectFacts.labels(deployment).get(CONTROLLER_LABEL))
+          || deployment.getSpec() == null
+          || deployment.getSpec().getTemplate() == null) {
+        continue;
+      }
+      for (Container container : deployment.getSpec().getTemplate().getSpec().getContainers()) {
+        String image = container.getImage();
+        if ("controller".equals(container.getName()) && image != null && image.contains(":")) {
+          String tag = image.substring(image.lastIndexOf(':') + 1);
+          tag = tag.startsWith("v") ? tag.substring(1) : tag;
+          if (tag.matches("\\d+\\.\\d+\\.\\d+.*")) {
+            return Optional.of(tag);
+          }
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Launches the claim's node from its EC2NodeClass (an AL2023 alias following the control plane when it has none). */
+  private void launchNode(NodeClaim claim, String controlPlaneVersion) {
+    String className = nodeClassOf(claim);
+    EC2NodeClass nodeClass = store.get(EC2NodeClass.class, null, className).orElse(null);
+    String version =
+        nodeClass == null || followsControlPlane(nodeClass)
+            ? controlPlaneVersion
+            : pinnedVersions.computeIfAbsent(selectionOf(nodeClass), k -> controlPlaneVersion);
+    String family = nodeClass == null ? "AL2023" : KarpenterResources.amiFamily(nodeClass);
     int n = instances++;
     String instanceId = String.format("i-0c%015x", 0xa0000000L + n);
     String nodeName = "ip-10-0-200-" + (n % 250 + 2) + "." + region + ".compute.internal";
@@ -181,12 +270,24 @@ final class KarpenterNodes {
     labels.put("karpenter.sh/capacity-type", "on-demand");
     labels.put("node.kubernetes.io/instance-type", "m5.large");
     labels.put(NODE_POOL_LABEL, pool);
+    labels.put(NODE_CLASS_LABEL, className);
     controllers.launchNode(
         new NodeLaunch(nodeName, instanceId, null, version, labels, List.of(), Duration.ZERO));
+    String launched = nodeName;
+    store.get(Node.class, null, nodeName)
+        .ifPresent(
+            node -> {
+              node.getStatus().getNodeInfo().setOsImage(osImage(family, version));
+              store.update(node);
+            });
+    if (nodeClass != null) {
+      claim.getMetadata().getAnnotations().put(NODE_CLASS_HASH, specHash(nodeClass));
+    }
+    List<String> ids = nodeClass == null ? List.of() : KarpenterResources.amiIds(nodeClass);
     Map<String, Object> status = section(claim, "status");
-    status.put("nodeName", nodeName);
+    status.put("nodeName", launched);
     status.put("providerID", "aws:///" + region + "a/" + instanceId);
-    status.put("imageID", "ami-al2023-" + version.replace('.', '-'));
+    status.put("imageID", ids.isEmpty() ? "ami-" + family.toLowerCase(Locale.ROOT) + "-" + version.replace('.', '-') : ids.get(0));
     String now = ObjectStore.timestamp(store.now());
     for (String type : List.of("Launched", "Registered", "Initialized", "Ready")) {
       setCondition(claim, type, "True", type, "", now);
@@ -204,7 +305,8 @@ final class KarpenterNodes {
       map.forEach((k, v) -> labels.put(k.toString(), v.toString()));
     }
     labels.put(NODE_POOL_LABEL, pool.getMetadata().getName());
-    labels.put("karpenter.k8s.aws/ec2nodeclass", NODE_CLASS);
+    String nodeClass = nodeClassRefOf(pool);
+    labels.put(NODE_CLASS_LABEL, nodeClass);
     claim.setMetadata(
         new ObjectMetaBuilder()
             .withName(pool.getMetadata().getName() + "-" + store.randomSuffix(5))
@@ -213,9 +315,69 @@ final class KarpenterNodes {
             .withOwnerReferences(Manifests.controllerReference(pool))
             .build());
     section(claim, "spec")
-        .put("nodeClassRef", Map.of("group", "karpenter.k8s.aws", "kind", "EC2NodeClass", "name", NODE_CLASS));
+        .put("nodeClassRef", Map.of("group", "karpenter.k8s.aws", "kind", "EC2NodeClass", "name", nodeClass));
     setCondition(claim, "Launched", "Unknown", "Launching", "", ObjectStore.timestamp(store.now()));
     return claim;
+  }
+
+  /** {@code spec.template.spec.nodeClassRef.name} of a NodePool, "default" when it names none. */
+  private static String nodeClassRefOf(NodePool pool) {
+    Object template = section(pool, "spec").get("template");
+    if (template instanceof Map<?, ?> t
+        && t.get("spec") instanceof Map<?, ?> spec
+        && spec.get("nodeClassRef") instanceof Map<?, ?> ref
+        && ref.get("name") != null) {
+      return ref.get("name").toString();
+    }
+    return DEFAULT_NODE_CLASS;
+  }
+
+  private static String nodeClassOf(NodeClaim claim) {
+    Object ref = section(claim, "spec").get("nodeClassRef");
+    if (ref instanceof Map<?, ?> m && m.get("name") != null) {
+      return m.get("name").toString();
+    }
+    return DEFAULT_NODE_CLASS;
+  }
+
+  /** An alias {@code ...@latest} moves to each new control-plane version's AMI; pinned AMIs do not. */
+  private static boolean followsControlPlane(EC2NodeClass nodeClass) {
+    String alias = KarpenterResources.alias(nodeClass);
+    return alias != null && alias.endsWith("@latest");
+  }
+
+  /** What a class selects its AMIs by: the alias, or the pinned ids. */
+  private static String selectionOf(EC2NodeClass nodeClass) {
+    String alias = KarpenterResources.alias(nodeClass);
+    return alias != null ? alias : String.join(",", KarpenterResources.amiIds(nodeClass));
+  }
+
+  /** {@code status.nodeInfo.osImage} of a node of an AMI family. */
+  static String osImage(String family, String kubernetesVersion) {
+    return switch (family) {
+      case "AL2" -> "Amazon Linux 2";
+      case "Bottlerocket" -> "Bottlerocket OS 1.30.0 (aws-k8s-" + kubernetesVersion + ")";
+      default -> "Amazon Linux 2023.7.20250512";
+    };
+  }
+
+  /**
+   * The hash of an EC2NodeClass's spec, as Karpenter records it on a NodeClaim: FNV-1a (64 bits) of
+   * the spec's JSON with sorted keys, in decimal, so that the same spec always hashes the same.
+   */
+  private String specHash(EC2NodeClass nodeClass) {
+    String canonical;
+    try {
+      canonical = CANONICAL.writeValueAsString(section(nodeClass, "spec"));
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+    long hash = 0xcbf29ce484222325L;
+    for (byte b : canonical.getBytes(StandardCharsets.UTF_8)) {
+      hash ^= b & 0xff;
+      hash *= 0x100000001b3L;
+    }
+    return Long.toUnsignedString(hash);
   }
 
   @SuppressWarnings("unchecked")

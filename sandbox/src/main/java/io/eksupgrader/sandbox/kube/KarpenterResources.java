@@ -1,6 +1,8 @@
 package io.eksupgrader.sandbox.kube;
 
+import io.eksupgrader.sandbox.Scenario.NodeClassSpec;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Kind;
 import io.fabric8.kubernetes.model.annotation.Plural;
@@ -12,14 +14,18 @@ import java.util.Map;
 
 /**
  * Karpenter's v1 custom resources as the sandbox stores them: untyped bodies under the paths the
- * real CRDs serve ({@code /apis/karpenter.sh/v1/nodepools}, {@code .../nodeclaims}, both
- * cluster-scoped), with helpers for the few fields the simulated controller reads and writes.
+ * real CRDs serve ({@code /apis/karpenter.sh/v1/nodepools}, {@code .../nodeclaims}, {@code
+ * /apis/karpenter.k8s.aws/v1/ec2nodeclasses}, all cluster-scoped), with helpers for the few fields
+ * the simulated controller reads and writes.
  */
 final class KarpenterResources {
 
   static final String GROUP_VERSION = "karpenter.sh/v1";
   static final String NODE_POOL_LABEL = "karpenter.sh/nodepool";
   static final String DISRUPTED_TAINT = "karpenter.sh/disrupted";
+  static final String NODE_CLASS_LABEL = "karpenter.k8s.aws/ec2nodeclass";
+  /** On a NodeClaim: the hash of its EC2NodeClass's spec when it launched. */
+  static final String NODE_CLASS_HASH = "karpenter.k8s.aws/ec2nodeclass-hash";
 
   private KarpenterResources() {}
 
@@ -34,6 +40,79 @@ final class KarpenterResources {
   @Kind("NodeClaim")
   @Plural("nodeclaims")
   static final class NodeClaim extends GenericKubernetesResource {}
+
+  @Group("karpenter.k8s.aws")
+  @Version("v1")
+  @Kind("EC2NodeClass")
+  @Plural("ec2nodeclasses")
+  static final class EC2NodeClass extends GenericKubernetesResource {}
+
+  /**
+   * An EC2NodeClass as its author writes it: AMIs by alias, or an AMI family with AMIs pinned by
+   * id; the node role and the subnet and security-group discovery tags of the cluster. Ready.
+   */
+  static EC2NodeClass nodeClass(NodeClassSpec spec, String cluster, String now) {
+    EC2NodeClass nodeClass = new EC2NodeClass();
+    nodeClass.setApiVersion("karpenter.k8s.aws/v1");
+    nodeClass.setKind("EC2NodeClass");
+    nodeClass.setMetadata(new ObjectMetaBuilder().withName(spec.name()).build());
+    Map<String, Object> body = section(nodeClass, "spec");
+    if (spec.alias() != null) {
+      body.put("amiSelectorTerms", List.of(Map.of("alias", spec.alias())));
+    } else {
+      body.put("amiFamily", spec.amiFamily());
+      body.put("amiSelectorTerms", spec.amiIds().stream().map(id -> Map.of("id", id)).toList());
+    }
+    body.put("role", "KarpenterNodeRole-" + cluster);
+    Map<String, Object> discovery = Map.of("tags", Map.of("karpenter.sh/discovery", cluster));
+    body.put("subnetSelectorTerms", List.of(discovery));
+    body.put("securityGroupSelectorTerms", List.of(discovery));
+    setCondition(nodeClass, "Ready", "True", "Ready", "", now);
+    return nodeClass;
+  }
+
+  /** The AMI family an EC2NodeClass's spec resolves to: AL2023, AL2 or Bottlerocket. */
+  static String amiFamily(EC2NodeClass nodeClass) {
+    Map<String, Object> spec = section(nodeClass, "spec");
+    String alias = alias(nodeClass);
+    if (alias != null) {
+      String family = alias.substring(0, alias.indexOf('@') < 0 ? alias.length() : alias.indexOf('@'));
+      return switch (family) {
+        case "al2" -> "AL2";
+        case "bottlerocket" -> "Bottlerocket";
+        default -> "AL2023";
+      };
+    }
+    Object family = spec.get("amiFamily");
+    return family == null ? "AL2023" : family.toString();
+  }
+
+  /** The alias of the first AMI selector term, or null when the AMIs are pinned by id. */
+  static String alias(EC2NodeClass nodeClass) {
+    Object terms = section(nodeClass, "spec").get("amiSelectorTerms");
+    if (terms instanceof List<?> list) {
+      for (Object term : list) {
+        if (term instanceof Map<?, ?> m && m.get("alias") != null) {
+          return m.get("alias").toString();
+        }
+      }
+    }
+    return null;
+  }
+
+  /** The AMI ids the selector terms pin, in order. */
+  static List<String> amiIds(EC2NodeClass nodeClass) {
+    List<String> ids = new ArrayList<>();
+    Object terms = section(nodeClass, "spec").get("amiSelectorTerms");
+    if (terms instanceof List<?> list) {
+      for (Object term : list) {
+        if (term instanceof Map<?, ?> m && m.get("id") != null) {
+          ids.add(m.get("id").toString());
+        }
+      }
+    }
+    return ids;
+  }
 
   @SuppressWarnings("unchecked")
   static Map<String, Object> section(GenericKubernetesResource resource, String name) {

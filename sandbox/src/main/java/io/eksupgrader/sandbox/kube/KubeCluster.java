@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * the scenario's simulated time.
  *
  * <p>At start it creates the scenario's namespaces, workloads (Deployments with their ReplicaSets,
- * StatefulSets, DaemonSets, bare pods) and PodDisruptionBudgets. Nodes come from the AWS side
+ * StatefulSets, DaemonSets, bare pods) and PodDisruptionBudgets, and Karpenter's and Istio's
+ * objects ({@link InstalledComponents}). Nodes come from the AWS side
  * through {@link #launchNode}; once the initial node groups' nodes are Ready the workloads' pods
  * are placed on them, Running and Ready.
  *
@@ -110,6 +111,7 @@ public final class KubeCluster implements ClusterNodes, AutoCloseable {
     api.serve(budgets, controllers);
     api.serveKarpenter(cluster.karpenter().installed());
     createStartingObjects(cluster);
+    store.atomically(() -> InstalledComponents.createStarting(store, cluster));
     if (cluster.karpenter().installed()) {
       KarpenterNodes karpenter =
           new KarpenterNodes(

@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -249,6 +250,53 @@ class ControllersTest {
     assertThat(cluster.pods("kube-system", "agent"))
         .extracting(p -> p.getSpec().getNodeName())
         .containsExactlyInAnyOrder(cluster.nodes("blue").get(1), joining);
+  }
+
+  @Test
+  void aChangedDaemonSetTemplateReplacesItsPodsOneNodeAtATime() {
+    Duration podStart = Duration.ofMinutes(2);
+    cluster =
+        TestCluster.builder()
+            .nodeGroup("blue", 3)
+            .workload("DaemonSet", "kube-system", "agent", 0)
+            .podStart(podStart)
+            .start()
+            .awaitSettled();
+    Set<String> before =
+        cluster.pods("kube-system", "agent").stream().map(p -> p.getMetadata().getUid()).collect(Collectors.toSet());
+
+    cluster
+        .client
+        .apps()
+        .daemonSets()
+        .inNamespace("kube-system")
+        .withName("agent")
+        .patch(
+            PatchContext.of(PatchType.JSON_MERGE),
+            "{\"spec\":{\"template\":{\"metadata\":{\"annotations\":{\"kubectl.kubernetes.io/restartedAt\":\"2026-11-24T03:00:00Z\"}}}}}");
+
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () -> {
+              List<Pod> pods = cluster.pods("kube-system", "agent");
+              return pods.size() == 3
+                  && pods.stream().allMatch(ObjectFacts::isReady)
+                  && pods.stream().noneMatch(p -> before.contains(p.getMetadata().getUid()));
+            });
+    List<Pod> pods = cluster.pods("kube-system", "agent");
+    assertThat(pods).extracting(p -> p.getSpec().getNodeName()).containsExactlyInAnyOrderElementsOf(cluster.nodes("blue"));
+    assertThat(pods)
+        .allMatch(p -> "2026-11-24T03:00:00Z".equals(p.getMetadata().getAnnotations().get("kubectl.kubernetes.io/restartedAt")));
+    // One at a time: each new pod was created only after the one before it was Ready.
+    List<Pod> inOrder =
+        pods.stream().sorted(Comparator.comparing((Pod p) -> Instant.parse(p.getMetadata().getCreationTimestamp()))).toList();
+    for (int i = 1; i < inOrder.size(); i++) {
+      assertThat(Instant.parse(inOrder.get(i).getMetadata().getCreationTimestamp()))
+          .isAfterOrEqualTo(conditionTime(inOrder.get(i - 1), "Ready"));
+    }
+    assertThat(cluster.client.apps().daemonSets().inNamespace("kube-system").withName("agent").get().getStatus().getUpdatedNumberScheduled())
+        .isEqualTo(3);
   }
 
   @Test

@@ -10,7 +10,10 @@ import io.eksupgrader.sandbox.Scenario.Durations;
 import io.eksupgrader.sandbox.Scenario.Faults;
 import io.eksupgrader.sandbox.Scenario.FargateProfileSpec;
 import io.eksupgrader.sandbox.Scenario.FargateSelectorSpec;
+import io.eksupgrader.sandbox.Scenario.Installation;
+import io.eksupgrader.sandbox.Scenario.IstioSpec;
 import io.eksupgrader.sandbox.Scenario.KarpenterSpec;
+import io.eksupgrader.sandbox.Scenario.NodeClassSpec;
 import io.eksupgrader.sandbox.Scenario.NodePoolSpec;
 import io.eksupgrader.sandbox.Scenario.KubernetesSpec;
 import io.eksupgrader.sandbox.Scenario.NodeGroupSpec;
@@ -61,8 +64,10 @@ final class TestCluster implements AutoCloseable {
             b.groups,
             new KubernetesSpec(b.workloads, b.pdbs),
             List.of(),
-            new KarpenterSpec(b.nodePools),
-            b.fargateProfiles);
+            b.karpenter(),
+            b.fargateProfiles,
+            List.of(),
+            b.istio);
     Durations defaults = Durations.defaults();
     Scenario scenario =
         new Scenario(
@@ -213,8 +218,53 @@ final class TestCluster implements AutoCloseable {
     private final List<OutageSpec> outages = new ArrayList<>();
     private final List<NodePoolSpec> nodePools = new ArrayList<>();
     private final List<FargateProfileSpec> fargateProfiles = new ArrayList<>();
+    private final List<NodeClassSpec> nodeClasses = new ArrayList<>();
     private Duration podStart = Duration.ofSeconds(20);
     private int launchFailures;
+    private String karpenterVersion;
+    private Installation karpenterInstalledBy = Installation.HELM;
+    private List<String> crdStoredVersions = List.of("v1");
+    private IstioSpec istio = IstioSpec.none();
+
+    private KarpenterSpec karpenter() {
+      List<NodeClassSpec> classes =
+          nodeClasses.isEmpty() && (karpenterVersion != null || !nodePools.isEmpty())
+              ? List.of(NodeClassSpec.defaultClass())
+              : nodeClasses;
+      return new KarpenterSpec(karpenterVersion, "kube-system", karpenterInstalledBy, crdStoredVersions, classes, nodePools);
+    }
+
+    /** Karpenter's controller at {@code version}, installed with Helm or plain manifests. */
+    Builder karpenterController(String version, Installation installedBy, String... storedVersions) {
+      this.karpenterVersion = version;
+      this.karpenterInstalledBy = installedBy;
+      this.crdStoredVersions = storedVersions.length == 0 ? List.of("v1") : List.of(storedVersions);
+      return this;
+    }
+
+    Builder nodeClass(NodeClassSpec nodeClass) {
+      nodeClasses.add(nodeClass);
+      return this;
+    }
+
+    Builder nodePool(String name, int nodes, String driftBudget, String nodeClass) {
+      nodePools.add(new NodePoolSpec(name, nodes, driftBudget, Map.of(), nodeClass));
+      return this;
+    }
+
+    Builder istio(IstioSpec istio) {
+      this.istio = istio;
+      return this;
+    }
+
+    /** A workload whose pods carry {@code labels} besides {@code app: <name>}. */
+    Builder labelledWorkload(String kind, String namespace, String name, int replicas, Map<String, String> labels) {
+      Map<String, String> all = new LinkedHashMap<>();
+      all.put("app", name);
+      all.putAll(labels);
+      workloads.add(new WorkloadSpec(namespace, name, kind, replicas, all, false, Map.of()));
+      return this;
+    }
 
     Builder nodePool(String name, int nodes, String driftBudget) {
       nodePools.add(new NodePoolSpec(name, nodes, driftBudget, Map.of()));
