@@ -450,7 +450,16 @@ public class KubernetesIstioActivities implements IstioActivities {
     List<String> orphans = new ArrayList<>();
     for (Pod pod : client.pods().inNamespace(namespace).list().getItems()) {
       String injected = injectedRevision(pod);
-      if (injected == null || pod.getMetadata().getDeletionTimestamp() != null) {
+      if (pod.getMetadata().getDeletionTimestamp() != null) {
+        continue;
+      }
+      if (injected == null) {
+        // A pod we restarted for the revision came back without a sidecar: no injector selected it.
+        HasMetadata owner = Workloads.workloadOf(client, pod, replicaSets);
+        if (owner != null && revision.equals(Workloads.templateAnnotation(owner, MARKER))) {
+          behind.add(id(pod) + " (no sidecar injected: is revision " + revision + "'s injector there?)");
+          workloads.putIfAbsent(Workloads.key(owner), owner);
+        }
         continue;
       }
       if (runs(pod, revision, version)) {
