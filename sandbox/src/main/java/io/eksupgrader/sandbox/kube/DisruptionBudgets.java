@@ -339,6 +339,11 @@ final class DisruptionBudgets {
               .collect(Collectors.groupingBy(OwnerReference::getUid, Collectors.counting()));
     }
 
+    /**
+     * The sum of the scales of the selected pods' controllers, each counted once, as the disruption
+     * controller's getExpectedScale does: the pods of a Deployment's old and new ReplicaSets during
+     * a rollout count the Deployment's replicas once, not each ReplicaSet's.
+     */
     int expected(List<Pod> selected) {
       Set<String> counted = new HashSet<>();
       int total = 0;
@@ -346,11 +351,23 @@ final class DisruptionBudgets {
         OwnerReference owner = ObjectFacts.controllerOf(pod).orElse(null);
         if (owner == null) {
           total += 1;
-        } else if (counted.add(owner.getUid())) {
+        } else if (counted.add(scaleKey(owner))) {
           total += scaleOf(owner);
         }
       }
       return total;
+    }
+
+    /** The uid of the object whose scale counts: a ReplicaSet's Deployment, else the owner itself. */
+    private String scaleKey(OwnerReference owner) {
+      if ("ReplicaSet".equals(owner.getKind())) {
+        ReplicaSet rs = replicaSets.get(owner.getUid());
+        OwnerReference parent = rs == null ? null : ObjectFacts.controllerOf(rs).orElse(null);
+        if (parent != null && "Deployment".equals(parent.getKind()) && deployments.containsKey(parent.getUid())) {
+          return parent.getUid();
+        }
+      }
+      return owner.getUid();
     }
 
     private int scaleOf(OwnerReference owner) {

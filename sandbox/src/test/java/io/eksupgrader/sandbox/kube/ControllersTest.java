@@ -414,6 +414,43 @@ class ControllersTest {
   }
 
   @Test
+  void aRolloutRestartCountsTheDeploymentsReplicasOnceAcrossItsOldAndNewReplicaSets() {
+    cluster =
+        TestCluster.builder()
+            .nodeGroup("blue", 3)
+            .workload("Deployment", "shop", "web", 6)
+            .pdb("shop", "web", "web", null, "1")
+            .start()
+            .awaitSettled();
+    cluster
+        .client
+        .apps()
+        .deployments()
+        .inNamespace("shop")
+        .withName("web")
+        .edit(
+            d -> {
+              d.getSpec().getTemplate().getMetadata().setAnnotations(Map.of("kubectl.kubernetes.io/restartedAt", "now"));
+              return d;
+            });
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> cluster.client.apps().replicaSets().inNamespace("shop").list().getItems().size() == 2);
+    assertThat(cluster.pdb("shop", "web").getStatus().getExpectedPods())
+        .as("the rollout's two ReplicaSets belong to one Deployment of 6")
+        .isEqualTo(6);
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () ->
+                cluster.pods("shop", "web").stream()
+                    .allMatch(p -> p.getMetadata().getAnnotations() != null
+                        && "now".equals(p.getMetadata().getAnnotations().get("kubectl.kubernetes.io/restartedAt"))
+                        && ObjectFacts.isReady(p)));
+    assertThat(cluster.kube.pdbBreaches()).as("25% unavailable of 6 is one pod, what the budget allows").isEmpty();
+  }
+
+  @Test
   void aTerminatedNodeOrAForcedDeletionBreachesABudgetAndIsRecorded() {
     cluster =
         TestCluster.builder()
