@@ -2,6 +2,10 @@ package io.eksupgrader.cli;
 
 import io.eksupgrader.sandbox.Scenario;
 import io.eksupgrader.workflows.model.ClusterRef;
+import io.eksupgrader.workflows.model.ComponentOptions;
+import io.eksupgrader.workflows.model.ComponentStrategy;
+import io.eksupgrader.workflows.model.IstioOptions;
+import io.eksupgrader.workflows.model.KarpenterOptions;
 import io.eksupgrader.workflows.model.DrainOptions;
 import io.eksupgrader.workflows.model.UpgradeOptions;
 import io.eksupgrader.workflows.model.UpgradeRequest;
@@ -28,14 +32,20 @@ public class DemoCommand implements Callable<Integer> {
 
   /**
    * Seed 001's drain: {@code kubectl drain --ignore-daemonsets --delete-emptydir-data --force}, two
-   * nodes at a time; PodDisruptionBudgets are always honoured.
+   * nodes at a time; PodDisruptionBudgets are always honoured. Karpenter and Istio move with the
+   * embedded Helm, from the sandbox's own charts.
    */
-  static final UpgradeOptions DEMO_OPTIONS =
-      new UpgradeOptions(
-          false,
-          UpgradeOptions.DEFAULT_GATE_REMINDER_MINUTES,
-          new DrainOptions(true, true, true, -1, DrainOptions.DEFAULT_TIMEOUT_SECONDS, 2),
-          1);
+  static UpgradeOptions demoOptions(String chartSource) {
+    return new UpgradeOptions(
+        false,
+        UpgradeOptions.DEFAULT_GATE_REMINDER_MINUTES,
+        new DrainOptions(true, true, true, -1, DrainOptions.DEFAULT_TIMEOUT_SECONDS, 2),
+        1,
+        null,
+        new ComponentOptions(
+            new KarpenterOptions(ComponentStrategy.HELM, null, chartSource),
+            new IstioOptions(ComponentStrategy.HELM, null, chartSource, 0)));
+  }
 
   @Spec CommandSpec spec;
 
@@ -69,7 +79,7 @@ public class DemoCommand implements Callable<Integer> {
       out.printf("Temporal test server on %s, sandbox on %s, worker started.%n", env.temporalTarget(), env.sandbox.endpoint());
       try (TemporalConnection connection = temporal.connect()) {
         StartCommand.startUpgrade(
-            connection, new UpgradeRequest(cluster, targetVersion, DEMO_OPTIONS, temporal.identity), out);
+            connection, new UpgradeRequest(cluster, targetVersion, demoOptions(env.chartSource()), temporal.identity), out);
         GateAnswers answers =
             autoApprove
                 ? GateAnswers.autoApprove()

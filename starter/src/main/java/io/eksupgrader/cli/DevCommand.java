@@ -62,9 +62,10 @@ public class DevCommand implements Callable<Integer> {
     out.println(command);
     out.println("Try, from another terminal:");
     String where = " --temporal " + env.temporalTarget() + " --cluster " + first.name() + " --region " + first.region();
-    out.println("  eks-upgrader start" + where + " --to 1.34");
+    String charts = " --karpenter-chart-source " + env.chartSource() + " --istio-chart-source " + env.chartSource();
+    out.println("  eks-upgrader start" + where + " --to 1.34" + charts);
     out.println("  eks-upgrader status" + where + " --watch");
-    out.println("  eks-upgrader approve" + where + " --gate control-plane-1.33");
+    out.println("  eks-upgrader approve" + where + " --gate karpenter");
     out.println("  eks-upgrader calls --sandbox " + env.sandbox.endpoint());
     out.println("Press Ctrl-C to stop.");
     out.flush();

@@ -1,6 +1,7 @@
 package io.eksupgrader.cli;
 
 import io.eksupgrader.sandbox.CallLog;
+import io.eksupgrader.sandbox.SandboxCharts;
 import io.eksupgrader.sandbox.SandboxServer;
 import io.eksupgrader.sandbox.Scenario;
 import io.eksupgrader.sandbox.kube.PdbBreach;
@@ -16,6 +17,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,14 +37,18 @@ final class LocalEnvironment implements AutoCloseable {
   final int temporalPort;
   final String taskQueue;
   final SandboxServer sandbox;
+  /** The sandbox's own charts as a local chart repository, and the worker's files for Helm. */
+  final Path workDirectory;
   private final TestServer.PortBoundTestServer temporal;
   private ApplicationContext worker;
 
-  private LocalEnvironment(int temporalPort, String taskQueue, TestServer.PortBoundTestServer temporal, SandboxServer sandbox) {
+  private LocalEnvironment(
+      int temporalPort, String taskQueue, TestServer.PortBoundTestServer temporal, SandboxServer sandbox, Path workDirectory) {
     this.temporalPort = temporalPort;
     this.taskQueue = taskQueue;
     this.temporal = temporal;
     this.sandbox = sandbox;
+    this.workDirectory = workDirectory;
   }
 
   static LocalEnvironment start(Scenario scenario, int temporalPort, int sandboxPort, String taskQueue) {
@@ -60,7 +67,21 @@ final class LocalEnvironment implements AutoCloseable {
       server.close();
       throw new CliFailure(ExitCodes.UNREACHABLE, "cannot start the sandbox on port " + sandboxPort + ": " + e.getMessage());
     }
-    return new LocalEnvironment(port, taskQueue, server, sandbox);
+    Path work;
+    try {
+      work = Files.createTempDirectory("eks-upgrader-local-");
+    } catch (IOException e) {
+      sandbox.close();
+      server.close();
+      throw new UncheckedIOException(e);
+    }
+    SandboxCharts.materialize(work.resolve("charts"));
+    return new LocalEnvironment(port, taskQueue, server, sandbox, work);
+  }
+
+  /** Where the sandbox's charts are: the chart source of Karpenter's and Istio's Helm releases. */
+  String chartSource() {
+    return workDirectory.resolve("charts").toString();
   }
 
   String temporalTarget() {
@@ -91,6 +112,9 @@ final class LocalEnvironment implements AutoCloseable {
     properties.put("eks-upgrader.addons.poll-interval", scaled(Duration.ofSeconds(15), scale));
     properties.put("eks-upgrader.addons.conflict-backoff", scaled(Duration.ofSeconds(20), scale));
     properties.put("eks-upgrader.fargate.poll-interval", scaled(Duration.ofSeconds(15), scale));
+    properties.put("eks-upgrader.karpenter-upgrade.poll-interval", scaled(Duration.ofSeconds(10), scale));
+    properties.put("eks-upgrader.istio.poll-interval", scaled(Duration.ofSeconds(10), scale));
+    properties.put("eks-upgrader.helm.work-directory", workDirectory.resolve("helm").toString());
     return properties;
   }
 
@@ -201,5 +225,14 @@ final class LocalEnvironment implements AutoCloseable {
     sandbox.close();
     GRPC_CONTEXT_LOG.setLevel(java.util.logging.Level.WARNING);
     temporal.close();
+    deleteRecursively(workDirectory);
+  }
+
+  private static void deleteRecursively(Path dir) {
+    try (var files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // A leftover temporary folder is harmless.
+    }
   }
 }
