@@ -39,26 +39,48 @@ class CliEndToEndTest {
     return all;
   }
 
+  /** Waits until the upgrade's open gate is this one, then approves it from the command line. */
+  private static void approveWhenOpen(String gate) {
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).untilAsserted(() ->
+        assertThat(CliRun.of(args("status", "--json")).out()).containsPattern("\"openGate\" : \\{\\s*\"gate\" : \"" + gate + "\""));
+    CliRun approved = CliRun.of(args("approve", "--gate", gate));
+    assertThat(approved.exitCode()).as(approved.toString()).isEqualTo(ExitCodes.OK);
+  }
+
   @Test
   void anOperatorStartsApprovesIsRefusedAndRejectsFromTheCommandLine() {
     CliRun bad = CliRun.of(args("start", "--to", "1.34.1"));
     assertThat(bad.exitCode()).as(bad.toString()).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(bad.err()).contains("invalid request, nothing was started").contains("MAJOR.MINOR");
+    CliRun badStrategy = CliRun.of(args("start", "--to", "1.34", "--istio-strategy", "argo"));
+    assertThat(badStrategy.exitCode()).as(badStrategy.toString()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(badStrategy.err()).contains("--istio-strategy 'argo' is not one of helm, external, skip; nothing was started");
 
-    CliRun started = CliRun.of(args("start", "--to", "1.34"));
+    CliRun started =
+        CliRun.of(
+            args("start", "--to", "1.34", "--karpenter-chart-source", env.chartSource(), "--istio-chart-source", env.chartSource()));
     assertThat(started.exitCode()).as(started.toString()).isEqualTo(ExitCodes.OK);
     assertThat(started.out())
         .contains("Started upgrade eks-upgrade/us-east-1/demo")
+        .contains("karpenter-crds")
+        .contains("istio-1.27-install")
         .contains("control-plane-1.33")
-        .contains("eks-upgrader approve --cluster demo --region us-east-1 --gate control-plane-1.33");
+        .contains("eks-upgrader approve --cluster demo --region us-east-1 --gate karpenter");
 
     CliRun again = CliRun.of(args("start", "--to", "1.33"));
     assertThat(again.exitCode()).as(again.toString()).isEqualTo(ExitCodes.REFUSED);
     assertThat(again.err()).contains("an upgrade of us-east-1/demo is already running: workflow eks-upgrade/us-east-1/demo");
 
-    CliRun early = CliRun.of(args("approve", "--gate", "control-plane-1.34"));
+    CliRun early = CliRun.of(args("approve", "--gate", "control-plane-1.33"));
     assertThat(early.exitCode()).as(early.toString()).isEqualTo(ExitCodes.REFUSED);
-    assertThat(early.err()).contains("gate control-plane-1.34 is not open; the open gate is control-plane-1.33");
+    assertThat(early.err()).contains("gate control-plane-1.33 is not open; the open gate is karpenter");
+
+    // Karpenter, then Istio one revision at a time, each old revision removed behind its own gate.
+    for (String gate : new String[] {"karpenter", "istio-1.27", "istio-1.26-remove", "istio-1.28", "istio-1.27-remove"}) {
+      approveWhenOpen(gate);
+    }
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).untilAsserted(() ->
+        assertThat(CliRun.of(args("status", "--json")).out()).containsPattern("\"openGate\" : \\{\\s*\"gate\" : \"control-plane-1.33\""));
 
     CliRun approved = CliRun.of(args("approve", "--gate", "control-plane-1.33", "--comment", "CHG-42"));
     assertThat(approved.exitCode()).as(approved.toString()).isEqualTo(ExitCodes.OK);
@@ -83,7 +105,8 @@ class CliEndToEndTest {
     assertThat(watched.exitCode()).as(watched.toString()).isEqualTo(ExitCodes.UPGRADE_NOT_SUCCEEDED);
     assertThat(watched.out())
         .contains("REJECTED")
-        .contains("gate control-plane-1.34 is not open");
+        .as("the refused early approval is in the audit")
+        .contains("gate control-plane-1.33 is not open; the open gate is karpenter");
 
     CliRun calls = CliRun.of("calls", "--sandbox", env.sandbox.endpoint().toString());
     assertThat(calls.exitCode()).as(calls.toString()).isEqualTo(ExitCodes.OK);

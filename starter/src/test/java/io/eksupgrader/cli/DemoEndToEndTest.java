@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 class DemoEndToEndTest {
 
   @Test
-  void theDemoTakesTheDemoClusterAndItsNodeGroupsFrom132To134WithoutBreakingABudget() {
+  void theDemoTakesTheDemoClusterItsComponentsAndItsNodeGroupsFrom132To134WithoutBreakingABudget() {
     CliRun run = CliRun.of("demo", "--auto-approve");
 
     assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.OK);
@@ -33,7 +33,22 @@ class DemoEndToEndTest {
         .containsPattern("✔ karpenter-drift +succeeded .*: Karpenter's 3 node\\(s\\) run 1\\.34")
         .containsPattern("✔ fargate-jobs +succeeded .*: restarted Deployment jobs/report-worker; 2 pod\\(s\\) of Fargate profile jobs run 1\\.34")
         .contains("Karpenter nodes: 3 (3 at 1.34)")
-        .contains("kubernetes PatchDeployment: 1 CREATED")
+        .contains("approved gate karpenter")
+        .containsPattern("✔ karpenter-storage +succeeded .*: 5 object\\(s\\) rewritten at v1; stored versions of nodepools.karpenter.sh")
+        .containsPattern("✔ karpenter-crds +succeeded .*: release karpenter-crd 1\\.0\\.2 → 1\\.6\\.3 \\(revision 1 → 2\\)")
+        .containsPattern("✔ karpenter-controller +succeeded .*: release karpenter 1\\.0\\.2 → 1\\.6\\.3 .*runs 1\\.6\\.3 with 2 Ready replica")
+        .containsPattern("✔ karpenter-node-classes +succeeded .*: EC2NodeClass\\(es\\) default changed")
+        .containsPattern("✔ istio-1\\.27-install +succeeded .*istiod: release istiod-1-27 installed at chart 1\\.27\\.0")
+        .containsPattern("✔ istio-1\\.27-workloads +succeeded .*: tags switched: default → 1-27; namespaces relabelled: billing istio.io/rev=1-27")
+        .containsPattern("✔ istio-1\\.27-gateways +succeeded .*gateway pods run 1\\.27\\.0")
+        .containsPattern("✔ istio-1\\.26-remove +succeeded .*: nothing used revision 1-26; release istiod-1-26 uninstalled")
+        .containsPattern("✔ istio-1\\.28-workloads +succeeded .*\\d+ injected pod\\(s\\) run 1-28")
+        .containsPattern("✔ istio-1\\.27-remove +succeeded .*release istiod-1-27 uninstalled")
+        .contains("Karpenter 1.6.3; Istio revision 1-28 (1.28.3)")
+        .as("3 meshed Deployments restarted once per revision (6), the Fargate one (1), Helm's patches of"
+            + " Karpenter's controller and twice of the gateway (3)")
+        .contains("kubernetes PatchDeployment: 10 CREATED")
+        .contains("kubernetes PatchStatefulSet: 2 CREATED")
         .contains("✔ verify")
         .contains("node groups: apps-1-34 1.34, system-1-34 1.34; self-managed: legacy-workers-1-34 1.34")
         .contains("eks-upgrade/us-east-1/demo — SUCCEEDED")
@@ -49,6 +64,12 @@ class DemoEndToEndTest {
         .containsPattern("kubernetes CreateEviction: \\d+ CREATED")
         .contains("PodDisruptionBudget breaches (a budget with fewer healthy pods than it requires):\n  none");
     String out = run.out();
+    assertThat(out.indexOf("✔ karpenter-crds"))
+        .as("Karpenter's CRDs before its controller, Karpenter before Istio, Istio before the control plane (seed 003)")
+        .isLessThan(out.indexOf("✔ karpenter-controller"));
+    assertThat(out.indexOf("✔ karpenter-node-classes")).isLessThan(out.indexOf("approved gate istio-1.27"));
+    assertThat(out.indexOf("✔ istio-1.27-validate")).isLessThan(out.indexOf("approved gate istio-1.26-remove"));
+    assertThat(out.indexOf("✔ istio-1.27-remove")).isLessThan(out.indexOf("approved gate control-plane-1.33"));
     assertThat(out.indexOf("✔ control-plane-1.33"))
         .as("the second gate opens only after the first minor is done")
         .isLessThan(out.indexOf("approved gate control-plane-1.34"));

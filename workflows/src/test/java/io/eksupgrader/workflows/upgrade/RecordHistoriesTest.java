@@ -33,9 +33,75 @@ class RecordHistoriesTest {
   private final FakeDataPlane nodes = new FakeDataPlane();
   private final FakeKarpenterFargate others = new FakeKarpenterFargate();
   private final FakeAddons addons = new FakeAddons();
+  private final FakeComponents components = new FakeComponents();
 
   @RegisterExtension
-  final TestWorkflowExtension testWorkflow = ClusterUpgradeWorkflowTest.extension(eks, nodes, others, addons);
+  final TestWorkflowExtension testWorkflow =
+      ClusterUpgradeWorkflowTest.extension(eks, nodes, others, addons, components);
+
+  /**
+   * Karpenter and Istio since {@code components} version 1: stored versions, both Karpenter charts
+   * (the CRD step retried by decision), the node class, then two Istio revision steps with their
+   * removals, then both control-plane minors.
+   */
+  @org.junit.jupiter.api.Disabled("recorded from the components release; never re-record it")
+  @Test
+  void recordKarpenterAndIstioWithARetriedKarpenterStep(WorkflowClient client, WorkflowOptions options) throws Exception {
+    components.karpenter("1.0.2", java.util.List.of("v1beta1", "v1"), "al2@latest", java.util.List.of("1.6.3"));
+    components.istio("1-26", "1.26.2", java.util.List.of("1.27.0", "1.28.3"));
+    components.fail(io.eksupgrader.workflows.activities.ActivityTypes.AWAIT_KARPENTER_READY, 1);
+    String id = "eks-upgrade/us-east-1/payments";
+    ClusterUpgradeWorkflow running = startTo134(client, options, id);
+    approveByUpdate(running, "karpenter");
+    await().atMost(Duration.ofSeconds(20)).until(() -> running.status().pendingDecision() != null);
+    running.decideStep(new OperatorDecision("karpenter-crds", DecisionAction.RETRY, "alice", "controller pod rescheduled"));
+    for (String gate :
+        new String[] {"istio-1.27", "istio-1.26-remove", "istio-1.28", "istio-1.27-remove", "control-plane-1.33", "control-plane-1.34"}) {
+      approveByUpdate(running, gate);
+    }
+    UpgradeResult result = client.newUntypedWorkflowStub(id).getResult(UpgradeResult.class);
+    assertThat(result.outcome()).isEqualTo(UpgradeOutcome.SUCCEEDED);
+
+    Files.createDirectories(DIR);
+    Files.writeString(DIR.resolve("cluster-upgrade-components.json"), client.fetchHistory(id).toJson(true));
+  }
+
+  /** An Istio workload move that fails and is aborted: the mesh is moved back to the old revision. */
+  @org.junit.jupiter.api.Disabled("recorded from the components release; never re-record it")
+  @Test
+  void recordAnAbortedIstioMoveThatMovesTheMeshBack(WorkflowClient client, WorkflowOptions options) throws Exception {
+    components.istio("1-26", "1.26.2", java.util.List.of("1.27.0", "1.28.3"));
+    components.fail(io.eksupgrader.workflows.activities.ActivityTypes.MOVE_WORKLOADS_TO_REVISION, 1);
+    String id = "eks-upgrade/us-east-1/payments";
+    ClusterUpgradeWorkflow running = startTo134(client, options, id);
+    approveByUpdate(running, "istio-1.27");
+    await().atMost(Duration.ofSeconds(20)).until(() -> running.status().pendingDecision() != null);
+    client.newUntypedWorkflowStub(id).signal("decide", Map.of("step", "istio-1.27-workloads", "action", "abort", "by", "bob"));
+    UpgradeResult result = client.newUntypedWorkflowStub(id).getResult(UpgradeResult.class);
+    assertThat(result.outcome()).isEqualTo(UpgradeOutcome.ABORTED);
+
+    Files.createDirectories(DIR);
+    Files.writeString(DIR.resolve("cluster-upgrade-components-abort.json"), client.fetchHistory(id).toJson(true));
+  }
+
+  private static ClusterUpgradeWorkflow startTo134(WorkflowClient client, WorkflowOptions options, String id) {
+    ClusterUpgradeWorkflow upgrade =
+        client.newWorkflowStub(ClusterUpgradeWorkflow.class, WorkflowOptions.newBuilder(options).setWorkflowId(id).build());
+    WorkflowClient.start(
+        upgrade::upgrade,
+        new io.eksupgrader.workflows.model.UpgradeRequest(
+            new io.eksupgrader.workflows.model.ClusterRef("us-east-1", "payments"),
+            "1.34",
+            new io.eksupgrader.workflows.model.UpgradeOptions(false, 0, null, 1, null, null),
+            "carol"));
+    return client.newWorkflowStub(ClusterUpgradeWorkflow.class, id);
+  }
+
+  private static void approveByUpdate(ClusterUpgradeWorkflow running, String gate) {
+    await().atMost(Duration.ofSeconds(20)).until(() -> running.status().openGate() != null
+        && running.status().openGate().gate().equals(gate));
+    running.approveGate(new Approval(gate, "bob", null));
+  }
 
   /**
    * EKS add-ons since {@code addons} version 1: two minors with the VPC CNI before each control
