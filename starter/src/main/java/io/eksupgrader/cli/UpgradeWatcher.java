@@ -212,6 +212,8 @@ final class UpgradeWatcher {
         case RUNNING -> out.printf("▶ %-20s running (attempt %d)%n", step.id(), step.attempts());
         case SUCCEEDED -> out.printf("✔ %-20s succeeded in %s: %s%n", step.id(), took(step), step.detail());
         case FAILED -> out.printf("✘ %-20s FAILED: %s%n", step.id(), step.error());
+        case ABORTED, SKIPPED ->
+            out.printf("• %-20s %s%s%n", step.id(), step.state(), step.detail() == null ? "" : ": " + step.detail());
         default -> out.printf("• %-20s %s%n", step.id(), step.state());
       }
     }

@@ -165,4 +165,59 @@ class UpgradeSpecTest {
     new CommandLine(start).parseArgs(args);
     return start.request();
   }
+
+  @Test
+  void karpenterAndIstioSectionsChooseTheStrategyVersionAndChartsAndFlagsOverrideThem() throws Exception {
+    Path spec = dir.resolve("mesh.yaml");
+    Files.writeString(
+        spec,
+        """
+        cluster: mesh-1
+        region: eu-west-1
+        targetVersion: "1.34"
+        karpenter:
+          strategy: external
+          version: "1.6.3"
+        istio:
+          version: "1.28.3"
+          chartSource: /srv/charts
+          restartBatch: 3
+        """);
+
+    UpgradeRequest request = request("--spec", spec.toString(), "--istio-strategy", "helm", "--karpenter-chart-source", "oci://registry.internal/karpenter");
+    var components = request.options().componentsOrDefaults();
+    assertThat(components.karpenterOrDefaults())
+        .isEqualTo(new io.eksupgrader.workflows.model.KarpenterOptions(
+            io.eksupgrader.workflows.model.ComponentStrategy.EXTERNAL, "1.6.3", "oci://registry.internal/karpenter"));
+    assertThat(components.istioOrDefaults())
+        .isEqualTo(new io.eksupgrader.workflows.model.IstioOptions(
+            io.eksupgrader.workflows.model.ComponentStrategy.HELM, "1.28.3", "/srv/charts", 3));
+  }
+
+  @Test
+  void aWrongComponentSectionIsRefusedNamingEachKey() throws Exception {
+    Path spec = dir.resolve("bad-mesh.yaml");
+    Files.writeString(
+        spec,
+        """
+        cluster: mesh-1
+        region: eu-west-1
+        targetVersion: "1.34"
+        karpenter:
+          strategy: flux
+          version: 1.6
+          amiFamily: AL2023
+        istio:
+          restartBatch: 0
+          version: "latest"
+        """);
+
+    assertThatThrownBy(() -> request("--spec", spec.toString()))
+        .isInstanceOf(CliFailure.class)
+        .hasMessageContaining("karpenter: unknown key 'amiFamily'; known keys: chartSource, strategy, version")
+        .hasMessageContaining("karpenter.strategy: 'flux' is not one of helm (default), external, skip")
+        .hasMessageContaining("karpenter.version: 1.6 is a number; quote it")
+        .hasMessageContaining("istio.version: 'latest' is not a release such as 1.6.3")
+        .hasMessageContaining("istio.restartBatch: '0' is not a whole number, 1 or more");
+  }
 }

@@ -108,7 +108,8 @@ public final class StatusMarkdown {
           .append(" | ")
           .append(took(step.startedAt(), step.finishedAt()))
           .append(" | ")
-          .append(step.error() != null ? "**" + step.error() + "**" : step.detail() == null ? "" : step.detail())
+          // An aborted or skipped step keeps its error and says what its rollback did.
+          .append(step.error() != null ? "**" + step.error() + "**" + (step.detail() == null ? "" : " — " + step.detail()) : step.detail() == null ? "" : step.detail())
           .append(" |\n");
     }
     List<AuditEntry> refused = status.refused();
