@@ -20,7 +20,6 @@ import io.eksupgrader.workflows.model.IstioOptions;
 import io.eksupgrader.workflows.model.PlanStep;
 import io.eksupgrader.workflows.model.StepKind;
 import io.eksupgrader.workflows.planning.ComponentPlanner;
-import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Workflow;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,9 +27,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
-import org.slf4j.Logger;
 
 /**
  * The Istio steps of one upgrade, one canary revision per Istio minor, run in the workflow's thread.
@@ -47,8 +44,6 @@ import org.slf4j.Logger;
  * and the gateways' Helm releases back at the revision they had. Ri itself stays installed, unused.
  */
 final class IstioPhase {
-
-  private static final Logger log = Workflow.getLogger(IstioPhase.class);
 
   private final HelmActivities helm = Workflow.newActivityStub(HelmActivities.class);
   private final IstioActivities istio = Workflow.newActivityStub(IstioActivities.class);
@@ -382,7 +377,7 @@ final class IstioPhase {
       Integer before = gateways.get(gateway.release() == null ? null : gateway.release().name());
       if (before != null) {
         done.add(
-            attempt(
+            Rollbacks.attempt(
                 "roll back gateway " + gateway.name(),
                 () -> {
                   UpgradeResult result =
@@ -399,7 +394,7 @@ final class IstioPhase {
           index == 1 ? found.namespaces() : ComponentPlanner.selectionAfter(found, previous);
       List<RevisionTag> tags = index == 1 ? found.tags() : ComponentPlanner.tagsAfter(found, previous);
       done.add(
-          attempt(
+          Rollbacks.attempt(
               "move the mesh back to " + previous,
               () -> {
                 MoveResult result =
@@ -424,15 +419,6 @@ final class IstioPhase {
         + (ns.rev() != null ? " istio.io/rev=" + ns.rev() : "");
   }
 
-  private static String attempt(String what, Supplier<String> action, String byHand) {
-    try {
-      return action.get();
-    } catch (ActivityFailure e) {
-      String message = "could not " + what + " (" + ClusterUpgradeWorkflowImpl.describe(e) + "): " + byHand;
-      log.error(message);
-      return message;
-    }
-  }
 
   /** The revision the mesh should end on. */
   String finalRevision() {

@@ -18,13 +18,11 @@ import io.eksupgrader.workflows.model.KarpenterInstallation.NodeClassInfo;
 import io.eksupgrader.workflows.model.KarpenterOptions;
 import io.eksupgrader.workflows.model.PlanStep;
 import io.eksupgrader.workflows.planning.ComponentPlanner;
-import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Workflow;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.slf4j.Logger;
 
 /**
  * The Karpenter steps of one upgrade, run in the workflow's thread (no I/O of its own).
@@ -37,8 +35,6 @@ import org.slf4j.Logger;
  * uninstalls a CRD release that the upgrade installed: that would delete every NodePool.
  */
 final class KarpenterPhase {
-
-  private static final Logger log = Workflow.getLogger(KarpenterPhase.class);
 
   private final HelmActivities helm = Workflow.newActivityStub(HelmActivities.class);
   private final KarpenterUpgradeActivities karpenter =
@@ -253,7 +249,7 @@ final class KarpenterPhase {
     List<String> done = new ArrayList<>();
     if (nodeClassesTouched) {
       done.add(
-          attempt(
+          Rollbacks.attempt(
               "restore the EC2NodeClass specs",
               () -> {
                 NodeClassResult result =
@@ -287,7 +283,7 @@ final class KarpenterPhase {
   }
 
   private String rollbackRelease(HelmReleaseInfo release, String chart) {
-    return attempt(
+    return Rollbacks.attempt(
         "roll back release " + release.name(),
         () -> {
           UpgradeResult result =
@@ -301,15 +297,6 @@ final class KarpenterPhase {
         "helm rollback " + release.name() + " " + release.revision() + " -n " + release.namespace());
   }
 
-  private static String attempt(String what, java.util.function.Supplier<String> action, String byHand) {
-    try {
-      return action.get();
-    } catch (ActivityFailure e) {
-      String message = "could not " + what + " (" + ClusterUpgradeWorkflowImpl.describe(e) + "): " + byHand;
-      log.error(message);
-      return message;
-    }
-  }
 
   static String describe(UpgradeResult result) {
     return switch (result.how()) {
