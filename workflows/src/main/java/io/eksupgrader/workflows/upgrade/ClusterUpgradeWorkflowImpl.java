@@ -95,6 +95,11 @@ import org.slf4j.Logger;
  *       when it does not exist, is not ACTIVE, runs an update, or the target is not an offered
  *       later minor.
  *   <li>Plan: one control-plane step per minor, each behind an approval gate named after it.
+ *   <li>Components (upgrades started since {@value #COMPONENTS_CHANGE} version 1), before the
+ *       control plane as seed 003 orders it: Karpenter behind the {@code karpenter} gate ({@link
+ *       KarpenterPhase}), then Istio one canary revision per minor ({@link IstioPhase}), each old
+ *       revision removed behind a gate of its own. Aborting one of their steps runs that
+ *       component's rollback. What pre-flight finds impossible to plan refuses the upgrade first.
  *   <li>For each step: open its gate and wait for {@code approve} or {@code reject} (re-announcing
  *       itself while it waits, never approving by itself); then run the step's child workflow.
  *   <li>Data plane (upgrades started since {@value #DATA_PLANE_CHANGE} version 1): behind the
