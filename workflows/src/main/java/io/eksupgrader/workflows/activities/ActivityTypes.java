@@ -43,6 +43,14 @@ public final class ActivityTypes {
   public static final String AWAIT_ISTIO_GATEWAYS = "AwaitIstioGateways";
   public static final String VALIDATE_ISTIO_REVISION = "ValidateIstioRevision";
   public static final String CHECK_ISTIO_REVISION_USAGE = "CheckIstioRevisionUsage";
+  public static final String CHECK_UPGRADE_INSIGHTS = "CheckUpgradeInsights";
+  public static final String CHECK_DEPRECATED_APIS = "CheckDeprecatedApis";
+  public static final String CHECK_CLUSTER_RESOURCES = "CheckClusterResources";
+  public static final String CHECK_ADDONS = "CheckAddons";
+  public static final String CHECK_WORKLOADS = "CheckWorkloads";
+  public static final String CHECK_SUPPORT_WINDOW = "CheckSupportWindow";
+  public static final String CREATE_VELERO_BACKUP = "CreateVeleroBackup";
+  public static final String AWAIT_VELERO_BACKUP = "AwaitVeleroBackup";
 
   public static final List<String> ALL =
       List.of(
@@ -82,7 +90,15 @@ public final class ActivityTypes {
           MOVE_WORKLOADS_TO_REVISION,
           AWAIT_ISTIO_GATEWAYS,
           VALIDATE_ISTIO_REVISION,
-          CHECK_ISTIO_REVISION_USAGE);
+          CHECK_ISTIO_REVISION_USAGE,
+          CHECK_UPGRADE_INSIGHTS,
+          CHECK_DEPRECATED_APIS,
+          CHECK_CLUSTER_RESOURCES,
+          CHECK_ADDONS,
+          CHECK_WORKLOADS,
+          CHECK_SUPPORT_WINDOW,
+          CREATE_VELERO_BACKUP,
+          AWAIT_VELERO_BACKUP);
 
   private ActivityTypes() {}
 }

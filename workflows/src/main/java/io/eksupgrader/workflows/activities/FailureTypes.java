@@ -59,6 +59,9 @@ public final class FailureTypes {
   /** Injected pods still run another Istio revision after their restart; the message names them. */
   public static final String ISTIO_WORKLOADS_NOT_MOVED = "IstioWorkloadsNotMoved";
 
+  /** A Velero backup could not be made or ended other than Completed; the message says why. */
+  public static final String BACKUP_FAILED = "BackupFailed";
+
   public static final List<String> NON_RETRYABLE =
       List.of(
           CLUSTER_NOT_FOUND,
@@ -75,7 +78,8 @@ public final class FailureTypes {
           ADDON_UPDATE_FAILED,
           HELM_RELEASE_FAILED,
           COMPONENT_NOT_READY,
-          ISTIO_WORKLOADS_NOT_MOVED);
+          ISTIO_WORKLOADS_NOT_MOVED,
+          BACKUP_FAILED);
 
   private FailureTypes() {}
 }

@@ -82,7 +82,8 @@ public final class UpgradeActivityOptions {
           ActivityTypes.VALIDATE_ISTIO_REVISION,
           ActivityTypes.CHECK_ISTIO_REVISION_USAGE,
           ActivityTypes.UPDATE_NODE_CLASSES,
-          ActivityTypes.RESTORE_NODE_CLASSES
+          ActivityTypes.RESTORE_NODE_CLASSES,
+          ActivityTypes.CREATE_VELERO_BACKUP
         }) {
       map.put(read, options(quick, null, Duration.ofSeconds(1), 2.0, Duration.ofMinutes(1), 10));
     }
@@ -116,7 +117,8 @@ public final class UpgradeActivityOptions {
           ActivityTypes.AWAIT_KARPENTER_READY,
           ActivityTypes.AWAIT_ISTIO_REVISION,
           ActivityTypes.MOVE_WORKLOADS_TO_REVISION,
-          ActivityTypes.AWAIT_ISTIO_GATEWAYS
+          ActivityTypes.AWAIT_ISTIO_GATEWAYS,
+          ActivityTypes.AWAIT_VELERO_BACKUP
         }) {
       map.put(
           wait,
