@@ -152,7 +152,7 @@ final class UpgradeWatcher {
   private static UpgradeStatus withoutClock(UpgradeStatus s) {
     return new UpgradeStatus(
         s.workflowId(), s.cluster(), s.targetVersion(), s.currentVersion(), s.requestedBy(), s.outcome(), s.phase(),
-        s.plan(), s.steps(), s.openGate(), s.pendingDecision(), s.audit(), s.lastError(), s.startedAt(), null);
+        s.plan(), s.steps(), s.openGate(), s.pendingDecision(), s.audit(), s.lastError(), s.startedAt(), null, s.findings());
   }
 
   /**

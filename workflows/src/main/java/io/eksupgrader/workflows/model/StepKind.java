@@ -3,6 +3,10 @@ package io.eksupgrader.workflows.model;
 /** What a plan step does. */
 public enum StepKind {
   PREFLIGHT,
+  /** The operator reads pre-flight's warnings and approves going on (gate {@code preflight}). */
+  PREFLIGHT_REVIEW,
+  /** A Velero backup of the cluster before the first change. */
+  BACKUP,
   /** Rewrite Karpenter's objects at the storage version and drop older stored versions. */
   KARPENTER_STORAGE,
   /** Upgrade Karpenter's CRDs (chart karpenter-crd) ahead of its controller. */

@@ -10,6 +10,9 @@ package io.eksupgrader.workflows.model;
  * @param nodeGroupConcurrency how many node groups are replaced at once; 0 means one
  * @param addons how EKS add-ons are updated; null means {@link AddonOptions#defaults()}
  * @param components how Karpenter and Istio move; null means {@link ComponentOptions#defaults()}
+ * @param dryRun run pre-flight and build the plan, then end without changing anything ({@code
+ *     eks-upgrader plan})
+ * @param backup a Velero backup before the first change; null or disabled means none
  */
 public record UpgradeOptions(
     boolean autoApprove,
@@ -17,7 +20,19 @@ public record UpgradeOptions(
     DrainOptions drain,
     int nodeGroupConcurrency,
     AddonOptions addons,
-    ComponentOptions components) {
+    ComponentOptions components,
+    boolean dryRun,
+    BackupOptions backup) {
+
+  public UpgradeOptions(
+      boolean autoApprove,
+      int gateReminderMinutes,
+      DrainOptions drain,
+      int nodeGroupConcurrency,
+      AddonOptions addons,
+      ComponentOptions components) {
+    this(autoApprove, gateReminderMinutes, drain, nodeGroupConcurrency, addons, components, false, null);
+  }
 
   public UpgradeOptions(
       boolean autoApprove,
@@ -49,6 +64,15 @@ public record UpgradeOptions(
 
   public AddonOptions addonsOrDefaults() {
     return addons != null ? addons : AddonOptions.defaults();
+  }
+
+  /** The same options, as a dry run. */
+  public UpgradeOptions asDryRun() {
+    return new UpgradeOptions(autoApprove, gateReminderMinutes, drain, nodeGroupConcurrency, addons, components, true, backup);
+  }
+
+  public boolean backupEnabled() {
+    return backup != null && backup.enabled();
   }
 
   public ComponentOptions componentsOrDefaults() {

@@ -9,5 +9,7 @@ public enum UpgradeOutcome {
   /** An operator rejected a gate. */
   REJECTED,
   /** An operator aborted after a failed step. */
-  ABORTED
+  ABORTED,
+  /** A dry run ({@code plan}) ended: pre-flight ran, the plan was built, nothing was changed. */
+  PLANNED
 }

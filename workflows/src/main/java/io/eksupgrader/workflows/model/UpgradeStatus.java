@@ -11,6 +11,7 @@ import java.util.List;
  * @param openGate the gate that waits for approval, or null
  * @param pendingDecision the failed step that waits for a decision, or null
  * @param audit every approval, rejection and decision received, with refusals and their reasons
+ * @param findings what pre-flight's checks found, blockers first; empty before they ran
  */
 public record UpgradeStatus(
     String workflowId,
@@ -27,7 +28,12 @@ public record UpgradeStatus(
     List<AuditEntry> audit,
     String lastError,
     Instant startedAt,
-    Instant updatedAt) {
+    Instant updatedAt,
+    List<PreflightFinding> findings) {
+
+  public UpgradeStatus {
+    findings = findings == null ? List.of() : List.copyOf(findings);
+  }
 
   public List<AuditEntry> refused() {
     return audit.stream().filter(a -> !a.accepted()).toList();

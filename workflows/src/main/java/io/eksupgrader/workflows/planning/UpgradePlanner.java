@@ -97,13 +97,38 @@ public final class UpgradePlanner {
       DataPlaneInventory dataPlane,
       List<AddonInfo> addons,
       List<PlanStep> componentSteps) {
+    return plan(cluster, currentVersion, targetVersion, dataPlane, addons, componentSteps, false);
+  }
+
+  /**
+   * The plan, and with {@code skewPasses} a data-plane pass inserted before any control-plane
+   * minor that would leave a node group's kubelets further behind than {@link SkewRule} allows:
+   * those groups are replaced at the control plane's version of that moment, and the final pass
+   * replaces their replacements. Without it a lagging group is left to pre-flight's findings.
+   */
+  public static UpgradePlan plan(
+      ClusterRef cluster,
+      String currentVersion,
+      String targetVersion,
+      DataPlaneInventory dataPlane,
+      List<AddonInfo> addons,
+      List<PlanStep> componentSteps,
+      boolean skewPasses) {
     KubernetesVersion current = KubernetesVersion.parse(currentVersion);
     KubernetesVersion target = KubernetesVersion.parse(targetVersion);
     List<PlanStep> steps = new ArrayList<>();
     steps.add(preflightStep(currentVersion));
     steps.addAll(componentSteps);
     KubernetesVersion from = current;
+    DataPlaneInventory nodes = dataPlane;
     for (KubernetesVersion to : minorSteps(current, target)) {
+      if (skewPasses && nodes != null) {
+        DataPlaneInventory lagging = laggingGroups(nodes, to);
+        if (!lagging.managedNodeGroups().isEmpty() || !lagging.selfManagedGroups().isEmpty()) {
+          steps.addAll(gated(dataPlaneSteps(lagging, from), dataPlaneGate(from)));
+          nodes = afterPass(nodes, lagging, from);
+        }
+      }
       String id = controlPlaneStepId(to);
       List<PlanStep> leading = new ArrayList<>();
       List<PlanStep> following = new ArrayList<>();
@@ -145,8 +170,8 @@ public final class UpgradePlanner {
       steps.addAll(following);
       from = to;
     }
-    if (dataPlane != null) {
-      steps.addAll(dataPlaneSteps(dataPlane, target));
+    if (nodes != null) {
+      steps.addAll(dataPlaneSteps(nodes, target));
     }
     steps.add(
         new PlanStep(
@@ -317,6 +342,60 @@ public final class UpgradePlanner {
     List<PlanStep> steps = new ArrayList<>(replace);
     steps.addAll(teardown);
     return steps;
+  }
+
+  /** The gate of a data-plane pass inserted before a minor: {@code data-plane-1.32} for nodes to 1.32. */
+  public static String dataPlaneGate(KubernetesVersion version) {
+    return DATA_PLANE_GATE + "-" + version;
+  }
+
+  /** The node groups whose kubelets the control plane at {@code controlPlane} would leave too far behind. */
+  static DataPlaneInventory laggingGroups(DataPlaneInventory nodes, KubernetesVersion controlPlane) {
+    return new DataPlaneInventory(
+        nodes.managedNodeGroups().stream()
+            .filter(g -> g.version() != null && !SkewRule.allows(controlPlane, KubernetesVersion.parse(g.version())))
+            .toList(),
+        nodes.selfManagedGroups().stream()
+            .filter(g -> g.version() != null && !SkewRule.allows(controlPlane, KubernetesVersion.parse(g.version())))
+            .toList());
+  }
+
+  /** The inventory once a pass replaced the lagging groups by groups at {@code version}. */
+  private static DataPlaneInventory afterPass(
+      DataPlaneInventory nodes, DataPlaneInventory replaced, KubernetesVersion version) {
+    List<NodeGroupInfo> managed = new ArrayList<>();
+    for (NodeGroupInfo g : nodes.managedNodeGroups()) {
+      managed.add(
+          replaced.managedNodeGroups().contains(g)
+              ? new NodeGroupInfo(
+                  NodeGroupNames.replacement(g.name(), version), version.toString(), null, "ACTIVE", g.amiType(),
+                  g.capacityType(), g.instanceTypes(), g.subnets(), g.scaling(), g.labels(), g.taints(), g.nodeRole(),
+                  g.launchTemplate(), List.of())
+              : g);
+    }
+    List<SelfManagedGroupInfo> selfManaged = new ArrayList<>();
+    for (SelfManagedGroupInfo g : nodes.selfManagedGroups()) {
+      selfManaged.add(
+          replaced.selfManagedGroups().contains(g)
+              ? new SelfManagedGroupInfo(
+                  NodeGroupNames.replacement(g.name(), version), version.toString(), g.launchTemplateId(), null, null,
+                  g.minSize(), g.maxSize(), g.desiredSize(), g.subnets(), List.of())
+              : g);
+    }
+    return new DataPlaneInventory(managed, selfManaged, nodes.karpenter(), nodes.fargateProfiles());
+  }
+
+  /** The steps with the first one carrying the gate instead of the data plane's own. */
+  private static List<PlanStep> gated(List<PlanStep> steps, String gate) {
+    List<PlanStep> result = new ArrayList<>(steps);
+    if (!result.isEmpty()) {
+      PlanStep first = result.get(0);
+      result.set(
+          0,
+          new PlanStep(
+              first.id(), first.kind(), first.title(), first.fromVersion(), first.toVersion(), gate, first.nodeGroup(), first.target()));
+    }
+    return result;
   }
 
   /** The step, inserted when needed, that force-deletes an old group's Auto Scaling group. */

@@ -8,14 +8,18 @@ import io.eksupgrader.workflows.model.AddonUpdateHandle;
 import io.eksupgrader.workflows.model.AddonUpdateOutcome;
 import io.eksupgrader.workflows.model.AddonUpdateRequest;
 import io.eksupgrader.workflows.model.AwaitAddonRequest;
+import io.eksupgrader.workflows.activities.BackupActivities;
 import io.eksupgrader.workflows.activities.FargateActivities;
+import io.eksupgrader.workflows.activities.PreflightActivities;
 import io.eksupgrader.workflows.activities.IstioActivities;
 import io.eksupgrader.workflows.activities.KarpenterUpgradeActivities;
 import io.eksupgrader.workflows.model.ComponentInspectionRequest;
 import io.eksupgrader.workflows.model.ComponentOptions;
+import io.eksupgrader.workflows.model.PreflightFinding;
 import io.eksupgrader.workflows.model.IstioInstallation;
 import io.eksupgrader.workflows.model.KarpenterInstallation;
 import io.eksupgrader.workflows.planning.ComponentPlanner;
+import io.eksupgrader.workflows.planning.PreflightFindings;
 import io.eksupgrader.workflows.activities.KarpenterActivities;
 import io.eksupgrader.workflows.model.FargateProfileInfo;
 import io.eksupgrader.workflows.model.FargateRecycleRequest;
@@ -144,6 +148,16 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
    */
   public static final String COMPONENTS_CHANGE = "components";
 
+  /**
+   * The change id of pre-flight's checks: findings instead of refusals for what an operator can
+   * fix, the pre-flight gate for warnings, a Velero backup, data-plane passes inserted for the skew
+   * rule, checks again before each later minor, and dry runs.
+   */
+  public static final String PREFLIGHT_CHECKS_CHANGE = "preflight-checks";
+  public static final String PREFLIGHT_GATE = "preflight";
+  public static final String PREFLIGHT_REVIEW_STEP = "preflight-review";
+  public static final String BACKUP_STEP = "backup";
+
   private static final Logger log = Workflow.getLogger(ClusterUpgradeWorkflowImpl.class);
   private static final Set<String> APPROVAL_FIELDS = Set.of("gate", "by", "comment");
   private static final Set<String> DECISION_FIELDS = Set.of("step", "action", "by", "comment");
@@ -160,6 +174,8 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
   private final KarpenterUpgradeActivities karpenterUpgrade =
       Workflow.newActivityStub(KarpenterUpgradeActivities.class);
   private final IstioActivities istioActivities = Workflow.newActivityStub(IstioActivities.class);
+  private final PreflightActivities checks = Workflow.newActivityStub(PreflightActivities.class);
+  private final BackupActivities backups = Workflow.newActivityStub(BackupActivities.class);
 
   private UpgradeRequest request;
   private String workflowId;
@@ -182,11 +198,14 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
   private boolean driftWatchUsed;
   private boolean addonsPlanned;
   private boolean componentsPlanned;
+  private boolean checksPlanned;
   private KarpenterInstallation karpenterFound;
   private IstioInstallation istioFound;
   private KarpenterPhase karpenterPhase;
   private IstioPhase istioPhase;
   private List<AddonInfo> addons;
+  /** What pre-flight's checks found, blockers first. */
+  private List<PreflightFinding> findings = List.of();
   private DataPlaneInventory inventory;
   /** Node group children started ahead of their step because of nodeGroupConcurrency. */
   private final Map<String, Promise<NodeGroupStepResult>> startedAhead = new HashMap<>();
@@ -206,6 +225,8 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
         karpenterAndFargate && Workflow.getVersion(ADDONS_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
     componentsPlanned =
         addonsPlanned && Workflow.getVersion(COMPONENTS_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
+    checksPlanned =
+        componentsPlanned && Workflow.getVersion(PREFLIGHT_CHECKS_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
 
     StepProgress preflight = new StepProgress(UpgradePlanner.preflightStep(null));
     steps.add(preflight);
@@ -256,6 +277,19 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
                         componentInspection(observed[0].version(), components.istioOrDefaults().version()));
                 found += "; " + describeComponents();
               }
+              if (checksPlanned
+                  && observed[0].exists()
+                  && PreflightCheck.blockers(observed[0], request.targetVersion()).isEmpty()) {
+                findings = runChecks(observed[0].version(), UpgradePlanner.minorSteps(
+                    KubernetesVersion.parse(observed[0].version()), KubernetesVersion.parse(request.targetVersion())));
+                found += "; checks: " + PreflightFindings.count(findings);
+                List<PreflightFinding> blocking = PreflightFindings.blockers(findings);
+                if (!blocking.isEmpty() && !request.optionsOrDefaults().dryRun()) {
+                  throw new StepCheckFailed(
+                      PreflightFindings.describeBlockers(blocking)
+                          + ". Fix them, then decide retry to run pre-flight again; nothing has been changed");
+                }
+              }
               return found;
             });
     if (!go) {
@@ -264,7 +298,7 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
     ClusterSnapshot snapshot = observed[0];
     currentVersion = snapshot.version();
     List<String> blockers = new ArrayList<>(PreflightCheck.blockers(snapshot, request.targetVersion()));
-    if (blockers.isEmpty() && componentsPlanned) {
+    if (blockers.isEmpty() && componentsPlanned && !checksPlanned) {
       blockers.addAll(
           ComponentPlanner.blockers(karpenterFound, istioFound, request.optionsOrDefaults().componentsOrDefaults()));
     }
@@ -280,10 +314,21 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
                 request.targetVersion(),
                 inventory,
                 addonsPlanned ? addons : null,
-                componentsPlanned ? componentSteps(snapshot.version()) : List.of())
+                componentsPlanned ? componentSteps(snapshot.version()) : List.of(),
+                checksPlanned)
             : UpgradePlanner.plan(request.cluster(), snapshot.version(), request.targetVersion());
+    if (checksPlanned) {
+      plan = withReviewAndBackup(plan);
+      findings = PreflightFindings.sorted(concat(findings, PreflightFindings.skewPasses(plan)));
+    }
     for (PlanStep step : plan.steps().subList(1, plan.steps().size())) {
       steps.add(new StepProgress(step));
+    }
+    if (checksPlanned && request.optionsOrDefaults().dryRun()) {
+      return end(
+          UpgradeOutcome.PLANNED,
+          "dry run: the plan has " + (plan.steps().size() - 1) + " steps after pre-flight; " + PreflightFindings.count(findings)
+              + "; nothing was changed");
     }
     refreshDetails();
     log.info(
@@ -328,6 +373,8 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
             case KARPENTER_DRIFT -> runStep(step, allowed, () -> awaitKarpenterDrift(step));
             case FARGATE_PROFILE -> runStep(step, allowed, () -> recycleFargatePods(step));
             case VERIFY -> runStep(step, allowed, this::verify);
+            case PREFLIGHT_REVIEW -> runStep(step, allowed, this::reviewPreflight);
+            case BACKUP -> runStep(step, allowed, this::backUp);
             case PREFLIGHT -> true;
           };
       if (!carryOn) {
@@ -339,6 +386,140 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
     return end(
         UpgradeOutcome.SUCCEEDED,
         "cluster " + request.cluster() + " runs Kubernetes " + currentVersion);
+  }
+
+  // ---- pre-flight checks --------------------------------------------------------------------
+
+  /**
+   * Every check, side by side: the activities read the cluster and its account; Karpenter's and
+   * Istio's findings come from their inspections; a check whose activity still fails after its
+   * retries becomes a warning that names it, so that one unreadable API does not hide the others.
+   */
+  private List<PreflightFinding> runChecks(String current, List<KubernetesVersion> minors) {
+    PreflightActivities.PreflightRequest checkRequest = checkRequest(current, minors);
+    Map<String, Promise<List<PreflightFinding>>> running = new LinkedHashMap<>();
+    running.put(PreflightActivities.INSIGHTS, Async.function(checks::checkUpgradeInsights, checkRequest));
+    running.put(PreflightActivities.DEPRECATED_API, Async.function(checks::checkDeprecatedApis, checkRequest));
+    running.put("cluster-resources", Async.function(checks::checkClusterResources, checkRequest));
+    running.put("addons", Async.function(checks::checkAddons, checkRequest));
+    running.put("workloads", Async.function(checks::checkWorkloads, checkRequest));
+    running.put(PreflightActivities.SUPPORT_WINDOW, Async.function(checks::checkSupportWindow, checkRequest));
+    List<PreflightFinding> all = new ArrayList<>(collect(running));
+    ComponentOptions components = request.optionsOrDefaults().componentsOrDefaults();
+    all.addAll(
+        PreflightFindings.components(
+            karpenterFound,
+            istioFound,
+            ComponentPlanner.blockers(karpenterFound, null, components),
+            ComponentPlanner.blockers(null, istioFound, components)));
+    return PreflightFindings.sorted(all);
+  }
+
+  private PreflightActivities.PreflightRequest checkRequest(String current, List<KubernetesVersion> minors) {
+    List<String> replaced = new ArrayList<>();
+    if (inventory != null) {
+      inventory.managedNodeGroups().forEach(g -> replaced.add(g.name()));
+    }
+    return new PreflightActivities.PreflightRequest(
+        request.cluster(),
+        current,
+        request.targetVersion(),
+        minors.stream().map(KubernetesVersion::toString).toList(),
+        request.optionsOrDefaults().drainOrDefaults(),
+        replaced);
+  }
+
+  private static List<PreflightFinding> collect(Map<String, Promise<List<PreflightFinding>>> running) {
+    List<PreflightFinding> all = new ArrayList<>();
+    for (Map.Entry<String, Promise<List<PreflightFinding>>> check : running.entrySet()) {
+      try {
+        all.addAll(check.getValue().get());
+      } catch (ActivityFailure e) {
+        all.add(PreflightFindings.checkFailed(check.getKey(), describe(e)));
+      }
+    }
+    return all;
+  }
+
+  /**
+   * Before a later minor, the checks that can change while the upgrade runs: insights for that
+   * minor, APIs removed in it, skew and what the drains will meet, free addresses. Its blockers
+   * fail the control-plane step before it calls EKS.
+   */
+  private void recheckBefore(KubernetesVersion minor) {
+    PreflightActivities.PreflightRequest checkRequest = checkRequest(currentVersion, List.of(minor));
+    Map<String, Promise<List<PreflightFinding>>> running = new LinkedHashMap<>();
+    running.put(PreflightActivities.INSIGHTS, Async.function(checks::checkUpgradeInsights, checkRequest));
+    running.put(PreflightActivities.DEPRECATED_API, Async.function(checks::checkDeprecatedApis, checkRequest));
+    running.put("cluster-resources", Async.function(checks::checkClusterResources, checkRequest));
+    running.put("workloads", Async.function(checks::checkWorkloads, checkRequest));
+    List<PreflightFinding> blocking = PreflightFindings.blockers(collect(running));
+    if (!blocking.isEmpty()) {
+      throw new StepCheckFailed(
+          "pre-flight before " + minor + ": " + PreflightFindings.describeBlockers(blocking)
+              + ". Fix them, then decide retry; EKS was not called for " + minor);
+    }
+  }
+
+  private boolean firstControlPlaneStep(StepProgress step) {
+    return steps.stream().filter(s -> s.step.kind() == StepKind.CONTROL_PLANE).findFirst().orElse(null) == step;
+  }
+
+  /** The plan with the pre-flight gate (when there are warnings) and the backup before any change. */
+  private UpgradePlan withReviewAndBackup(UpgradePlan built) {
+    List<PlanStep> with = new ArrayList<>();
+    with.add(built.steps().get(0));
+    List<PreflightFinding> warnings = PreflightFindings.warnings(findings);
+    if (!warnings.isEmpty()) {
+      with.add(
+          new PlanStep(
+              PREFLIGHT_REVIEW_STEP,
+              StepKind.PREFLIGHT_REVIEW,
+              "review pre-flight's " + warnings.size() + " warning(s) before anything changes",
+              null,
+              null,
+              PREFLIGHT_GATE));
+    }
+    if (request.optionsOrDefaults().backupEnabled()) {
+      with.add(
+          new PlanStep(
+              BACKUP_STEP,
+              StepKind.BACKUP,
+              "back the cluster up with Velero (namespace " + request.optionsOrDefaults().backup().namespaceOrDefault()
+                  + ") before the first change",
+              null,
+              null,
+              null));
+    }
+    with.addAll(built.steps().subList(1, built.steps().size()));
+    return new UpgradePlan(built.cluster(), built.currentVersion(), built.targetVersion(), List.copyOf(with));
+  }
+
+  private static <T> List<T> concat(List<T> a, List<T> b) {
+    List<T> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
+
+  private String reviewPreflight() {
+    List<PreflightFinding> warnings = PreflightFindings.warnings(findings);
+    return "pre-flight's " + warnings.size() + " warning(s) were approved at gate " + PREFLIGHT_GATE;
+  }
+
+  /** A Velero backup, named after this run of the upgrade so that a retry waits for the same one. */
+  private String backUp() {
+    var options = request.optionsOrDefaults().backup();
+    String suffix =
+        WorkflowIds.requestToken(workflowId, Workflow.getInfo().getFirstExecutionRunId(), BACKUP_STEP, 1).substring(0, 8);
+    String cluster = request.cluster().name().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+    String name = ("eks-upgrade-" + cluster).substring(0, Math.min(("eks-upgrade-" + cluster).length(), 53)) + "-" + suffix;
+    BackupActivities.BackupRequest backup =
+        new BackupActivities.BackupRequest(
+            request.cluster(), options.namespaceOrDefault(), name, options.storageLocation(), options.ttl());
+    BackupActivities.BackupStatus created = backups.createBackup(backup);
+    BackupActivities.BackupStatus done = backups.awaitBackup(backup);
+    return "Velero backup " + options.namespaceOrDefault() + "/" + name + (created.created() ? "" : " (found, not created again)")
+        + " " + done.phase() + ": " + done.itemsBackedUp() + " item(s)";
   }
 
   private ComponentInspectionRequest componentInspection(String currentVersion, String pinned) {
@@ -415,6 +596,9 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
 
   private String upgradeControlPlane(StepProgress step) {
     PlanStep planStep = step.step;
+    if (checksPlanned && !firstControlPlaneStep(step)) {
+      recheckBefore(KubernetesVersion.parse(planStep.toVersion()));
+    }
     String childId = WorkflowIds.step(workflowId, planStep.id());
     if (step.attempts > 1) {
       childId = childId + "/attempt-" + step.attempts;
@@ -709,7 +893,11 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
             instanceIdsOf(step.step.nodeGroup())));
   }
 
-  /** A self-managed group's instances as pre-flight found them; empty for a managed group. */
+  /**
+   * A self-managed group's instances as pre-flight found them; empty for a managed group. A group
+   * this upgrade created (an earlier pass's replacement) is looked up now: its instances did not
+   * exist at pre-flight.
+   */
   private List<String> instanceIdsOf(String group) {
     if (inventory == null || group == null) {
       return List.of();
@@ -718,13 +906,27 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
         .filter(g -> g.name().equals(group))
         .findFirst()
         .map(SelfManagedGroupInfo::instanceIds)
+        .orElseGet(() -> createdSelfManaged(group) ? instancesNow(group) : List.of());
+  }
+
+  private List<String> instancesNow(String group) {
+    return selfManaged.listSelfManagedNodeGroups(request.cluster()).stream()
+        .filter(g -> g.name().equals(group))
+        .findFirst()
+        .map(SelfManagedGroupInfo::instanceIds)
         .orElse(List.of());
+  }
+
+  /** A self-managed group that an earlier data-plane pass of this upgrade made. */
+  private boolean createdSelfManaged(String group) {
+    return checksPlanned
+        && steps.stream().anyMatch(s -> s.step.kind() == StepKind.SELF_MANAGED_GROUP && group.equals(s.step.target()));
   }
 
   private boolean isSelfManaged(String group) {
     return inventory != null
         && group != null
-        && inventory.selfManagedGroups().stream().anyMatch(g -> g.name().equals(group));
+        && (inventory.selfManagedGroups().stream().anyMatch(g -> g.name().equals(group)) || createdSelfManaged(group));
   }
 
   private NodeSetRequest oldNodes(String group) {
@@ -1341,7 +1543,8 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
         List.copyOf(audit),
         lastError,
         startedAt,
-        now());
+        now(),
+        findings);
   }
 
   private UpgradeResult refuse(StepProgress preflight, List<String> blockers) {

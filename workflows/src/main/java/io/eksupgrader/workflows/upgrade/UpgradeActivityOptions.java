@@ -95,6 +95,18 @@ public final class UpgradeActivityOptions {
         }) {
       map.put(create, options(Duration.ofMinutes(10), null, Duration.ofSeconds(5), 2.0, Duration.ofMinutes(2), 10));
     }
+    // A check reads many objects (every pod, every Helm release); it may take a few minutes.
+    for (String check :
+        new String[] {
+          ActivityTypes.CHECK_UPGRADE_INSIGHTS,
+          ActivityTypes.CHECK_DEPRECATED_APIS,
+          ActivityTypes.CHECK_CLUSTER_RESOURCES,
+          ActivityTypes.CHECK_ADDONS,
+          ActivityTypes.CHECK_WORKLOADS,
+          ActivityTypes.CHECK_SUPPORT_WINDOW
+        }) {
+      map.put(check, options(Duration.ofMinutes(5), null, Duration.ofSeconds(2), 2.0, Duration.ofMinutes(1), 5));
+    }
     // A Helm run renders and applies a chart; it gives up on its own before this.
     for (String helm :
         new String[] {

@@ -55,6 +55,9 @@ class ClusterUpgradeWorkflowTest {
     if (all.stream().noneMatch(a -> a instanceof FakeComponents)) {
       all.add(new FakeComponents());
     }
+    if (all.stream().noneMatch(a -> a instanceof FakeChecks)) {
+      all.add(new FakeChecks());
+    }
     return all.toArray();
   }
 

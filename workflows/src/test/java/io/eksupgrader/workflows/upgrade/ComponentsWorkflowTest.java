@@ -25,7 +25,6 @@ import io.eksupgrader.workflows.model.UpgradeResult;
 import io.eksupgrader.workflows.model.UpgradeStatus;
 import io.eksupgrader.workflows.planning.WorkflowIds;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.testing.TestWorkflowExtension;
 import java.util.List;
@@ -298,21 +297,29 @@ class ComponentsWorkflowTest {
   }
 
   @Test
-  void aMeshOnTwoRevisionsOrASkippedIncompatibleComponentIsRefusedBeforeAnyChange(
+  void aMeshOnTwoRevisionsOrASkippedIncompatibleComponentStopsPreflightUntilFixed(
       WorkflowClient client, WorkflowOptions options) {
     components.karpenter("1.0.2", List.of("v1"), "al2023@latest", List.of("1.6.3"));
     components.istio("1-26", "1.26.2", List.of("1.27.0", "1.28.3"));
     components.istioNamespaces(
         List.of(new MeshNamespace("shop", "enabled", null, "1-26"), new MeshNamespace("payments", null, "1-25", "1-25")));
-    start(client, options, request(new ComponentOptions(new KarpenterOptions(ComponentStrategy.SKIP, null, null), null)));
+    var upgrade =
+        start(client, options, request(new ComponentOptions(new KarpenterOptions(ComponentStrategy.SKIP, null, null), null)));
 
-    WorkflowFailedException refused =
-        org.junit.jupiter.api.Assertions.assertThrows(
-            WorkflowFailedException.class, () -> client.newUntypedWorkflowStub(ID).getResult(UpgradeResult.class));
-    assertThat(ClusterUpgradeWorkflowImpl.describe(refused))
-        .contains("UpgradeRefused")
-        .contains("Karpenter 1.0.2 must change for this upgrade (Karpenter 1.0.2 does not support 1.34) but karpenter.strategy is skip")
-        .contains("namespaces select more than one Istio revision (shop → 1-26, payments → 1-25)");
+    UpgradeStatus stopped = awaitStatus(client, s -> s.pendingDecision() != null);
+    assertThat(stopped.pendingDecision().step()).isEqualTo("preflight");
+    assertThat(stopped.pendingDecision().allowed()).containsExactly(DecisionAction.RETRY, DecisionAction.ABORT);
+    assertThat(stopped.pendingDecision().error())
+        .contains("2 pre-flight blocker(s)")
+        .contains("[istio-version] Istio 1.26.2: namespaces select more than one Istio revision (shop → 1-26, payments → 1-25)")
+        .contains("[karpenter-version] Karpenter 1.0.2: Karpenter 1.0.2 must change for this upgrade (Karpenter 1.0.2 does not support 1.34) but karpenter.strategy is skip");
+    assertThat(stopped.findings()).filteredOn(f -> f.severity() == io.eksupgrader.workflows.model.Severity.BLOCKER).hasSize(2);
     assertThat(components.calls()).containsExactly("InspectKarpenterInstallation", "InspectIstio");
+
+    upgrade.decideStep(new OperatorDecision("preflight", DecisionAction.ABORT, "alice", "fix the mesh first"));
+    UpgradeResult result = result(client);
+    assertThat(result.outcome()).isEqualTo(UpgradeOutcome.ABORTED);
+    assertThat(result.message()).isEqualTo("aborted by an operator during pre-flight; nothing was changed");
+    assertThat(components.calls()).as("nothing but looks").containsExactly("InspectKarpenterInstallation", "InspectIstio");
   }
 }
