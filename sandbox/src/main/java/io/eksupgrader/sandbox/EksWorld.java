@@ -473,7 +473,10 @@ final class EksWorld implements AutoCloseable {
         });
   }
 
-  /** Every subnet of the region's clusters, once each, in the order the scenario lists them. */
+  /**
+   * Every subnet of the region's clusters, once each, in the order the scenario lists them. Subnets
+   * and keys are the scenario's and never change, so they are read without the lock.
+   */
   List<SubnetView> subnets(String region) {
     Map<String, SubnetView> byId = new LinkedHashMap<>();
     for (SimCluster c : clusters.values()) {
