@@ -19,11 +19,13 @@ import io.eksupgrader.sandbox.EksWorld.UpdateError;
 import io.eksupgrader.sandbox.EksWorld.UpdateParam;
 import io.eksupgrader.sandbox.EksWorld.UpdateResult;
 import io.eksupgrader.sandbox.EksWorld.UpdateView;
+import io.eksupgrader.sandbox.Scenario.InsightSpec;
 import io.eksupgrader.sandbox.Scenario.OfferedVersionSpec;
 import io.eksupgrader.sandbox.Scenario.TaintSpec;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -31,6 +33,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -181,6 +184,16 @@ final class EksHttpHandler implements HttpHandler {
             single("update", update(world.describeUpdate(region, cluster, match.param("updateId")))));
       }
       case "DescribeClusterVersions" -> Answer.read(clusterVersions(query));
+      case "ListInsights" -> Answer.read(listInsights(region, cluster, body));
+      case "DescribeInsight" -> {
+        String id = match.param("id");
+        InsightSpec insight =
+            world.insights(region, cluster).stream()
+                .filter(i -> i.id().equals(id))
+                .findFirst()
+                .orElseThrow(() -> AwsError.notFound("No insight found for id: " + id + ".", cluster));
+        yield Answer.read(single("insight", insight(insight)));
+      }
       case "UpdateClusterVersion" -> updateClusterVersion(region, cluster, body);
       case "ListNodegroups" -> listNodegroups(region, cluster, query);
       case "DescribeNodegroup" -> Answer.read(
@@ -380,9 +393,9 @@ final class EksHttpHandler implements HttpHandler {
     n.put(
         "podExecutionRoleArn",
         "arn:aws:iam::" + EksWorld.ACCOUNT_ID + ":role/" + cluster + "-fargate-pod-execution");
+    // Fargate runs pods in the cluster's (private) subnets.
     ArrayNode subnets = n.putArray("subnets");
-    subnets.add("subnet-0a1b2c3d4e5f60001");
-    subnets.add("subnet-0a1b2c3d4e5f60002");
+    world.describeCluster(region, cluster).subnetIds().forEach(subnets::add);
     ArrayNode selectors = n.putArray("selectors");
     for (Scenario.FargateSelectorSpec selector : f.selectors()) {
       ObjectNode s = selectors.addObject();
@@ -591,8 +604,11 @@ final class EksHttpHandler implements HttpHandler {
   private record Page(int from, int to, String nextToken) {}
 
   private static Page page(Query query, int total, String cluster) {
+    return page(query.first("maxResults"), query.first("nextToken"), total, cluster);
+  }
+
+  private static Page page(String maxText, String token, int total, String cluster) {
     int max = 100;
-    String maxText = query.first("maxResults");
     if (maxText != null) {
       try {
         max = Integer.parseInt(maxText);
@@ -604,7 +620,6 @@ final class EksHttpHandler implements HttpHandler {
       }
     }
     int from = 0;
-    String token = query.first("nextToken");
     if (token != null) {
       try {
         String decoded = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
@@ -635,20 +650,147 @@ final class EksHttpHandler implements HttpHandler {
     n.put("endpoint", c.endpoint());
     n.put("roleArn", c.roleArn());
     ObjectNode vpc = n.putObject("resourcesVpcConfig");
-    vpc.putArray("subnetIds");
+    ArrayNode subnetIds = vpc.putArray("subnetIds");
+    c.subnetIds().forEach(subnetIds::add);
     vpc.putArray("securityGroupIds");
+    vpc.put("clusterSecurityGroupId", c.clusterSecurityGroupId());
+    vpc.put("vpcId", c.vpcId());
     vpc.put("endpointPublicAccess", true);
     vpc.put("endpointPrivateAccess", false);
+    vpc.putArray("publicAccessCidrs").add("0.0.0.0/0");
     ObjectNode net = n.putObject("kubernetesNetworkConfig");
     net.put("serviceIpv4Cidr", "10.100.0.0/16");
     net.put("ipFamily", "ipv4");
     n.put("status", c.status());
     n.putObject("certificateAuthority").put("data", c.certificateAuthorityData());
     n.put("platformVersion", c.platformVersion());
+    // EKS lists the enabled log types in one entry and the disabled ones in another.
+    ArrayNode logging = n.putObject("logging").putArray("clusterLogging");
+    List<String> disabled =
+        ScenarioParser.LOG_TYPES.stream().filter(t -> !c.enabledLogTypes().contains(t)).toList();
+    if (!c.enabledLogTypes().isEmpty()) {
+      ObjectNode enabled = logging.addObject();
+      ArrayNode types = enabled.putArray("types");
+      ScenarioParser.LOG_TYPES.stream().filter(c.enabledLogTypes()::contains).forEach(types::add);
+      enabled.put("enabled", true);
+    }
+    if (!disabled.isEmpty()) {
+      ObjectNode off = logging.addObject();
+      ArrayNode types = off.putArray("types");
+      disabled.forEach(types::add);
+      off.put("enabled", false);
+    }
+    if (c.encryptionKeyArn() != null) {
+      ObjectNode encryption = n.putArray("encryptionConfig").addObject();
+      encryption.putArray("resources").add("secrets");
+      encryption.putObject("provider").put("keyArn", c.encryptionKeyArn());
+    }
     n.putObject("tags");
     n.putObject("health").putArray("issues");
     n.putObject("accessConfig").put("authenticationMode", "API_AND_CONFIG_MAP");
     n.putObject("upgradePolicy").put("supportType", "EXTENDED");
+    return n;
+  }
+
+  /**
+   * ListInsights: the filter's categories, Kubernetes versions and statuses each narrow the list
+   * when given (values EKS does not know are refused); pages as the other lists do.
+   */
+  private ObjectNode listInsights(String region, String cluster, byte[] body) {
+    JsonNode json = json(body);
+    JsonNode filter = json.path("filter");
+    List<String> categories = filterValues(filter, "categories", ScenarioParser.INSIGHT_CATEGORIES, cluster);
+    List<String> versions = filterValues(filter, "kubernetesVersions", null, cluster);
+    List<String> statuses = filterValues(filter, "statuses", ScenarioParser.INSIGHT_STATUSES, cluster);
+    List<InsightSpec> insights =
+        world.insights(region, cluster).stream()
+            .filter(i -> categories.isEmpty() || categories.contains(i.category()))
+            .filter(i -> versions.isEmpty() || versions.contains(i.kubernetesVersion()))
+            .filter(i -> statuses.isEmpty() || statuses.contains(i.status()))
+            .toList();
+    Page page = page(text(json, "maxResults"), text(json, "nextToken"), insights.size(), cluster);
+    ObjectNode out = JSON.objectNode();
+    ArrayNode array = out.putArray("insights");
+    for (InsightSpec i : insights.subList(page.from(), page.to())) {
+      array.add(insightSummary(i));
+    }
+    if (page.nextToken() != null) {
+      out.put("nextToken", page.nextToken());
+    }
+    return out;
+  }
+
+  private static List<String> filterValues(JsonNode filter, String key, Set<String> known, String cluster) {
+    JsonNode values = filter.path(key);
+    if (values.isMissingNode() || values.isNull()) {
+      return List.of();
+    }
+    List<String> result = texts(values);
+    for (String v : result) {
+      if (known != null && !known.contains(v)) {
+        throw AwsError.invalidParameter(
+            "The filter " + key + " value " + v + " is not one of " + String.join(", ", known) + ".", cluster);
+      }
+    }
+    return result;
+  }
+
+  /** Insights were last refreshed an hour before the run and have not changed for a day before. */
+  private ObjectNode insightSummary(InsightSpec i) {
+    ObjectNode n = JSON.objectNode();
+    n.put("id", i.id());
+    n.put("name", i.name());
+    n.put("category", i.category());
+    n.put("kubernetesVersion", i.kubernetesVersion());
+    putTime(n, "lastRefreshTime", clock.start().minus(Duration.ofHours(1)));
+    putTime(n, "lastTransitionTime", clock.start().minus(Duration.ofDays(1)));
+    n.put("description", i.description());
+    n.putObject("insightStatus").put("status", i.status()).put("reason", i.reason());
+    return n;
+  }
+
+  private ObjectNode insight(InsightSpec i) {
+    ObjectNode n = insightSummary(i);
+    if (i.recommendation() != null) {
+      n.put("recommendation", i.recommendation());
+    }
+    ObjectNode info = n.putObject("additionalInfo");
+    new TreeMap<>(i.additionalInfo()).forEach(info::put);
+    ArrayNode resources = n.putArray("resources");
+    for (Scenario.InsightResourceSpec r : i.resources()) {
+      ObjectNode resource = resources.addObject();
+      ObjectNode status = resource.putObject("insightStatus").put("status", r.status());
+      if (r.reason() != null) {
+        status.put("reason", r.reason());
+      }
+      if (r.uri() != null) {
+        resource.put("kubernetesResourceUri", r.uri());
+      }
+      if (r.arn() != null) {
+        resource.put("arn", r.arn());
+      }
+    }
+    ObjectNode summary = n.putObject("categorySpecificSummary");
+    ArrayNode deprecations = summary.putArray("deprecationDetails");
+    for (Scenario.DeprecationSpec d : i.deprecations()) {
+      ObjectNode detail = deprecations.addObject();
+      detail.put("usage", d.usage());
+      if (d.replacedWith() != null) {
+        detail.put("replacedWith", d.replacedWith());
+      }
+      detail.put("stopServingVersion", d.stopServingVersion());
+      if (d.startServingReplacementVersion() != null) {
+        detail.put("startServingReplacementVersion", d.startServingReplacementVersion());
+      }
+      ArrayNode stats = detail.putArray("clientStats");
+      for (Scenario.ClientStatSpec c : d.clientStats()) {
+        ObjectNode stat = stats.addObject();
+        stat.put("userAgent", c.userAgent());
+        stat.put("numberOfRequestsLast30Days", c.numberOfRequestsLast30Days());
+        putTime(stat, "lastRequestTime", c.lastRequestTime() != null ? c.lastRequestTime() : clock.start().minus(Duration.ofHours(2)));
+      }
+    }
+    summary.putArray("addonCompatibilityDetails");
     return n;
   }
 

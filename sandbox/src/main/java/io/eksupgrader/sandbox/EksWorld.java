@@ -143,6 +143,12 @@ final class EksWorld implements AutoCloseable {
     ticker.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
   }
 
+  /**
+   * A cluster as DescribeCluster reports it.
+   *
+   * @param encryptionKeyArn the KMS key of secrets encryption, or null
+   * @param enabledLogTypes the control-plane log types sent to CloudWatch
+   */
   record ClusterView(
       String name,
       String region,
@@ -153,7 +159,29 @@ final class EksWorld implements AutoCloseable {
       String status,
       String roleArn,
       String endpoint,
-      String certificateAuthorityData) {}
+      String certificateAuthorityData,
+      List<String> subnetIds,
+      String vpcId,
+      String clusterSecurityGroupId,
+      String encryptionKeyArn,
+      List<String> enabledLogTypes) {}
+
+  /** A subnet as EC2's DescribeSubnets reports it. */
+  record SubnetView(
+      String id,
+      String region,
+      String availabilityZone,
+      String availabilityZoneId,
+      int availableIps,
+      String cidrBlock,
+      String vpcId) {}
+
+  /**
+   * An IAM role a cluster or node group names.
+   *
+   * @param trustedService the service principal of its trust policy, e.g. eks.amazonaws.com
+   */
+  record RoleView(String name, String path, String arn, String roleId, Instant createDate, String trustedService) {}
 
   record UpdateParam(String type, String value) {}
 
@@ -431,6 +459,100 @@ final class EksWorld implements AutoCloseable {
       c.byToken.put(token, update);
     }
     return new UpdateResult(update.view(), false);
+  }
+
+  // ---- upgrade insights, subnets, IAM roles and KMS keys (the scenario's; all read only) ----
+
+  /** The cluster's upgrade insights, for its control plane's version of this moment. */
+  List<Scenario.InsightSpec> insights(String region, String cluster) {
+    return locked(
+        () -> {
+          SimCluster c = cluster(region, cluster);
+          settle(c);
+          return UpgradeInsights.of(c.spec, c.version);
+        });
+  }
+
+  /**
+   * Every subnet of the region's clusters, once each, in the order the scenario lists them. Subnets
+   * and keys are the scenario's and never change, so they are read without the lock.
+   */
+  List<SubnetView> subnets(String region) {
+    Map<String, SubnetView> byId = new LinkedHashMap<>();
+    for (SimCluster c : clusters.values()) {
+      if (!c.region.equals(region)) {
+        continue;
+      }
+      for (Scenario.SubnetSpec s : c.spec.subnets()) {
+        byId.putIfAbsent(
+            s.id(),
+            new SubnetView(s.id(), region, s.availabilityZone(), zoneId(s.availabilityZone()), s.availableIps(), s.cidrBlock(), c.vpcId()));
+      }
+    }
+    return List.copyOf(byId.values());
+  }
+
+  /**
+   * The IAM role of that name: IAM is global, so every cluster's role (unless the scenario says it
+   * is missing) and every managed node group's role, in any region.
+   */
+  Optional<RoleView> role(String roleName) {
+    return locked(
+        () -> {
+          Instant created = clock.start().minus(Duration.ofDays(400));
+          for (SimCluster c : clusters.values()) {
+            if (!c.spec.roleMissing() && roleName.equals(roleName(c.spec.roleArn()))) {
+              return Optional.of(roleView(c.spec.roleArn(), created, "eks.amazonaws.com"));
+            }
+            for (SimNodeGroup g : c.nodeGroups.values()) {
+              if (roleName.equals(roleName(g.nodeRole))) {
+                return Optional.of(roleView(g.nodeRole, created, "ec2.amazonaws.com"));
+              }
+            }
+          }
+          return Optional.empty();
+        });
+  }
+
+  /** The secrets-encryption key with that id or ARN in the region, if a cluster there uses it. */
+  Optional<Scenario.EncryptionKeySpec> encryptionKey(String region, String keyIdOrArn) {
+    for (SimCluster c : clusters.values()) {
+      Scenario.EncryptionKeySpec key = c.spec.secretsEncryptionKey();
+      if (key != null
+          && key.region().equals(region)
+          && (key.arn().equals(keyIdOrArn) || key.keyId().equals(keyIdOrArn))) {
+        return Optional.of(key);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static String roleName(String arn) {
+    return arn == null || !arn.contains(":role/") ? null : arn.substring(arn.lastIndexOf('/') + 1);
+  }
+
+  private static RoleView roleView(String arn, Instant created, String trustedService) {
+    String resource = arn.substring(arn.indexOf(":role/") + 5);
+    String path = resource.substring(0, resource.lastIndexOf('/') + 1);
+    String id =
+        "AROA"
+            + UUID.nameUUIDFromBytes(arn.getBytes(StandardCharsets.UTF_8))
+                .toString()
+                .replace("-", "")
+                .toUpperCase()
+                .substring(0, 17);
+    return new RoleView(roleName(arn), path, arn, id, created, trustedService);
+  }
+
+  /** EC2's zone id of a zone name, e.g. use1-az1 for us-east-1a (the mapping is per account). */
+  private static String zoneId(String zone) {
+    String region = zone.substring(0, zone.length() - 1);
+    String[] parts = region.split("-");
+    StringBuilder prefix = new StringBuilder();
+    for (int i = 0; i < parts.length - 1; i++) {
+      prefix.append(parts[i].charAt(0));
+    }
+    return parts[0] + prefix.substring(1) + parts[parts.length - 1] + "-az" + (zone.charAt(zone.length() - 1) - 'a' + 1);
   }
 
   // ---- Fargate profiles (the scenario's; the sandbox neither creates nor deletes them) ----
@@ -1698,6 +1820,7 @@ final class EksWorld implements AutoCloseable {
   }
 
   private static final class SimCluster {
+    final ClusterSpec spec;
     final String name;
     final String region;
     final Instant createdAt;
@@ -1713,6 +1836,7 @@ final class EksWorld implements AutoCloseable {
     final Map<String, SimNodeGroup> nodeGroupsByToken = new HashMap<>();
 
     SimCluster(ClusterSpec spec, Instant createdAt) {
+      this.spec = spec;
       this.name = spec.name();
       this.region = spec.region();
       this.createdAt = createdAt;
@@ -1751,7 +1875,24 @@ final class EksWorld implements AutoCloseable {
           nodes != null
               ? nodes.apiServerUrl().toString()
               : "https://" + id + ".gr7." + region + ".eks.amazonaws.com",
-          nodes != null ? nodes.certificateAuthorityData() : ca);
+          nodes != null ? nodes.certificateAuthorityData() : ca,
+          spec.subnets().stream().map(Scenario.SubnetSpec::id).toList(),
+          vpcId(),
+          "sg-0" + hex("cluster-sg"),
+          spec.secretsEncryptionKey() == null ? null : spec.secretsEncryptionKey().arn(),
+          spec.logging());
+    }
+
+    /** The cluster's VPC: one per cluster, a stable id. */
+    String vpcId() {
+      return "vpc-0" + hex("vpc");
+    }
+
+    private String hex(String what) {
+      return UUID.nameUUIDFromBytes((region + "/" + name + "/" + what).getBytes(StandardCharsets.UTF_8))
+          .toString()
+          .replace("-", "")
+          .substring(0, 16);
     }
   }
 

@@ -47,7 +47,7 @@ public final class SandboxServer implements AutoCloseable {
   private final Map<String, KubeCluster> kubernetes = new LinkedHashMap<>();
 
   /**
-   * Counts of signed AWS requests received (EKS, Auto Scaling, EC2, SSM) and of the faults
+   * Counts of signed AWS requests received (EKS, Auto Scaling, EC2, SSM, IAM, KMS) and of the faults
    * injected into them (reads included, unlike the call log).
    */
   public record Stats(long requests, long throttled, long serverErrors) {}

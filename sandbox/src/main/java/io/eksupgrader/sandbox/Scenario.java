@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * The starting world of a sandbox run: clusters, the versions EKS offers, simulated durations and
@@ -47,6 +48,13 @@ public record Scenario(
    *     scenario says nothing
    * @param selfManagedGroups its self-managed node groups (ASGs); their nodes exist and are Ready
    *     at the start
+   * @param insights its EKS upgrade insights; null: the passing ones EKS shows for a clean cluster
+   *     (see {@link UpgradeInsights})
+   * @param subnets the subnets the cluster was created in (resourcesVpcConfig), which EC2 describes
+   * @param roleMissing the cluster's IAM role ({@code roleArn}) has been deleted
+   * @param secretsEncryptionKey the KMS key that envelope-encrypts its Secrets, or null
+   * @param logging the control-plane log types sent to CloudWatch; empty: none
+   * @param velero Velero in the cluster, or {@link VeleroSpec#none()}
    */
   public record ClusterSpec(
       String name,
@@ -61,7 +69,13 @@ public record Scenario(
       KarpenterSpec karpenter,
       List<FargateProfileSpec> fargateProfiles,
       List<AddonSpec> addons,
-      IstioSpec istio) {
+      IstioSpec istio,
+      List<InsightSpec> insights,
+      List<SubnetSpec> subnets,
+      boolean roleMissing,
+      EncryptionKeySpec secretsEncryptionKey,
+      List<String> logging,
+      VeleroSpec velero) {
 
     public ClusterSpec {
       nodeGroups = List.copyOf(nodeGroups);
@@ -70,6 +84,31 @@ public record Scenario(
       fargateProfiles = fargateProfiles == null ? List.of() : List.copyOf(fargateProfiles);
       addons = addons == null ? List.of() : List.copyOf(addons);
       istio = istio == null ? IstioSpec.none() : istio;
+      insights = insights == null ? null : List.copyOf(insights);
+      subnets = subnets == null ? SubnetSpec.defaults(region, name) : List.copyOf(subnets);
+      logging = logging == null ? List.of() : List.copyOf(logging);
+      velero = velero == null ? VeleroSpec.none() : velero;
+    }
+
+    /** A cluster as scenarios before the pre-flight keys describe it: EKS's defaults for those. */
+    public ClusterSpec(
+        String name,
+        String region,
+        String version,
+        String status,
+        String platformVersion,
+        String roleArn,
+        List<NodeGroupSpec> nodeGroups,
+        KubernetesSpec kubernetes,
+        List<SelfManagedGroupSpec> selfManagedGroups,
+        KarpenterSpec karpenter,
+        List<FargateProfileSpec> fargateProfiles,
+        List<AddonSpec> addons,
+        IstioSpec istio) {
+      this(
+          name, region, version, status, platformVersion, roleArn, nodeGroups, kubernetes,
+          selfManagedGroups, karpenter, fargateProfiles, addons, istio, null, null, false, null,
+          List.of(), VeleroSpec.none());
     }
 
     /** A cluster without Istio. */
@@ -140,6 +179,140 @@ public record Scenario(
         List<NodeGroupSpec> nodeGroups,
         KubernetesSpec kubernetes) {
       this(name, region, version, status, platformVersion, roleArn, nodeGroups, kubernetes, List.of());
+    }
+  }
+
+  /**
+   * One EKS upgrade insight, as {@code ListInsights} and {@code DescribeInsight} report it.
+   *
+   * @param id the insight's id (a UUID)
+   * @param category UPGRADE_READINESS or MISCONFIGURATION
+   * @param kubernetesVersion the minor the insight is about, e.g. "1.33"
+   * @param status PASSING, WARNING, ERROR or UNKNOWN
+   * @param recommendation null when EKS gives none
+   * @param additionalInfo link titles to URLs
+   * @param resources the objects the insight found, each with its own status
+   * @param deprecations the deprecated APIs in use (the category-specific summary)
+   */
+  public record InsightSpec(
+      String id,
+      String name,
+      String category,
+      String kubernetesVersion,
+      String status,
+      String reason,
+      String description,
+      String recommendation,
+      Map<String, String> additionalInfo,
+      List<InsightResourceSpec> resources,
+      List<DeprecationSpec> deprecations) {
+
+    public InsightSpec {
+      additionalInfo = Map.copyOf(additionalInfo);
+      resources = List.copyOf(resources);
+      deprecations = List.copyOf(deprecations);
+    }
+  }
+
+  /**
+   * A resource an insight names.
+   *
+   * @param uri its Kubernetes resource URI, e.g. /apis/flowcontrol.apiserver.k8s.io/v1beta3/flowschemas
+   * @param arn null unless the resource is an AWS one
+   * @param status the resource's insight status; reason may be null
+   */
+  public record InsightResourceSpec(String uri, String arn, String status, String reason) {}
+
+  /**
+   * One deprecated API an insight found in use.
+   *
+   * @param usage the deprecated API's URI
+   * @param replacedWith the URI of its replacement, or null when there is none
+   * @param stopServingVersion the minor that stops serving it
+   * @param startServingReplacementVersion the first minor that serves the replacement, or null
+   * @param clientStats who called it in the last 30 days
+   */
+  public record DeprecationSpec(
+      String usage,
+      String replacedWith,
+      String stopServingVersion,
+      String startServingReplacementVersion,
+      List<ClientStatSpec> clientStats) {
+
+    public DeprecationSpec {
+      clientStats = List.copyOf(clientStats);
+    }
+  }
+
+  /** A client of a deprecated API: its user agent, requests in the last 30 days, last request. */
+  public record ClientStatSpec(String userAgent, int numberOfRequestsLast30Days, Instant lastRequestTime) {}
+
+  /**
+   * A subnet of the cluster's VPC.
+   *
+   * @param id e.g. subnet-0a1b2c3d
+   * @param availabilityZone e.g. us-east-1a (in the cluster's region)
+   * @param availableIps the free IPv4 addresses EC2 reports (availableIpAddressCount)
+   * @param cidrBlock its IPv4 range, large enough for availableIps plus AWS's five reserved
+   */
+  public record SubnetSpec(String id, String availabilityZone, int availableIps, String cidrBlock) {
+
+    /** Two subnets in different zones with 200 free addresses each, ids stable per cluster. */
+    public static List<SubnetSpec> defaults(String region, String cluster) {
+      return List.of(
+          new SubnetSpec(defaultId(region, cluster, 0), region + "a", 200, defaultCidr(0)),
+          new SubnetSpec(defaultId(region, cluster, 1), region + "b", 200, defaultCidr(1)));
+    }
+
+    /** A stable subnet id for the n-th subnet of a cluster: subnet- and 17 hex digits. */
+    static String defaultId(String region, String cluster, int n) {
+      return "subnet-0"
+          + UUID.nameUUIDFromBytes(
+                  (region + "/" + cluster + "/subnet/" + n).getBytes(StandardCharsets.UTF_8))
+              .toString()
+              .replace("-", "")
+              .substring(0, 16);
+    }
+
+    /** The n-th /20 of 10.0.0.0/16: 4091 usable addresses. */
+    static String defaultCidr(int n) {
+      return "10.0." + (n * 16) + ".0/20";
+    }
+  }
+
+  /**
+   * The KMS key of a cluster's secrets encryption.
+   *
+   * @param arn arn:aws:kms:&lt;region&gt;:&lt;account&gt;:key/&lt;id&gt;
+   * @param state Enabled, Disabled or PendingDeletion (KMS's KeyState)
+   */
+  public record EncryptionKeySpec(String arn, String state) {
+
+    /** The key id: what follows {@code key/} in the ARN. */
+    public String keyId() {
+      return arn.substring(arn.indexOf(":key/") + 5);
+    }
+
+    /** The key's region, from its ARN. */
+    public String region() {
+      return arn.split(":")[3];
+    }
+  }
+
+  /**
+   * Velero in a cluster: its Backup CRD and a simulated server that runs Backups created in its
+   * namespace.
+   *
+   * @param namespace where Velero runs and takes Backups; null: Velero is not installed
+   */
+  public record VeleroSpec(String namespace) {
+
+    public static VeleroSpec none() {
+      return new VeleroSpec(null);
+    }
+
+    public boolean installed() {
+      return namespace != null;
     }
   }
 
@@ -404,18 +577,76 @@ public record Scenario(
    * @param workloads Deployments, StatefulSets, DaemonSets and bare pods, placed on the Ready
    *     nodes at the start
    * @param pdbs PodDisruptionBudgets; each selects pods by labels
+   * @param deprecatedApiRequests deprecated APIs clients have requested, which the API server's
+   *     {@code /metrics} reports
+   * @param applied objects created with {@code kubectl apply} at an older API version
+   * @param helmReleases Helm releases (their release Secrets only) with the manifests given
    */
-  public record KubernetesSpec(List<WorkloadSpec> workloads, List<PdbSpec> pdbs) {
+  public record KubernetesSpec(
+      List<WorkloadSpec> workloads,
+      List<PdbSpec> pdbs,
+      List<DeprecatedApiRequestSpec> deprecatedApiRequests,
+      List<AppliedSpec> applied,
+      List<HelmReleaseSpec> helmReleases) {
 
     public KubernetesSpec {
       workloads = List.copyOf(workloads);
       pdbs = List.copyOf(pdbs);
+      deprecatedApiRequests = List.copyOf(deprecatedApiRequests);
+      applied = List.copyOf(applied);
+      helmReleases = List.copyOf(helmReleases);
+    }
+
+    public KubernetesSpec(List<WorkloadSpec> workloads, List<PdbSpec> pdbs) {
+      this(workloads, pdbs, List.of(), List.of(), List.of());
     }
 
     public static KubernetesSpec empty() {
       return new KubernetesSpec(List.of(), List.of());
     }
   }
+
+  /**
+   * A deprecated API that clients requested, as the API server's metric {@code
+   * apiserver_requested_deprecated_apis} labels it.
+   *
+   * @param group "" for the core group
+   * @param subresource "" for the resource itself
+   * @param removedRelease the minor that removes it, e.g. "1.32"
+   */
+  public record DeprecatedApiRequestSpec(
+      String group, String version, String resource, String subresource, String removedRelease) {}
+
+  /**
+   * An object as {@code kubectl apply} left it: the API server stores it at {@code storedAs} (the
+   * same object converted to the version it serves), and its annotation {@code
+   * kubectl.kubernetes.io/last-applied-configuration} holds the manifest as it was applied.
+   *
+   * @param storedAs the group/version it is stored and served at, e.g. policy/v1
+   * @param plural the resource it is stored under, e.g. poddisruptionbudgets
+   * @param namespace null for a cluster-scoped kind
+   * @param manifest the applied manifest as kubectl writes it into the annotation: compact JSON,
+   *     keys sorted, a newline at the end
+   */
+  public record AppliedSpec(
+      String storedAs, String apiVersion, String kind, String plural, String namespace, String name, String manifest) {}
+
+  /**
+   * A Helm release installed before the run: only its release Secret exists, holding the manifest.
+   *
+   * @param version the chart's version
+   * @param status deployed (default), failed, superseded, …
+   * @param manifest the rendered YAML documents, as Helm stores them
+   */
+  public record HelmReleaseSpec(
+      String name,
+      String namespace,
+      String chart,
+      String version,
+      String appVersion,
+      int revision,
+      String status,
+      String manifest) {}
 
   /**
    * A workload.
@@ -484,6 +715,7 @@ public record Scenario(
    * @param fargatePodStart from a Fargate pod's creation until it is Running and Ready (Fargate
    *     provisions a node per pod)
    * @param addonUpdate from UpdateAddon until the add-on is ACTIVE at its new version
+   * @param veleroBackup from a Velero Backup's start until it is Completed (or Failed)
    */
   public record Durations(
       Duration controlPlaneUpdate,
@@ -493,7 +725,22 @@ public record Scenario(
       Duration podStart,
       Duration karpenterLaunch,
       Duration fargatePodStart,
-      Duration addonUpdate) {
+      Duration addonUpdate,
+      Duration veleroBackup) {
+
+    public Durations(
+        Duration controlPlaneUpdate,
+        Duration nodeGroupCreate,
+        Duration nodeGroupDelete,
+        Duration nodeJoin,
+        Duration podStart,
+        Duration karpenterLaunch,
+        Duration fargatePodStart,
+        Duration addonUpdate) {
+      this(
+          controlPlaneUpdate, nodeGroupCreate, nodeGroupDelete, nodeJoin, podStart, karpenterLaunch,
+          fargatePodStart, addonUpdate, Duration.ofMinutes(2));
+    }
 
     public Durations(
         Duration controlPlaneUpdate,
@@ -533,7 +780,8 @@ public record Scenario(
           Duration.ofSeconds(20),
           Duration.ofSeconds(60),
           Duration.ofSeconds(60),
-          Duration.ofMinutes(3));
+          Duration.ofMinutes(3),
+          Duration.ofMinutes(2));
     }
   }
 
@@ -552,6 +800,7 @@ public record Scenario(
    * @param karpenterLaunchFailures how many of Karpenter's launches fail (InsufficientInstanceCapacity)
    *     before one succeeds; each failed NodeClaim is deleted and tried again
    * @param degradedAddons add-ons (by name) whose updates end with the add-on DEGRADED
+   * @param veleroBackupFails every Velero Backup ends Failed: its storage location is unavailable
    */
   public record Faults(
       long seed,
@@ -562,13 +811,29 @@ public record Scenario(
       List<String> nodesNeverReady,
       List<OutageSpec> kubernetesOutages,
       int karpenterLaunchFailures,
-      List<String> degradedAddons) {
+      List<String> degradedAddons,
+      boolean veleroBackupFails) {
 
     public Faults {
       failUpdatesTo = List.copyOf(failUpdatesTo);
       nodesNeverReady = List.copyOf(nodesNeverReady);
       kubernetesOutages = List.copyOf(kubernetesOutages);
       degradedAddons = degradedAddons == null ? List.of() : List.copyOf(degradedAddons);
+    }
+
+    public Faults(
+        long seed,
+        double throttlingRate,
+        double serverErrorRate,
+        Duration conflictAfterUpdate,
+        List<String> failUpdatesTo,
+        List<String> nodesNeverReady,
+        List<OutageSpec> kubernetesOutages,
+        int karpenterLaunchFailures,
+        List<String> degradedAddons) {
+      this(
+          seed, throttlingRate, serverErrorRate, conflictAfterUpdate, failUpdatesTo,
+          nodesNeverReady, kubernetesOutages, karpenterLaunchFailures, degradedAddons, false);
     }
 
     public Faults(

@@ -2,12 +2,25 @@ package io.eksupgrader.sandbox;
 
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.eksupgrader.sandbox.Scenario.AddonSpec;
+import io.eksupgrader.sandbox.Scenario.AppliedSpec;
+import io.eksupgrader.sandbox.Scenario.ClientStatSpec;
+import io.eksupgrader.sandbox.Scenario.DeprecatedApiRequestSpec;
+import io.eksupgrader.sandbox.Scenario.DeprecationSpec;
+import io.eksupgrader.sandbox.Scenario.EncryptionKeySpec;
+import io.eksupgrader.sandbox.Scenario.HelmReleaseSpec;
+import io.eksupgrader.sandbox.Scenario.InsightResourceSpec;
+import io.eksupgrader.sandbox.Scenario.InsightSpec;
+import io.eksupgrader.sandbox.Scenario.SubnetSpec;
+import io.eksupgrader.sandbox.Scenario.VeleroSpec;
 import io.eksupgrader.sandbox.Scenario.ClusterSpec;
 import io.eksupgrader.sandbox.Scenario.Durations;
 import io.eksupgrader.sandbox.Scenario.Faults;
@@ -31,19 +44,23 @@ import io.eksupgrader.sandbox.Scenario.PdbSpec;
 import io.eksupgrader.sandbox.Scenario.SelfManagedGroupSpec;
 import io.eksupgrader.sandbox.Scenario.TaintSpec;
 import io.eksupgrader.sandbox.Scenario.WorkloadSpec;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -87,6 +104,27 @@ final class ScenarioParser {
   private static final Pattern NODE_CLASS_ALIAS =
       Pattern.compile("(al2|al2023|bottlerocket)@(latest|v\\d+(\\.\\d+)*)");
   static final Set<String> AMI_FAMILIES = Set.of("AL2", "AL2023", "Bottlerocket");
+  static final Set<String> INSIGHT_STATUSES = new LinkedHashSet<>(List.of("PASSING", "WARNING", "ERROR", "UNKNOWN"));
+  static final Set<String> INSIGHT_CATEGORIES = new LinkedHashSet<>(List.of("UPGRADE_READINESS", "MISCONFIGURATION"));
+  static final Set<String> KEY_STATES = new LinkedHashSet<>(List.of("Enabled", "Disabled", "PendingDeletion"));
+  /** EKS's control-plane log types, in the order EKS lists them. */
+  static final List<String> LOG_TYPES = List.of("api", "audit", "authenticator", "controllerManager", "scheduler");
+  static final Set<String> HELM_STATUSES =
+      new LinkedHashSet<>(
+          List.of("deployed", "failed", "superseded", "pending-install", "pending-upgrade", "pending-rollback", "uninstalling"));
+  private static final Pattern INSIGHT_ID = Pattern.compile("[A-Za-z0-9-]{1,100}");
+  private static final Pattern SUBNET_ID = Pattern.compile("subnet-[0-9a-f]{8,17}");
+  private static final Pattern CIDR = Pattern.compile("((?:25[0-5]|2[0-4]\\d|1?\\d?\\d)(?:\\.(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)){3})/(\\d{1,2})");
+  private static final Pattern KEY_ARN =
+      Pattern.compile(
+          "arn:aws:kms:([a-z]{2}(?:-[a-z]+)+-\\d{1,2}):\\d{12}:key/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})");
+  private static final Pattern API_VERSION = Pattern.compile("(?:[a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?v\\d+(?:(?:alpha|beta)\\d+)?");
+  private static final Pattern GROUP = Pattern.compile("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
+  private static final Pattern RESOURCE_VERSION = Pattern.compile("v\\d+(?:(?:alpha|beta)\\d+)?");
+  private static final Pattern RESOURCE = Pattern.compile("[a-z][a-z0-9]*");
+  private static final Pattern OBJECT_NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
+  private static final Pattern RELEASE_NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?");
+  private static final Pattern CHART_VERSION = Pattern.compile("\\d+\\.\\d+\\.\\d+(?:[-+][0-9A-Za-z.+-]+)?");
 
   // Exact decimals keep an unquoted version's text (1.30, not 1.3) for the refusal message.
   private static final ObjectMapper YAML =
@@ -94,6 +132,9 @@ final class ScenarioParser {
               YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
           .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
           .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
+
+  /** Writes applied manifests as kubectl writes them. */
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String source;
 
@@ -169,6 +210,7 @@ final class ScenarioParser {
         }
         clusters.add(c);
       }
+      refuseConflictingSubnets(clusters);
     }
 
     Durations durations = Durations.defaults();
@@ -191,6 +233,22 @@ final class ScenarioParser {
         faults);
   }
 
+  /** Clusters may share a subnet, but then they must describe it alike. */
+  private void refuseConflictingSubnets(List<ClusterSpec> clusters) {
+    Map<String, SubnetSpec> byId = new HashMap<>();
+    for (int i = 0; i < clusters.size(); i++) {
+      ClusterSpec c = clusters.get(i);
+      for (SubnetSpec subnet : c.subnets()) {
+        SubnetSpec other = byId.putIfAbsent(c.region() + "/" + subnet.id(), subnet);
+        if (other != null && !other.equals(subnet)) {
+          throw fail(
+              "clusters[" + i + "].subnets",
+              "subnet '" + subnet.id() + "' is described differently by another cluster in " + c.region() + " (" + other + ")");
+        }
+      }
+    }
+  }
+
   private Durations durations(JsonNode node) {
     Obj d =
         obj(
@@ -203,7 +261,8 @@ final class ScenarioParser {
             "podStart",
             "karpenterLaunch",
             "fargatePodStart",
-            "addonUpdate");
+            "addonUpdate",
+            "veleroBackup");
     Durations defaults = Durations.defaults();
     return new Durations(
         d.has("controlPlaneUpdate") ? d.duration("controlPlaneUpdate") : defaults.controlPlaneUpdate(),
@@ -213,7 +272,8 @@ final class ScenarioParser {
         d.has("podStart") ? d.duration("podStart") : defaults.podStart(),
         d.has("karpenterLaunch") ? d.duration("karpenterLaunch") : defaults.karpenterLaunch(),
         d.has("fargatePodStart") ? d.duration("fargatePodStart") : defaults.fargatePodStart(),
-        d.has("addonUpdate") ? d.duration("addonUpdate") : defaults.addonUpdate());
+        d.has("addonUpdate") ? d.duration("addonUpdate") : defaults.addonUpdate(),
+        d.has("veleroBackup") ? d.duration("veleroBackup") : defaults.veleroBackup());
   }
 
   private ClusterSpec cluster(JsonNode node, String path, List<OfferedVersionSpec> offered) {
@@ -233,7 +293,13 @@ final class ScenarioParser {
             "karpenter",
             "fargateProfiles",
             "addons",
-            "istio");
+            "istio",
+            "insights",
+            "subnets",
+            "roleMissing",
+            "secretsEncryptionKey",
+            "logging",
+            "velero");
     String name = c.requiredText("name");
     if (!CLUSTER_NAME.matcher(name).matches()) {
       throw fail(path + ".name", "'" + name + "' is not a valid EKS cluster name");
@@ -313,9 +379,234 @@ final class ScenarioParser {
         addons.add(a);
       }
     }
+    List<InsightSpec> insights =
+        c.has("insights") ? insights(c.list("insights"), path + ".insights", region, name) : null;
+    List<SubnetSpec> subnets =
+        c.has("subnets") ? subnets(c.list("subnets"), path + ".subnets", region) : SubnetSpec.defaults(region, name);
+    boolean roleMissing = c.has("roleMissing") && c.bool("roleMissing");
+    EncryptionKeySpec key =
+        c.has("secretsEncryptionKey")
+            ? encryptionKey(c.node("secretsEncryptionKey"), path + ".secretsEncryptionKey", region)
+            : null;
+    List<String> logging = c.has("logging") ? logTypes(c.list("logging"), path + ".logging") : List.of();
+    VeleroSpec velero = VeleroSpec.none();
+    if (c.has("velero")) {
+      Obj v = obj(c.node("velero"), path + ".velero", "namespace");
+      velero = new VeleroSpec(v.has("namespace") ? v.dnsLabel("namespace") : "velero");
+    }
+    refuseTakenReleases(kubernetes, karpenter, istio, path + ".kubernetes.helmReleases");
     return new ClusterSpec(
         name, region, version, status, platformVersion, roleArn, nodeGroups, kubernetes, selfManaged,
-        karpenter, fargate, addons, istio);
+        karpenter, fargate, addons, istio, insights, subnets, roleMissing, key, logging, velero);
+  }
+
+  /**
+   * Upgrade insights. Left-out keys: the category UPGRADE_READINESS, a reason that fits the status,
+   * the name as description, EKS's upgrade documentation as additional information, and an id
+   * derived from the cluster and the name, so that two insights need different names or ids.
+   */
+  private List<InsightSpec> insights(List<JsonNode> items, String path, String region, String cluster) {
+    List<InsightSpec> result = new ArrayList<>();
+    Set<String> ids = new HashSet<>();
+    for (int i = 0; i < items.size(); i++) {
+      String p = path + "[" + i + "]";
+      Obj n =
+          obj(
+              items.get(i),
+              p,
+              "id",
+              "name",
+              "category",
+              "kubernetesVersion",
+              "status",
+              "reason",
+              "description",
+              "recommendation",
+              "additionalInfo",
+              "resources",
+              "deprecations");
+      String name = n.requiredText("name");
+      String id = n.has("id") ? n.requiredText("id") : UpgradeInsights.idFor(region, cluster, name);
+      if (!INSIGHT_ID.matcher(id).matches()) {
+        throw fail(p + ".id", "'" + id + "' is not an insight id: letters, digits and '-', e.g. a UUID");
+      }
+      if (!ids.add(id)) {
+        throw fail(p + (n.has("id") ? ".id" : ".name"), "insight id '" + id + "' is listed twice (give one of them another name or id)");
+      }
+      String category = n.has("category") ? n.oneOf("category", INSIGHT_CATEGORIES) : "UPGRADE_READINESS";
+      String kubernetesVersion = n.version("kubernetesVersion");
+      if (!n.has("status")) {
+        throw fail(p + ".status", "is required (" + String.join(", ", INSIGHT_STATUSES) + ")");
+      }
+      String status = n.oneOf("status", INSIGHT_STATUSES);
+      String reason = n.has("reason") ? n.requiredText("reason") : UpgradeInsights.defaultReason(status);
+      String description = n.has("description") ? n.requiredText("description") : name;
+      String recommendation = n.has("recommendation") ? n.requiredText("recommendation") : null;
+      Map<String, String> additionalInfo =
+          n.has("additionalInfo") ? n.textMap("additionalInfo") : UpgradeInsights.DEFAULT_ADDITIONAL_INFO;
+      List<InsightResourceSpec> resources = new ArrayList<>();
+      List<JsonNode> resourceItems = n.has("resources") ? n.list("resources") : List.of();
+      for (int r = 0; r < resourceItems.size(); r++) {
+        String rp = p + ".resources[" + r + "]";
+        Obj o = obj(resourceItems.get(r), rp, "uri", "arn", "status", "reason");
+        if (!o.has("uri") && !o.has("arn")) {
+          throw fail(rp, "set uri (a Kubernetes resource URI), arn, or both");
+        }
+        String uri = o.has("uri") ? o.requiredText("uri") : null;
+        if (uri != null && !uri.startsWith("/")) {
+          throw fail(rp + ".uri", "'" + uri + "' is not a Kubernetes resource URI like /apis/policy/v1beta1/poddisruptionbudgets");
+        }
+        String arn = o.has("arn") ? o.requiredText("arn") : null;
+        if (arn != null && !arn.startsWith("arn:")) {
+          throw fail(rp + ".arn", "'" + arn + "' is not an ARN");
+        }
+        resources.add(
+            new InsightResourceSpec(
+                uri,
+                arn,
+                o.has("status") ? o.oneOf("status", INSIGHT_STATUSES) : status,
+                o.has("reason") ? o.requiredText("reason") : null));
+      }
+      List<DeprecationSpec> deprecations = new ArrayList<>();
+      List<JsonNode> deprecationItems = n.has("deprecations") ? n.list("deprecations") : List.of();
+      for (int d = 0; d < deprecationItems.size(); d++) {
+        deprecations.add(deprecation(deprecationItems.get(d), p + ".deprecations[" + d + "]"));
+      }
+      result.add(
+          new InsightSpec(
+              id, name, category, kubernetesVersion, status, reason, description, recommendation,
+              additionalInfo, resources, deprecations));
+    }
+    return result;
+  }
+
+  private DeprecationSpec deprecation(JsonNode node, String path) {
+    Obj d =
+        obj(node, path, "usage", "replacedWith", "stopServingVersion", "startServingReplacementVersion", "clientStats");
+    String usage = d.requiredText("usage");
+    if (!usage.startsWith("/")) {
+      throw fail(path + ".usage", "'" + usage + "' is not an API path like /apis/flowcontrol.apiserver.k8s.io/v1beta3/flowschemas");
+    }
+    String replacedWith = d.has("replacedWith") ? d.requiredText("replacedWith") : null;
+    if (replacedWith != null && !replacedWith.startsWith("/")) {
+      throw fail(path + ".replacedWith", "'" + replacedWith + "' is not an API path like /apis/flowcontrol.apiserver.k8s.io/v1/flowschemas");
+    }
+    String stop = d.version("stopServingVersion");
+    String start = d.has("startServingReplacementVersion") ? d.version("startServingReplacementVersion") : null;
+    if (start != null && EksWorld.compareVersions(start, stop) > 0) {
+      throw fail(
+          path + ".startServingReplacementVersion",
+          "'" + start + "' is after stopServingVersion " + stop + "; the replacement is served before the old API stops");
+    }
+    List<ClientStatSpec> stats = new ArrayList<>();
+    List<JsonNode> items = d.has("clientStats") ? d.list("clientStats") : List.of();
+    for (int i = 0; i < items.size(); i++) {
+      String p = path + ".clientStats[" + i + "]";
+      Obj c = obj(items.get(i), p, "userAgent", "numberOfRequestsLast30Days", "lastRequestTime");
+      stats.add(
+          new ClientStatSpec(
+              c.requiredText("userAgent"),
+              c.has("numberOfRequestsLast30Days") ? c.size("numberOfRequestsLast30Days") : 1,
+              c.has("lastRequestTime") ? c.instant("lastRequestTime") : null));
+    }
+    return new DeprecationSpec(usage, replacedWith, stop, start, stats);
+  }
+
+  /**
+   * The cluster's subnets: ids like subnet-0a1b2c3d, zones of the cluster's region, free
+   * addresses that fit the CIDR block (AWS keeps five addresses of every subnet).
+   */
+  private List<SubnetSpec> subnets(List<JsonNode> items, String path, String region) {
+    if (items.isEmpty()) {
+      throw fail(path, "list at least one subnet, or leave subnets out for two in different zones");
+    }
+    List<SubnetSpec> result = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < items.size(); i++) {
+      String p = path + "[" + i + "]";
+      Obj n = obj(items.get(i), p, "id", "availabilityZone", "availableIps", "cidrBlock");
+      String id = n.requiredText("id");
+      if (!SUBNET_ID.matcher(id).matches()) {
+        throw fail(p + ".id", "'" + id + "' is not a subnet id like subnet-0a1b2c3d");
+      }
+      if (!seen.add(id)) {
+        throw fail(p + ".id", "subnet '" + id + "' is listed twice");
+      }
+      String zone = n.requiredText("availabilityZone");
+      if (!zone.matches(Pattern.quote(region) + "[a-z]")) {
+        throw fail(p + ".availabilityZone", "'" + zone + "' is not an availability zone of " + region + " (" + region + "a, " + region + "b, …)");
+      }
+      String cidr = n.has("cidrBlock") ? n.requiredText("cidrBlock") : SubnetSpec.defaultCidr(i);
+      Matcher m = CIDR.matcher(cidr);
+      if (!m.matches() || Integer.parseInt(m.group(2)) < 16 || Integer.parseInt(m.group(2)) > 28) {
+        throw fail(p + ".cidrBlock", "'" + cidr + "' is not an IPv4 CIDR block from /16 to /28, e.g. 10.0.0.0/24");
+      }
+      long usable = (1L << (32 - Integer.parseInt(m.group(2)))) - 5;
+      if (!n.has("availableIps")) {
+        throw fail(p + ".availableIps", "is required (the free IPv4 addresses EC2 reports)");
+      }
+      long free = n.integer("availableIps");
+      if (free < 0 || free > usable) {
+        throw fail(p + ".availableIps", free + " is out of range: " + cidr + " has " + usable + " usable addresses (AWS keeps 5)");
+      }
+      result.add(new SubnetSpec(id, zone, (int) free, cidr));
+    }
+    return result;
+  }
+
+  /** The KMS key of secrets encryption: a key ARN in the cluster's region, and the key's state. */
+  private EncryptionKeySpec encryptionKey(JsonNode node, String path, String region) {
+    Obj k = obj(node, path, "arn", "state");
+    String arn = k.requiredText("arn");
+    Matcher m = KEY_ARN.matcher(arn);
+    if (!m.matches()) {
+      throw fail(path + ".arn", "'" + arn + "' is not a KMS key ARN like arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab");
+    }
+    if (!m.group(1).equals(region)) {
+      throw fail(path + ".arn", "the key is in " + m.group(1) + "; EKS needs a key in the cluster's region " + region);
+    }
+    String state = k.has("state") ? k.oneOf("state", KEY_STATES) : "Enabled";
+    return new EncryptionKeySpec(arn, state);
+  }
+
+  private List<String> logTypes(List<JsonNode> items, String path) {
+    List<String> result = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      JsonNode item = items.get(i);
+      String p = path + "[" + i + "]";
+      if (!item.isTextual() || !LOG_TYPES.contains(item.textValue())) {
+        throw fail(p, describe(item) + " is not a control-plane log type (" + String.join(", ", LOG_TYPES) + ")");
+      }
+      if (result.contains(item.textValue())) {
+        throw fail(p, "'" + item.textValue() + "' is listed twice");
+      }
+      result.add(item.textValue());
+    }
+    return result;
+  }
+
+  /**
+   * A Helm release of the scenario may not take the name of a release the sandbox installs for
+   * Karpenter or Istio: both would be one Secret.
+   */
+  private void refuseTakenReleases(KubernetesSpec kubernetes, KarpenterSpec karpenter, IstioSpec istio, String path) {
+    Set<String> taken = new HashSet<>();
+    if (karpenter.controllerInstalled() && karpenter.installedBy() == Installation.HELM) {
+      taken.add(karpenter.namespace() + "/karpenter-crd");
+      taken.add(karpenter.namespace() + "/karpenter");
+    }
+    if (istio.installed() && istio.installedBy() == Installation.HELM) {
+      taken.add(istio.namespace() + "/istio-base");
+      istio.revisions().forEach(r -> taken.add(istio.namespace() + "/" + ("default".equals(r.name()) ? "istiod" : "istiod-" + r.name())));
+      istio.gateways().forEach(g -> taken.add(g.namespace() + "/" + g.name()));
+    }
+    List<HelmReleaseSpec> releases = kubernetes.helmReleases();
+    for (int i = 0; i < releases.size(); i++) {
+      String id = releases.get(i).namespace() + "/" + releases.get(i).name();
+      if (taken.contains(id)) {
+        throw fail(path + "[" + i + "].name", "release '" + id + "' is one the sandbox installs for Karpenter or Istio");
+      }
+    }
   }
 
   /** An installed EKS add-on: one the sandbox knows, at a version that runs on the cluster's. */
@@ -762,7 +1053,7 @@ final class ScenarioParser {
   }
 
   private KubernetesSpec kubernetes(JsonNode node, String path) {
-    Obj k = obj(node, path, "workloads", "pdbs");
+    Obj k = obj(node, path, "workloads", "pdbs", "deprecatedApiRequests", "applied", "helmReleases");
     List<WorkloadSpec> workloads = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     if (k.has("workloads")) {
@@ -789,7 +1080,204 @@ final class ScenarioParser {
         pdbs.add(b);
       }
     }
-    return new KubernetesSpec(workloads, pdbs);
+    List<DeprecatedApiRequestSpec> requests = new ArrayList<>();
+    seen.clear();
+    List<JsonNode> items = k.has("deprecatedApiRequests") ? k.list("deprecatedApiRequests") : List.of();
+    for (int i = 0; i < items.size(); i++) {
+      String p = path + ".deprecatedApiRequests[" + i + "]";
+      DeprecatedApiRequestSpec r = deprecatedApiRequest(items.get(i), p);
+      if (!seen.add(r.group() + "/" + r.version() + "/" + r.resource() + "/" + r.subresource())) {
+        throw fail(p, "the request of " + r.group() + "/" + r.version() + " " + r.resource() + " is listed twice");
+      }
+      requests.add(r);
+    }
+    List<AppliedSpec> applied = new ArrayList<>();
+    Set<String> typed = new HashSet<>();
+    workloads.forEach(w -> typed.add(w.kind().toLowerCase(Locale.ROOT) + "s/" + w.namespace() + "/" + w.name()));
+    pdbs.forEach(b -> typed.add("poddisruptionbudgets/" + b.namespace() + "/" + b.name()));
+    seen.clear();
+    items = k.has("applied") ? k.list("applied") : List.of();
+    for (int i = 0; i < items.size(); i++) {
+      String p = path + ".applied[" + i + "]";
+      AppliedSpec a = applied(items.get(i), p);
+      String id = a.plural() + "/" + a.namespace() + "/" + a.name();
+      if (!seen.add(id) || typed.contains(id)) {
+        throw fail(p + ".manifest.metadata.name", a.kind() + " '" + (a.namespace() == null ? "" : a.namespace() + "/") + a.name() + "' is listed twice");
+      }
+      applied.add(a);
+    }
+    List<HelmReleaseSpec> releases = new ArrayList<>();
+    seen.clear();
+    items = k.has("helmReleases") ? k.list("helmReleases") : List.of();
+    for (int i = 0; i < items.size(); i++) {
+      String p = path + ".helmReleases[" + i + "]";
+      HelmReleaseSpec r = helmRelease(items.get(i), p);
+      if (!seen.add(r.namespace() + "/" + r.name())) {
+        throw fail(p + ".name", "release '" + r.namespace() + "/" + r.name() + "' is listed twice");
+      }
+      releases.add(r);
+    }
+    return new KubernetesSpec(workloads, pdbs, requests, applied, releases);
+  }
+
+  /** One deprecated API requested: group (core when left out), version, resource, removedRelease. */
+  private DeprecatedApiRequestSpec deprecatedApiRequest(JsonNode node, String path) {
+    Obj r = obj(node, path, "group", "version", "resource", "subresource", "removedRelease");
+    String group = r.has("group") ? r.requiredText("group") : "";
+    if (!group.isEmpty() && !GROUP.matcher(group).matches()) {
+      throw fail(path + ".group", "'" + group + "' is not an API group like flowcontrol.apiserver.k8s.io");
+    }
+    String version = r.requiredText("version");
+    if (!RESOURCE_VERSION.matcher(version).matches()) {
+      throw fail(path + ".version", "'" + version + "' is not an API version like v1beta3");
+    }
+    String resource = r.requiredText("resource");
+    if (!RESOURCE.matcher(resource).matches()) {
+      throw fail(path + ".resource", "'" + resource + "' is not a resource name like flowschemas (lower case, plural)");
+    }
+    String subresource = r.has("subresource") ? r.requiredText("subresource") : "";
+    if (!subresource.isEmpty() && !RESOURCE.matcher(subresource).matches()) {
+      throw fail(path + ".subresource", "'" + subresource + "' is not a subresource name like status");
+    }
+    return new DeprecatedApiRequestSpec(group, version, resource, subresource, r.version("removedRelease"));
+  }
+
+  /**
+   * An object as kubectl applied it: a manifest of a kind the sandbox knows (see {@link
+   * KubernetesKinds}) and the group/version it is stored at. A namespaced kind without a namespace
+   * lands in default, as kubectl puts it there.
+   */
+  private AppliedSpec applied(JsonNode node, String path) {
+    Obj a = obj(node, path, "storedAs", "manifest");
+    String storedAs = a.requiredText("storedAs");
+    if (!API_VERSION.matcher(storedAs).matches()) {
+      throw fail(path + ".storedAs", "'" + storedAs + "' is not a group/version like policy/v1");
+    }
+    String mp = path + ".manifest";
+    if (!a.has("manifest")) {
+      throw fail(mp, "is required (the object as it was applied)");
+    }
+    JsonNode manifest = a.node("manifest");
+    if (!manifest.isObject()) {
+      throw fail(mp, "expected a mapping (the object as it was applied), found " + describe(manifest));
+    }
+    JsonNode apiVersionNode = manifest.path("apiVersion");
+    if (!apiVersionNode.isTextual() || !API_VERSION.matcher(apiVersionNode.textValue()).matches()) {
+      throw fail(mp + ".apiVersion", (apiVersionNode.isMissingNode() ? "is required" : describe(apiVersionNode) + " is not a group/version like policy/v1beta1"));
+    }
+    JsonNode kindNode = manifest.path("kind");
+    if (!kindNode.isTextual()) {
+      throw fail(mp + ".kind", kindNode.isMissingNode() ? "is required" : describe(kindNode) + " is not a kind");
+    }
+    String kind = kindNode.textValue();
+    KubernetesKinds.Resource resource =
+        KubernetesKinds.of(kind)
+            .orElseThrow(
+                () -> fail(mp + ".kind", "'" + kind + "' is not a kind the sandbox stores (" + String.join(", ", KubernetesKinds.known()) + ")"));
+    JsonNode metadata = manifest.path("metadata");
+    if (!metadata.isObject()) {
+      throw fail(mp + ".metadata", metadata.isMissingNode() ? "is required (with a name)" : "expected a mapping, found " + describe(metadata));
+    }
+    JsonNode nameNode = metadata.path("name");
+    if (!nameNode.isTextual() || !OBJECT_NAME.matcher(nameNode.textValue()).matches()) {
+      throw fail(mp + ".metadata.name", nameNode.isMissingNode() ? "is required" : describe(nameNode) + " is not a Kubernetes name: lower case letters, digits, '-' and '.'");
+    }
+    JsonNode namespaceNode = metadata.path("namespace");
+    String namespace = null;
+    if (!namespaceNode.isMissingNode()) {
+      if (!resource.namespaced()) {
+        throw fail(mp + ".metadata.namespace", "a " + kind + " is cluster-scoped and has no namespace");
+      }
+      if (!namespaceNode.isTextual() || !DNS_LABEL.matcher(namespaceNode.textValue()).matches()) {
+        throw fail(mp + ".metadata.namespace", describe(namespaceNode) + " is not a Kubernetes name: lower case letters, digits and '-'");
+      }
+      namespace = namespaceNode.textValue();
+    } else if (resource.namespaced()) {
+      namespace = "default";
+    }
+    if (List.of("Deployment", "DaemonSet", "ReplicaSet", "StatefulSet").contains(kind)
+        && !manifest.path("spec").path("template").path("metadata").path("labels").isObject()) {
+      throw fail(mp + ".spec.template.metadata.labels", "is required: the " + kind + "'s pods need labels its selector can match");
+    }
+    return new AppliedSpec(
+        storedAs,
+        apiVersionNode.textValue(),
+        kind,
+        resource.plural(),
+        namespace,
+        nameNode.textValue(),
+        lastAppliedConfiguration(manifest));
+  }
+
+  /**
+   * What kubectl writes into the annotation: the manifest as compact JSON, keys sorted (Go's
+   * encoding of a map), and a newline at the end.
+   */
+  static String lastAppliedConfiguration(JsonNode manifest) {
+    try {
+      return JSON.writeValueAsString(sorted(manifest)) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static JsonNode sorted(JsonNode node) {
+    if (node.isObject()) {
+      ObjectNode out = JSON.createObjectNode();
+      TreeMap<String, JsonNode> fields = new TreeMap<>();
+      node.fields().forEachRemaining(e -> fields.put(e.getKey(), e.getValue()));
+      fields.forEach((k, v) -> out.set(k, sorted(v)));
+      return out;
+    }
+    if (node.isArray()) {
+      ArrayNode out = JSON.createArrayNode();
+      node.forEach(v -> out.add(sorted(v)));
+      return out;
+    }
+    return node;
+  }
+
+  /**
+   * A Helm release: name, namespace (default when left out), chart and its version, and the
+   * manifest, which must be YAML documents that each name an apiVersion and a kind.
+   */
+  private HelmReleaseSpec helmRelease(JsonNode node, String path) {
+    Obj r = obj(node, path, "name", "namespace", "chart", "version", "appVersion", "revision", "status", "manifest");
+    String name = r.requiredText("name");
+    if (!RELEASE_NAME.matcher(name).matches()) {
+      throw fail(path + ".name", "'" + name + "' is not a Helm release name: lower case letters, digits and '-', at most 53");
+    }
+    String namespace = r.has("namespace") ? r.dnsLabel("namespace") : "default";
+    String chart = r.requiredText("chart");
+    String version = r.requiredText("version");
+    if (!CHART_VERSION.matcher(version).matches()) {
+      throw fail(path + ".version", "'" + version + "' is not a chart version like 0.3.0 (SemVer)");
+    }
+    String appVersion = r.has("appVersion") ? r.requiredText("appVersion") : version;
+    int revision = r.has("revision") ? r.size("revision") : 1;
+    if (revision < 1) {
+      throw fail(path + ".revision", revision + " is out of range: Helm counts revisions from 1");
+    }
+    String status = r.has("status") ? r.oneOf("status", HELM_STATUSES) : "deployed";
+    r.requiredText("manifest");
+    // Kept exactly as written: it is the text Helm stored.
+    String manifest = r.node("manifest").asText();
+    List<JsonNode> documents;
+    try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(manifest)) {
+      documents = it.readAll();
+    } catch (IOException | RuntimeException e) {
+      throw fail(path + ".manifest", "is not YAML documents: " + e.getMessage().lines().findFirst().orElse(""));
+    }
+    for (int i = 0; i < documents.size(); i++) {
+      JsonNode d = documents.get(i);
+      if (d == null || d.isNull() || d.isMissingNode()) {
+        continue;
+      }
+      if (!d.isObject() || !d.path("apiVersion").isTextual() || !d.path("kind").isTextual()) {
+        throw fail(path + ".manifest", "document " + (i + 1) + " is not an object with apiVersion and kind");
+      }
+    }
+    return new HelmReleaseSpec(name, namespace, chart, version, appVersion, revision, status, manifest);
   }
 
   private WorkloadSpec workload(JsonNode node, String path) {
@@ -883,7 +1371,8 @@ final class ScenarioParser {
             "nodesNeverReady",
             "kubernetesOutages",
             "karpenterLaunchFailures",
-            "degradedAddons");
+            "degradedAddons",
+            "veleroBackupFails");
     long seed = f.has("seed") ? f.integer("seed") : 0;
     double throttling = f.has("throttlingRate") ? f.number("throttlingRate", 0, true, 1) : 0;
     double serverErrors = f.has("serverErrorRate") ? f.number("serverErrorRate", 0, true, 1) : 0;
@@ -932,8 +1421,9 @@ final class ScenarioParser {
     }
     int launchFailures = f.has("karpenterLaunchFailures") ? f.size("karpenterLaunchFailures") : 0;
     List<String> degraded = f.has("degradedAddons") ? f.texts("degradedAddons") : List.of();
+    boolean veleroFails = f.has("veleroBackupFails") && f.bool("veleroBackupFails");
     return new Faults(
-        seed, throttling, serverErrors, conflict, failTo, neverReady, outages, launchFailures, degraded);
+        seed, throttling, serverErrors, conflict, failTo, neverReady, outages, launchFailures, degraded, veleroFails);
   }
 
   private String versionText(JsonNode node, String path) {

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 /**
  * Sends each request to the AWS service its SigV4 signature names: the credential scope {@code
  * Credential=AKID/20250101/us-east-1/<service>/aws4_request} carries the signing name (eks,
- * autoscaling, ec2, ssm), which is how one endpoint override can serve every client. A request
+ * autoscaling, ec2, ssm, iam, kms), which is how one endpoint override can serve every client. A request
  * without a signature goes to EKS, which refuses it as AWS does; a service the sandbox does not
  * serve is answered with an error naming it, in the protocol the request used.
  */
@@ -35,6 +35,8 @@ final class ServiceRouter implements HttpHandler {
     services.put("autoscaling", new AutoScalingHttpHandler(world, clock, callLog, faults));
     services.put("ec2", new Ec2HttpHandler(world, clock, callLog, faults));
     services.put("ssm", new SsmHttpHandler(world, faults));
+    services.put("iam", new IamHttpHandler(world, clock, callLog, faults));
+    services.put("kms", new KmsHttpHandler(world, clock, faults));
   }
 
   /** The region and the signing name of a request's credential scope; null when unsigned. */

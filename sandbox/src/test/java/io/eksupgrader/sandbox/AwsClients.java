@@ -8,6 +8,8 @@ import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
@@ -41,6 +43,27 @@ final class AwsClients {
 
   static SsmClient ssm(SandboxServer server, String region, int attempts) {
     return SsmClient.builder()
+        .httpClientBuilder(UrlConnectionHttpClient.builder())
+        .endpointOverride(server.endpoint())
+        .credentialsProvider(credentials())
+        .region(Region.of(region))
+        .overrideConfiguration(o -> o.retryStrategy(b -> standard(b, attempts)))
+        .build();
+  }
+
+  /** IAM is global: the client signs for us-east-1 whatever region the activity runs in. */
+  static IamClient iam(SandboxServer server, int attempts) {
+    return IamClient.builder()
+        .httpClientBuilder(UrlConnectionHttpClient.builder())
+        .endpointOverride(server.endpoint())
+        .credentialsProvider(credentials())
+        .region(Region.AWS_GLOBAL)
+        .overrideConfiguration(o -> o.retryStrategy(b -> standard(b, attempts)))
+        .build();
+  }
+
+  static KmsClient kms(SandboxServer server, String region, int attempts) {
+    return KmsClient.builder()
         .httpClientBuilder(UrlConnectionHttpClient.builder())
         .endpointOverride(server.endpoint())
         .credentialsProvider(credentials())

@@ -122,16 +122,16 @@ class SandboxServicesTest {
     SandboxServer sandbox = sandbox("{}");
     HttpClient http = HttpClient.newHttpClient();
 
-    HttpResponse<String> iam = post(http, sandbox, "iam", "Action=ListRoles&Version=2010-05-08");
+    HttpResponse<String> cloudFormation = post(http, sandbox, "cloudformation", "Action=ListStacks&Version=2010-05-15");
     HttpResponse<String> createLaunchConfiguration =
         post(http, sandbox, "autoscaling", "Action=CreateLaunchConfiguration&Version=2011-01-01&LaunchConfigurationName=x");
     HttpResponse<String> noAction = post(http, sandbox, "ec2", "Version=2016-11-15");
 
-    assertThat(iam.statusCode()).isEqualTo(400);
-    assertThat(iam.body())
+    assertThat(cloudFormation.statusCode()).isEqualTo(400);
+    assertThat(cloudFormation.body())
         .contains("<Code>UnknownService</Code>")
-        .contains("'iam'")
-        .contains("eks, autoscaling, ec2, ssm");
+        .contains("'cloudformation'")
+        .contains("eks, autoscaling, ec2, ssm, iam, kms");
     assertThat(createLaunchConfiguration.statusCode()).isEqualTo(400);
     assertThat(createLaunchConfiguration.body())
         .contains("<ErrorResponse")

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eksupgrader.sandbox.CallLog;
 import io.eksupgrader.sandbox.CallLog.Effect;
+import io.eksupgrader.sandbox.Scenario.DeprecatedApiRequestSpec;
 import io.eksupgrader.sandbox.Scenario.OutageSpec;
 import io.eksupgrader.sandbox.SimulatedClock;
 import io.eksupgrader.sandbox.kube.DisruptionBudgets.Admission;
@@ -51,7 +52,7 @@ import org.slf4j.LoggerFactory;
  *       its deletes) is read as the JSON object it holds; protobuf of other kinds answers 415.
  *   <li>Discovery ({@code /api}, {@code /apis}, {@code /apis/<group>[/<version>]}, see {@link
  *       ApiDiscovery}) and OpenAPI: {@code /openapi/v2} is an empty document, {@code /openapi/v3}
- *       404.
+ *       404. {@code /metrics} is Prometheus text ({@link ApiServerMetrics}).
  *   <li>Pod lists with a field selector on fields the CRUD mock cannot index ({@code
  *       spec.nodeName}, {@code status.phase}, …) are filtered here; such selectors on watches
  *       answer 400. Every list names its kind ({@code SecretList}, not {@code List}).
@@ -120,6 +121,8 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
   private final String cluster;
   private volatile String kubernetesVersion;
   private volatile boolean servesKarpenter;
+  private volatile boolean servesVelero;
+  private volatile List<DeprecatedApiRequestSpec> deprecatedApiRequests = List.of();
   private final List<OutageSpec> outages;
   private final ObjectStore store;
   private final KubernetesSerialization json;
@@ -269,6 +272,11 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
       return ApiStatus.response(
           ApiStatus.failure(404, "NotFound", "the server could not find the requested resource"));
     }
+    if (!servesVelero && call.path().startsWith("/apis/velero.io/")) {
+      // A cluster without Velero's CRD; a Backup created there is refused and logged as such.
+      return answerRefused(
+          call, ApiStatus.failure(404, "NotFound", "the server could not find the requested resource"), now);
+    }
     if (call.method().equals("GET")) {
       return read(call, request);
     }
@@ -292,6 +300,12 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
     switch (call.path()) {
       case "/version" -> {
         return ApiStatus.json(200, versionInfo());
+      }
+      case "/metrics" -> {
+        return new MockResponse()
+            .setResponseCode(200)
+            .setHeader("Content-Type", ApiServerMetrics.CONTENT_TYPE)
+            .setBody(ApiServerMetrics.text(deprecatedApiRequests, kubernetesVersion));
       }
       case "/healthz", "/livez", "/readyz" -> {
         return new MockResponse()
@@ -460,6 +474,16 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
     }
     list.set("items", kept);
     return ApiStatus.json(200, list.toString());
+  }
+
+  /** The deprecated APIs clients have requested, which {@code /metrics} reports. */
+  void reportDeprecatedApiRequests(List<DeprecatedApiRequestSpec> requested) {
+    this.deprecatedApiRequests = List.copyOf(requested);
+  }
+
+  /** Whether Velero's CRD is installed: without it {@code /apis/velero.io/} answers 404. */
+  void serveVelero(boolean installed) {
+    this.servesVelero = installed;
   }
 
   /** Whether Karpenter's CRDs are installed: without them its paths answer 404. */

@@ -101,6 +101,7 @@ final class ClusterControllers {
   private boolean placingStartingWorld;
   private String controlPlaneVersion;
   private KarpenterNodes karpenter;
+  private VeleroBackups velero;
   private int fargateNodes;
   private final long createdNanos = System.nanoTime();
   private Long firstReadyNodeNanos;
@@ -130,6 +131,11 @@ final class ClusterControllers {
   /** Karpenter runs in this cluster; it ticks with the other controllers. */
   void runKarpenter(KarpenterNodes karpenter) {
     store.atomically(() -> this.karpenter = karpenter);
+  }
+
+  /** Velero runs in this cluster; it ticks with the other controllers. */
+  void runVelero(VeleroBackups velero) {
+    store.atomically(() -> this.velero = velero);
   }
 
   /** New Fargate nodes and Karpenter's drift follow the control plane's version. */
@@ -232,6 +238,9 @@ final class ClusterControllers {
           collectGarbage();
           if (karpenter != null) {
             karpenter.tick(now, controlPlaneVersion);
+          }
+          if (velero != null) {
+            velero.tick(now);
           }
           boolean initial = false;
           if (!placed) {

@@ -12,12 +12,14 @@ import io.eksupgrader.sandbox.Scenario.IstioSpec;
 import io.eksupgrader.sandbox.Scenario.IstioTagSpec;
 import io.eksupgrader.sandbox.Scenario.KarpenterSpec;
 import io.eksupgrader.sandbox.Scenario.NodeClassSpec;
+import io.eksupgrader.sandbox.Scenario.VeleroSpec;
 import io.eksupgrader.sandbox.kube.ChartManifests.Rendered;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionCondition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionConditionBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionStatus;
@@ -43,6 +45,8 @@ import java.util.Map;
  *       webhook {@code istioctl tag set} makes ({@code istio-revision-tag-<tag>}, no Helm), the
  *       namespaces with their injection labels, and per gateway the Service and Deployment of chart
  *       {@code gateway}.
+ *   <li>Velero: its namespace and the CRD {@code backups.velero.io} (Established), without Helm;
+ *       {@link VeleroBackups} runs the Backups.
  * </ul>
  *
  * Installed with Helm, every chart object carries Helm's ownership label and annotations and each
@@ -69,6 +73,45 @@ final class InstalledComponents {
     InstalledComponents components = new InstalledComponents(store, cluster.name());
     components.karpenter(cluster.karpenter());
     components.istio(cluster.istio());
+    components.velero(cluster.velero());
+  }
+
+  // ---- Velero ----
+
+  private void velero(VeleroSpec velero) {
+    if (!velero.installed()) {
+      return;
+    }
+    namespace(velero.namespace(), Map.of());
+    CustomResourceDefinition backups =
+        new CustomResourceDefinitionBuilder()
+            .withNewMetadata()
+            .withName("backups.velero.io")
+            .withLabels(Map.of("component", "velero"))
+            .endMetadata()
+            .withNewSpec()
+            .withGroup("velero.io")
+            .withScope("Namespaced")
+            .withNewNames()
+            .withKind("Backup")
+            .withListKind("BackupList")
+            .withPlural("backups")
+            .withSingular("backup")
+            .endNames()
+            .addNewVersion()
+            .withName("v1")
+            .withServed(true)
+            .withStorage(true)
+            .withNewSchema()
+            .withNewOpenAPIV3Schema()
+            .withType("object")
+            .withXKubernetesPreserveUnknownFields(true)
+            .endOpenAPIV3Schema()
+            .endSchema()
+            .endVersion()
+            .endSpec()
+            .build();
+    store.create(established(backups, List.of("v1")));
   }
 
   // ---- Karpenter ----

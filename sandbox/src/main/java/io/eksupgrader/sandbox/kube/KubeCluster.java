@@ -3,8 +3,10 @@ package io.eksupgrader.sandbox.kube;
 import io.eksupgrader.sandbox.CallLog;
 import io.eksupgrader.sandbox.ClusterNodes;
 import io.eksupgrader.sandbox.Scenario;
+import io.eksupgrader.sandbox.Scenario.AppliedSpec;
 import io.eksupgrader.sandbox.Scenario.ClusterSpec;
 import io.eksupgrader.sandbox.Scenario.Durations;
+import io.eksupgrader.sandbox.Scenario.HelmReleaseSpec;
 import io.eksupgrader.sandbox.Scenario.NodeGroupSpec;
 import io.eksupgrader.sandbox.Scenario.PdbSpec;
 import io.eksupgrader.sandbox.Scenario.WorkloadSpec;
@@ -22,11 +24,13 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -43,8 +47,9 @@ import org.slf4j.LoggerFactory;
  * the scenario's simulated time.
  *
  * <p>At start it creates the scenario's namespaces, workloads (Deployments with their ReplicaSets,
- * StatefulSets, DaemonSets, bare pods) and PodDisruptionBudgets, and Karpenter's and Istio's
- * objects ({@link InstalledComponents}). Nodes come from the AWS side
+ * StatefulSets, DaemonSets, bare pods) and PodDisruptionBudgets, the objects {@code kubectl apply}
+ * left ({@link AppliedObjects}), the release Secrets of the scenario's Helm releases, and
+ * Karpenter's, Istio's and Velero's objects ({@link InstalledComponents}). Nodes come from the AWS side
  * through {@link #launchNode}; once the initial node groups' nodes are Ready the workloads' pods
  * are placed on them, Running and Ready.
  *
@@ -110,6 +115,8 @@ public final class KubeCluster implements ClusterNodes, AutoCloseable {
             durations.fargatePodStart());
     api.serve(budgets, controllers);
     api.serveKarpenter(cluster.karpenter().installed());
+    api.serveVelero(cluster.velero().installed());
+    api.reportDeprecatedApiRequests(cluster.kubernetes().deprecatedApiRequests());
     createStartingObjects(cluster);
     store.atomically(() -> InstalledComponents.createStarting(store, cluster));
     if (cluster.karpenter().installed()) {
@@ -123,6 +130,14 @@ public final class KubeCluster implements ClusterNodes, AutoCloseable {
               cluster.region());
       store.atomically(() -> karpenter.createStarting(cluster.karpenter().nodePools(), cluster.version()));
       controllers.runKarpenter(karpenter);
+    }
+    if (cluster.velero().installed()) {
+      controllers.runVelero(
+          new VeleroBackups(
+              store,
+              cluster.velero().namespace(),
+              durations.veleroBackup(),
+              scenario.faults() != null && scenario.faults().veleroBackupFails()));
     }
 
     MockWebServer http = new MockWebServer();
@@ -170,6 +185,10 @@ public final class KubeCluster implements ClusterNodes, AutoCloseable {
                   List.of("default", "kube-system", "kube-node-lease", "kube-public"));
           cluster.kubernetes().workloads().forEach(w -> namespaces.add(w.namespace()));
           cluster.kubernetes().pdbs().forEach(p -> namespaces.add(p.namespace()));
+          cluster.kubernetes().applied().stream()
+              .filter(a -> a.namespace() != null)
+              .forEach(a -> namespaces.add(a.namespace()));
+          cluster.kubernetes().helmReleases().forEach(r -> namespaces.add(r.namespace()));
           for (String ns : namespaces) {
             if (store.get(Namespace.class, null, ns).isEmpty()) {
               store.create(Manifests.namespace(ns));
@@ -196,6 +215,24 @@ public final class KubeCluster implements ClusterNodes, AutoCloseable {
           }
           for (PdbSpec pdb : cluster.kubernetes().pdbs()) {
             store.create(Manifests.pdb(pdb));
+          }
+          for (AppliedSpec applied : cluster.kubernetes().applied()) {
+            store.create(AppliedObjects.path(applied), AppliedObjects.stored(applied));
+          }
+          Instant installed = store.now().minus(Duration.ofDays(30));
+          for (HelmReleaseSpec release : cluster.kubernetes().helmReleases()) {
+            store.create(
+                HelmReleases.releaseSecret(
+                    release.name(),
+                    release.namespace(),
+                    release.revision(),
+                    release.chart(),
+                    release.version(),
+                    release.appVersion(),
+                    Map.of(),
+                    release.manifest(),
+                    release.status(),
+                    installed));
           }
           budgets.refresh();
         });

@@ -1,6 +1,7 @@
 package io.eksupgrader.sandbox.kube;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eksupgrader.sandbox.SimulatedClock;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespaced;
@@ -181,6 +182,33 @@ final class ObjectStore {
     String path = objectPath(object);
     crud.processEvent(path, crud.getKey(path), null, null, serialization.asJson(object));
     return object;
+  }
+
+  /**
+   * Stores a new object given as JSON under its path (for kinds without a fabric8 class), with the
+   * metadata the API server gives one.
+   */
+  void create(String objectPath, ObjectNode object) {
+    ObjectNode meta =
+        object.path("metadata").isObject() ? (ObjectNode) object.get("metadata") : object.putObject("metadata");
+    meta.put("uid", newUid());
+    meta.put("creationTimestamp", timestamp(now()));
+    meta.put("resourceVersion", String.valueOf(crud.requestResourceVersion()));
+    meta.put("generation", 1);
+    crud.processEvent(objectPath, crud.getKey(objectPath), null, null, serialization.asJson(object));
+  }
+
+  /** Every stored object as JSON, in no particular order. */
+  List<JsonNode> all() {
+    List<String> bodies;
+    synchronized (objects) {
+      bodies = new ArrayList<>(objects.values());
+    }
+    List<JsonNode> result = new ArrayList<>();
+    for (String body : bodies) {
+      result.add(serialization.unmarshal(body, JsonNode.class));
+    }
+    return result;
   }
 
   /**
