@@ -114,6 +114,7 @@ final class LocalEnvironment implements AutoCloseable {
     properties.put("eks-upgrader.fargate.poll-interval", scaled(Duration.ofSeconds(15), scale));
     properties.put("eks-upgrader.karpenter-upgrade.poll-interval", scaled(Duration.ofSeconds(10), scale));
     properties.put("eks-upgrader.istio.poll-interval", scaled(Duration.ofSeconds(10), scale));
+    properties.put("eks-upgrader.backup.poll-interval", scaled(Duration.ofSeconds(10), scale));
     properties.put("eks-upgrader.helm.work-directory", workDirectory.resolve("helm").toString());
     return properties;
   }

@@ -15,6 +15,7 @@ import io.eksupgrader.activities.kube.KubernetesClientProvider;
 import io.eksupgrader.activities.kube.KubernetesNodeDrainActivities;
 import io.eksupgrader.activities.nodegroups.EksNodeGroupActivities;
 import io.eksupgrader.activities.selfmanaged.AutoScalingSelfManagedNodeGroupActivities;
+import io.eksupgrader.activities.velero.KubernetesVeleroActivities;
 import io.eksupgrader.workflows.upgrade.ClusterUpgradeWorkflowImpl;
 import io.eksupgrader.workflows.upgrade.ControlPlaneUpgradeWorkflowImpl;
 import io.eksupgrader.workflows.upgrade.NodeGroupUpgradeWorkflowImpl;
@@ -55,6 +56,7 @@ public class UpgradeWorker {
   private final HelmConfiguration helm;
   private final KarpenterUpgradeConfiguration karpenterUpgrade;
   private final IstioConfiguration istio;
+  private final BackupConfiguration backup;
   private final WorkerRoles roles;
   private volatile boolean started;
 
@@ -74,6 +76,7 @@ public class UpgradeWorker {
       HelmConfiguration helm,
       KarpenterUpgradeConfiguration karpenterUpgrade,
       IstioConfiguration istio,
+      BackupConfiguration backup,
       WorkerRoles roles) {
     this.factory = factory;
     this.temporal = temporal;
@@ -90,6 +93,7 @@ public class UpgradeWorker {
     this.helm = helm;
     this.karpenterUpgrade = karpenterUpgrade;
     this.istio = istio;
+    this.backup = backup;
     this.roles = roles;
   }
 
@@ -121,7 +125,8 @@ public class UpgradeWorker {
           new EksAddonActivities(eks, addons.toSettings()),
           new HelmReleaseActivities(kubernetes, helm.toRunner(), helm.getWorkDirectory()),
           new KubernetesKarpenterUpgradeActivities(kubernetes, karpenterUpgrade.toSettings()),
-          new KubernetesIstioActivities(kubernetes, istio.toSettings(), helm.getWorkDirectory()));
+          new KubernetesIstioActivities(kubernetes, istio.toSettings(), helm.getWorkDirectory()),
+          new KubernetesVeleroActivities(kubernetes, backup.getPollInterval()));
     }
     factory.start();
     started = true;

@@ -17,6 +17,8 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.utils.SdkAutoCloseable;
 
@@ -58,6 +60,17 @@ public final class DefaultAwsClientsProvider implements AwsClientsProvider, Clos
   @Override
   public SsmClient ssm(String region) {
     return (SsmClient) client("ssm", region, () -> configure(SsmClient.builder(), region).build());
+  }
+
+  @Override
+  public IamClient iam() {
+    // IAM's endpoint is global; the SDK signs its requests for aws-global (us-east-1).
+    return (IamClient) client("iam", "aws-global", () -> configure(IamClient.builder(), "aws-global").build());
+  }
+
+  @Override
+  public KmsClient kms(String region) {
+    return (KmsClient) client("kms", region, () -> configure(KmsClient.builder(), region).build());
   }
 
   private SdkAutoCloseable client(
