@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
     version = "eks-upgrader 0.1.0",
     description = "Upgrades Amazon EKS clusters one Kubernetes minor at a time, as durable Temporal workflows.",
     subcommands = {
+      PlanCommand.class,
       StartCommand.class,
       StatusCommand.class,
       ApproveCommand.class,

@@ -15,6 +15,10 @@ public final class ExitCodes {
   public static final int NOT_FOUND = 4;
   /** Temporal, a worker or the sandbox could not be reached. */
   public static final int UNREACHABLE = 5;
+  /** {@code plan}: pre-flight found warnings, and no blocker. */
+  public static final int PLAN_WARNINGS = 6;
+  /** {@code plan}: pre-flight found blockers; the upgrade would stop before any change. */
+  public static final int PLAN_BLOCKERS = 7;
 
   private ExitCodes() {}
 }

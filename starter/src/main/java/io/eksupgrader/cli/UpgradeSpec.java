@@ -44,6 +44,11 @@ import org.yaml.snakeyaml.error.YAMLException;
  *   version: "1.28.3"            # the last minor's version; default: the table's
  *   chartSource: https://istio-release.storage.googleapis.com/charts
  *   restartBatch: 5              # workloads of a namespace restarted at once
+ * backup:                        # a Velero backup before the first change (seeds 000, 002)
+ *   velero: true
+ *   namespace: velero
+ *   storageLocation: default     # a BackupStorageLocation; default: Velero's
+ *   ttl: 720h0m0s
  * </pre>
  */
 record UpgradeSpec(
@@ -56,12 +61,14 @@ record UpgradeSpec(
     DrainSpec drain,
     AddonsSpec addons,
     ComponentSpec karpenter,
-    ComponentSpec istio) {
+    ComponentSpec istio,
+    BackupSpec backup) {
 
   static final Set<String> KEYS =
       Set.of(
           "cluster", "region", "targetVersion", "autoApprove", "gateReminderMinutes", "nodeGroupConcurrency", "drain",
-          "addons", "karpenter", "istio");
+          "addons", "karpenter", "istio", "backup");
+  static final Set<String> BACKUP_KEYS = Set.of("velero", "namespace", "storageLocation", "ttl");
   static final Set<String> KARPENTER_KEYS = Set.of("strategy", "version", "chartSource");
   static final Set<String> ISTIO_KEYS = Set.of("strategy", "version", "chartSource", "restartBatch");
   static final List<String> STRATEGIES = List.of("helm", "external", "skip");
@@ -81,7 +88,15 @@ record UpgradeSpec(
         new DrainSpec(null, null, null, null, null, null),
         new AddonsSpec(null, Map.of()),
         ComponentSpec.none(),
-        ComponentSpec.none());
+        ComponentSpec.none(),
+        BackupSpec.none());
+  }
+
+  /** The {@code backup:} section; null fields were not given. */
+  record BackupSpec(Boolean velero, String namespace, String storageLocation, String ttl) {
+    static BackupSpec none() {
+      return new BackupSpec(null, null, null, null);
+    }
   }
 
   /** The {@code karpenter:} or {@code istio:} section; null fields were not given. */
@@ -130,7 +145,7 @@ record UpgradeSpec(
             "unknown key '"
                 + key
                 + "'; known keys: cluster, region, targetVersion, autoApprove, gateReminderMinutes, nodeGroupConcurrency, drain,"
-                + " addons, karpenter, istio");
+                + " addons, karpenter, istio, backup");
       }
     }
     String cluster = text(map, "cluster", problems);
@@ -159,11 +174,47 @@ record UpgradeSpec(
     AddonsSpec addons = addons(map.get("addons"), problems);
     ComponentSpec karpenter = component("karpenter", KARPENTER_KEYS, map.get("karpenter"), problems);
     ComponentSpec istio = component("istio", ISTIO_KEYS, map.get("istio"), problems);
+    BackupSpec backup = backup(map.get("backup"), problems);
     if (!problems.isEmpty()) {
       throw new CliFailure(ExitCodes.BAD_INPUT, source + ":\n  - " + String.join("\n  - ", problems));
     }
     return new UpgradeSpec(
-        cluster, region, targetVersion, autoApprove, reminder, nodeGroupConcurrency, drain, addons, karpenter, istio);
+        cluster, region, targetVersion, autoApprove, reminder, nodeGroupConcurrency, drain, addons, karpenter, istio, backup);
+  }
+
+  private static BackupSpec backup(Object value, List<String> problems) {
+    if (value == null) {
+      return BackupSpec.none();
+    }
+    String known = String.join(", ", new java.util.TreeSet<>(BACKUP_KEYS));
+    if (!(value instanceof Map<?, ?> map)) {
+      problems.add("backup: expected a mapping with keys " + known);
+      return BackupSpec.none();
+    }
+    for (Object key : map.keySet()) {
+      if (!BACKUP_KEYS.contains(String.valueOf(key))) {
+        problems.add("backup: unknown key '" + key + "'; known keys: " + known);
+      }
+    }
+    Object velero = map.get("velero");
+    if (velero != null && !(velero instanceof Boolean)) {
+      problems.add("backup.velero: '" + velero + "' is not true or false");
+      velero = null;
+    }
+    List<String> texts = new ArrayList<>();
+    for (String key : List.of("namespace", "storageLocation", "ttl")) {
+      Object v = map.get(key);
+      if (v != null && (!(v instanceof String t) || t.isBlank())) {
+        problems.add("backup." + key + ": expected text, found " + v);
+        v = null;
+      }
+      texts.add((String) v);
+    }
+    String ttl = texts.get(2);
+    if (ttl != null && !ttl.matches("(\\d+h)?(\\d+m)?(\\d+s)?") ) {
+      problems.add("backup.ttl: '" + ttl + "' is not a Go duration such as 720h0m0s");
+    }
+    return new BackupSpec((Boolean) velero, texts.get(0), texts.get(1), ttl);
   }
 
   private static ComponentSpec component(String section, Set<String> keys, Object value, List<String> problems) {

@@ -53,8 +53,17 @@ final class UpgradeWatcher {
         String why = status.steps().isEmpty() ? status.lastError() : status.steps().get(0).error();
         throw new CliFailure(ExitCodes.REFUSED, "pre-flight refused the upgrade; nothing was changed: " + why);
       }
+      if (status.pendingDecision() != null && status.pendingDecision().step().equals("preflight")) {
+        out.print(StatusMarkdown.findings(status.findings()));
+        throw new CliFailure(
+            ExitCodes.REFUSED,
+            "pre-flight stopped the upgrade before any change: " + status.pendingDecision().error()
+                + "\nAfter fixing: eks-upgrader decide --cluster " + cluster.name() + " --region " + cluster.region()
+                + " --step preflight --retry (or --abort)");
+      }
       if (status.plan() != null || status.outcome() != UpgradeOutcome.RUNNING) {
         printPlan(status);
+        out.print(StatusMarkdown.findings(status.findings()));
         if (status.openGate() != null) {
           out.printf(
               "Gate %s waits for approval: eks-upgrader approve --cluster %s --region %s --gate %s%n",

@@ -2,8 +2,11 @@ package io.eksupgrader.workflows.upgrade;
 
 import io.eksupgrader.workflows.model.AuditEntry;
 import io.eksupgrader.workflows.model.DrainBlockage;
+import io.eksupgrader.workflows.model.PreflightFinding;
+import io.eksupgrader.workflows.model.Severity;
 import io.eksupgrader.workflows.model.StepStatus;
 import io.eksupgrader.workflows.model.UpgradeStatus;
+import io.eksupgrader.workflows.planning.PreflightFindings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -16,6 +19,31 @@ import java.util.List;
 public final class StatusMarkdown {
 
   private StatusMarkdown() {}
+
+  /** Pre-flight's blockers and warnings with their remedies; the info findings only counted. */
+  public static String findings(List<PreflightFinding> findings) {
+    if (findings.isEmpty()) {
+      return "";
+    }
+    StringBuilder md = new StringBuilder("\nPre-flight: ").append(PreflightFindings.count(findings)).append('\n');
+    for (PreflightFinding f : findings) {
+      if (f.severity() == Severity.INFO) {
+        continue;
+      }
+      md.append("- **")
+          .append(f.severity())
+          .append("** `")
+          .append(f.check())
+          .append("` ")
+          .append(f.subject() == null ? "" : f.subject() + ": ")
+          .append(f.summary())
+          .append(f.minor() == null ? "" : " (" + f.minor() + ")")
+          .append(f.evidence().isEmpty() ? "" : " — " + String.join("; ", f.evidence()))
+          .append(f.remedy() == null ? "" : ". What to do: " + f.remedy())
+          .append('\n');
+    }
+    return md.toString();
+  }
 
   public static String render(UpgradeStatus status) {
     StringBuilder md = new StringBuilder();
@@ -112,6 +140,7 @@ public final class StatusMarkdown {
           .append(step.error() != null ? "**" + step.error() + "**" + (step.detail() == null ? "" : " — " + step.detail()) : step.detail() == null ? "" : step.detail())
           .append(" |\n");
     }
+    md.append(findings(status.findings()));
     List<AuditEntry> refused = status.refused();
     if (!refused.isEmpty()) {
       md.append("\nRefused:\n");
