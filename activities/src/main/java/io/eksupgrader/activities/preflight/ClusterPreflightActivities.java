@@ -78,7 +78,15 @@ public class ClusterPreflightActivities implements PreflightActivities {
 
   @Override
   public List<PreflightFinding> checkAddons(PreflightRequest request) {
-    throw new UnsupportedOperationException("checkAddons is not written yet");
+    return done(
+        "add-ons",
+        request,
+        new AddonCheck(
+                eks.forRegion(request.cluster().region()),
+                kubernetes.forCluster(request.cluster()),
+                request.cluster(),
+                UpgradePath.of(request))
+            .run());
   }
 
   @Override
