@@ -91,7 +91,12 @@ public class ClusterPreflightActivities implements PreflightActivities {
 
   @Override
   public List<PreflightFinding> checkWorkloads(PreflightRequest request) {
-    throw new UnsupportedOperationException("checkWorkloads is not written yet");
+    return done(
+        "workloads",
+        request,
+        new WorkloadCheck(
+                kubernetes.forCluster(request.cluster()), UpgradePath.of(request), request.drain(), request.managedGroups())
+            .run());
   }
 
   @Override
