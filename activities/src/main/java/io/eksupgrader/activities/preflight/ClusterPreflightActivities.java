@@ -101,7 +101,12 @@ public class ClusterPreflightActivities implements PreflightActivities {
 
   @Override
   public List<PreflightFinding> checkSupportWindow(PreflightRequest request) {
-    throw new UnsupportedOperationException("checkSupportWindow is not written yet");
+    return done(
+        "support window",
+        request,
+        new SupportWindowCheck(
+                eks.forRegion(request.cluster().region()), request.cluster(), UpgradePath.of(request), clock.instant())
+            .run());
   }
 
   private static List<PreflightFinding> done(String check, PreflightRequest request, List<PreflightFinding> findings) {
