@@ -102,7 +102,8 @@ public final class HelmReleaseHistory {
           metadata.path("name").asText(null),
           metadata.path("version").asText(null),
           metadata.path("appVersion").asText(null),
-          config);
+          config,
+          release.path("manifest").asText(null));
     } catch (IOException e) {
       throw new UncheckedIOException(
           "cannot read Helm release Secret " + secret.getMetadata().getName() + ": " + e.getMessage(), e);

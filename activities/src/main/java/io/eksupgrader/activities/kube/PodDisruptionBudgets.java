@@ -18,7 +18,7 @@ import java.util.Map;
  * matches every pod of the namespace and a missing one none, as in {@code policy/v1}. Each
  * namespace's budgets are listed once per instance, so make one instance per report.
  */
-final class PodDisruptionBudgets {
+public final class PodDisruptionBudgets {
 
   private final KubernetesClient client;
   private final Map<String, List<PodDisruptionBudget>> byNamespace = new HashMap<>();
@@ -70,7 +70,8 @@ final class PodDisruptionBudgets {
         + " expected)";
   }
 
-  static boolean matches(LabelSelector selector, Map<String, String> labels) {
+  /** Whether a budget's selector matches a pod's labels; a missing selector matches nothing. */
+  public static boolean matches(LabelSelector selector, Map<String, String> labels) {
     if (selector == null) {
       return false;
     }

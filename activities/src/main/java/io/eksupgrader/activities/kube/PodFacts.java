@@ -5,15 +5,18 @@ import io.fabric8.kubernetes.api.model.Pod;
 import java.util.Map;
 import java.util.Optional;
 
-/** What a drain needs to know about a pod, read the way kubectl reads it. */
-final class PodFacts {
+/**
+ * What a drain needs to know about a pod, read the way kubectl reads it. Pre-flight reads pods
+ * through the same facts, so it skips and names exactly the pods the drain would.
+ */
+public final class PodFacts {
 
   /** The kubelet marks the API copies of static pods with this annotation. */
   static final String MIRROR_ANNOTATION = "kubernetes.io/config.mirror";
 
   private PodFacts() {}
 
-  static String key(Pod pod) {
+  public static String key(Pod pod) {
     return pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
   }
 
@@ -21,13 +24,13 @@ final class PodFacts {
     return pod.getMetadata().getUid();
   }
 
-  static boolean isMirror(Pod pod) {
+  public static boolean isMirror(Pod pod) {
     Map<String, String> annotations = pod.getMetadata().getAnnotations();
     return annotations != null && annotations.containsKey(MIRROR_ANNOTATION);
   }
 
   /** The owner reference marked as controller, if any. */
-  static Optional<OwnerReference> controller(Pod pod) {
+  public static Optional<OwnerReference> controller(Pod pod) {
     if (pod.getMetadata().getOwnerReferences() == null) {
       return Optional.empty();
     }
@@ -36,23 +39,23 @@ final class PodFacts {
         .findFirst();
   }
 
-  static boolean isDaemonSetPod(Pod pod) {
+  public static boolean isDaemonSetPod(Pod pod) {
     return controller(pod).map(o -> "DaemonSet".equals(o.getKind())).orElse(false);
   }
 
   /** Succeeded or Failed: kubectl deletes such pods whatever else holds, since nothing runs. */
-  static boolean isFinished(Pod pod) {
+  public static boolean isFinished(Pod pod) {
     String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
     return "Succeeded".equals(phase) || "Failed".equals(phase);
   }
 
-  static boolean hasEmptyDir(Pod pod) {
+  public static boolean hasEmptyDir(Pod pod) {
     return pod.getSpec() != null
         && pod.getSpec().getVolumes() != null
         && pod.getSpec().getVolumes().stream().anyMatch(v -> v.getEmptyDir() != null);
   }
 
-  static boolean isTerminating(Pod pod) {
+  public static boolean isTerminating(Pod pod) {
     return pod.getMetadata().getDeletionTimestamp() != null;
   }
 
