@@ -14,6 +14,7 @@ import io.eksupgrader.activities.karpenter.KubernetesKarpenterUpgradeActivities;
 import io.eksupgrader.activities.kube.KubernetesClientProvider;
 import io.eksupgrader.activities.kube.KubernetesNodeDrainActivities;
 import io.eksupgrader.activities.nodegroups.EksNodeGroupActivities;
+import io.eksupgrader.activities.preflight.ClusterPreflightActivities;
 import io.eksupgrader.activities.selfmanaged.AutoScalingSelfManagedNodeGroupActivities;
 import io.eksupgrader.activities.velero.KubernetesVeleroActivities;
 import io.eksupgrader.workflows.upgrade.ClusterUpgradeWorkflowImpl;
@@ -126,6 +127,7 @@ public class UpgradeWorker {
           new HelmReleaseActivities(kubernetes, helm.toRunner(), helm.getWorkDirectory()),
           new KubernetesKarpenterUpgradeActivities(kubernetes, karpenterUpgrade.toSettings()),
           new KubernetesIstioActivities(kubernetes, istio.toSettings(), helm.getWorkDirectory()),
+          new ClusterPreflightActivities(eks, aws, kubernetes),
           new KubernetesVeleroActivities(kubernetes, backup.getPollInterval()));
     }
     factory.start();

@@ -15,8 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The pre-flight checks, each reading only: deprecated APIs ({@link DeprecatedApiCheck}), EKS
- * add-ons ({@link AddonCheck}), what the drains will meet ({@link WorkloadCheck}) and the support
+ * The pre-flight checks, each reading only: EKS upgrade insights ({@link UpgradeInsightsCheck}),
+ * deprecated APIs ({@link DeprecatedApiCheck}), the account's resources ({@link
+ * ClusterResourcesCheck}), EKS add-ons ({@link AddonCheck}), what the drains will meet ({@link WorkloadCheck}) and the support
  * window ({@link SupportWindowCheck}). Each answers its findings sorted by check, minor and
  * subject, so that the same cluster gives the same list, which the workflow records in its
  * history. A Kubernetes or AWS call that fails fails the activity: the workflow reports a check
@@ -36,8 +37,6 @@ public class ClusterPreflightActivities implements PreflightActivities {
           .thenComparing(PreflightFinding::summary);
 
   private final EksClientProvider eks;
-  /** For the cluster-resource checks (subnets, role, key), which are not written here yet. */
-  @SuppressWarnings("unused")
   private final AwsClientsProvider aws;
   private final KubernetesClientProvider kubernetes;
   private final DeprecatedApiTable deprecatedApis;
@@ -60,7 +59,11 @@ public class ClusterPreflightActivities implements PreflightActivities {
 
   @Override
   public List<PreflightFinding> checkUpgradeInsights(PreflightRequest request) {
-    throw new UnsupportedOperationException("checkUpgradeInsights is written by the lead");
+    return done(
+        "upgrade insights",
+        request,
+        new UpgradeInsightsCheck(eks.forRegion(request.cluster().region()), request.cluster(), UpgradePath.of(request))
+            .run());
   }
 
   @Override
@@ -73,7 +76,13 @@ public class ClusterPreflightActivities implements PreflightActivities {
 
   @Override
   public List<PreflightFinding> checkClusterResources(PreflightRequest request) {
-    throw new UnsupportedOperationException("checkClusterResources is written by the lead");
+    String region = request.cluster().region();
+    return done(
+        "cluster resources",
+        request,
+        new ClusterResourcesCheck(
+                eks.forRegion(region), aws.ec2(region), aws.iam(), aws.kms(region), request.cluster())
+            .run());
   }
 
   @Override

@@ -25,7 +25,9 @@ import software.amazon.awssdk.services.eks.model.ClusterVersionInformation;
  *   <li>The current version on extended support: a warning with what staying costs.
  *   <li>The current version within {@value #WARN_DAYS} days of its end of standard support (or past
  *       it by the worker's clock): a warning, since extended support's price starts then.
- *   <li>The target's status and dates: info; and the current's when nothing above applies.
+ *   <li>The target within {@value #WARN_DAYS} days of its end of standard support, or past it: a
+ *       warning, for the upgraded cluster would soon cost extended support's price.
+ *   <li>The target's status and dates otherwise: info; and the current's when nothing above applies.
  * </ul>
  *
  * Days are counted on the given clock. Prices are EKS's per cluster-hour, from {@value
@@ -143,6 +145,24 @@ final class SupportWindowCheck {
       return notListed(subject, path.target(), path.target().toString());
     }
     String status = status(v);
+    Instant endStandard = v.endOfStandardSupportDate();
+    if (endStandard != null && !"UNSUPPORTED".equals(status) && ChronoUnit.DAYS.between(now, endStandard) <= WARN_DAYS) {
+      // EKS's status can lag its dates by a day; the dates decide what the operator is told.
+      String when =
+          now.isBefore(endStandard)
+              ? "ends on " + date(endStandard) + ", in " + ChronoUnit.DAYS.between(now, endStandard) + " day(s)"
+              : "ended on " + date(endStandard);
+      return new PreflightFinding(
+          PreflightActivities.SUPPORT_WINDOW,
+          Severity.WARNING,
+          subject,
+          path.target().toString(),
+          "standard support of the target " + path.target() + " " + when + ": the upgraded cluster costs "
+              + monthlyDifference() + " a month more on extended support from then on",
+          evidence(v),
+          "plan the next upgrade soon after this one, or choose a newer target if EKS offers one"
+              + " (aws eks describe-cluster-versions --region " + cluster.region() + ")");
+    }
     String summary =
         switch (status == null ? "" : status) {
           case "EXTENDED_SUPPORT" ->

@@ -109,4 +109,24 @@ class SupportWindowPreflightTest {
             "1.33 is on standard support until 2027-07-29",
             "1.34 is on standard support until 2027-12-02, then extended support until 2028-12-02");
   }
+
+  @Test
+  void aTargetWhoseStandardSupportHasEndedWarnsEvenWhenItsStatusLags() {
+    start(
+        "1.33",
+        """
+        - {version: "1.33", status: STANDARD_SUPPORT, endOfStandardSupport: 2027-07-29, endOfExtendedSupport: 2028-07-29}
+        - {version: "1.34", status: STANDARD_SUPPORT, endOfStandardSupport: 2026-11-20, endOfExtendedSupport: 2027-11-20}
+        """);
+
+    List<PreflightFinding> findings = harness.preflight.checkSupportWindow(request("1.33", "1.34", List.of("1.34")));
+
+    PreflightFinding target = findings.get(1);
+    assertThat(target.subject()).isEqualTo("Kubernetes 1.34 (target)");
+    assertThat(target.severity()).isEqualTo(Severity.WARNING);
+    assertThat(target.summary())
+        .isEqualTo("standard support of the target 1.34 ended on 2026-11-20: the upgraded cluster costs $365.00 a month more"
+            + " on extended support from then on");
+    assertThat(target.remedy()).contains("aws eks describe-cluster-versions --region us-east-1");
+  }
 }
