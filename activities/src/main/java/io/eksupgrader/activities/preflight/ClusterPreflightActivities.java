@@ -104,7 +104,11 @@ public class ClusterPreflightActivities implements PreflightActivities {
         "workloads",
         request,
         new WorkloadCheck(
-                kubernetes.forCluster(request.cluster()), UpgradePath.of(request), request.drain(), request.managedGroups())
+                kubernetes.forCluster(request.cluster()),
+                UpgradePath.of(request),
+                request.drain(),
+                request.managedGroups(),
+                request.replacedInstances())
             .run());
   }
 

@@ -1,6 +1,7 @@
 package io.eksupgrader.activities.preflight;
 
 import io.eksupgrader.activities.kube.KubeletVersions;
+import io.eksupgrader.activities.kube.NodeInstance;
 import io.eksupgrader.activities.kube.PodDisruptionBudgets;
 import io.eksupgrader.activities.kube.PodFacts;
 import io.eksupgrader.activities.kube.Workloads;
@@ -53,8 +54,8 @@ import java.util.stream.Collectors;
  *
  * <p>Nodes: a node whose kubelet a minor of the path would leave further behind than {@link
  * SkewRule} allows is a blocker at the first such minor, unless a step of the upgrade replaces it:
- * its managed node group ({@code eks.amazonaws.com/nodegroup}) is one the request names, it is
- * Karpenter's ({@code karpenter.sh/nodepool}: drift replaces it) or Fargate's (recycled).
+ * its managed node group ({@code eks.amazonaws.com/nodegroup}) is one the request names, its EC2
+ * instance is one of a self-managed group the upgrade replaces, it is Karpenter's ({@code karpenter.sh/nodepool}: drift replaces it) or Fargate's (recycled).
  */
 final class WorkloadCheck {
 
@@ -68,17 +69,24 @@ final class WorkloadCheck {
   private final UpgradePath path;
   private final DrainOptions drain;
   private final Set<String> replacedGroups;
+  private final Set<String> replacedInstances;
 
   private List<Pod> pods;
   private final Map<String, ReplicaSet> replicaSets = new HashMap<>();
   private final Map<String, Deployment> deployments = new LinkedHashMap<>();
   private final Map<String, StatefulSet> statefulSets = new LinkedHashMap<>();
 
-  WorkloadCheck(KubernetesClient client, UpgradePath path, DrainOptions drain, List<String> replacedGroups) {
+  WorkloadCheck(
+      KubernetesClient client,
+      UpgradePath path,
+      DrainOptions drain,
+      List<String> replacedGroups,
+      List<String> replacedInstances) {
     this.client = client;
     this.path = path;
     this.drain = drain == null ? DrainOptions.defaults() : drain;
     this.replacedGroups = Set.copyOf(replacedGroups);
+    this.replacedInstances = Set.copyOf(replacedInstances);
   }
 
   List<PreflightFinding> run() {
@@ -360,6 +368,7 @@ final class WorkloadCheck {
       Map<String, String> labels = node.getMetadata().getLabels() == null ? Map.of() : node.getMetadata().getLabels();
       String group = labels.get(NODE_GROUP_LABEL);
       if ((group != null && replacedGroups.contains(group))
+          || NodeInstance.runsOn(node, replacedInstances)
           || labels.containsKey(NODE_POOL_LABEL)
           || "fargate".equals(labels.get(COMPUTE_TYPE_LABEL))) {
         continue;

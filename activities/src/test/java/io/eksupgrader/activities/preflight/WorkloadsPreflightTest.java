@@ -4,7 +4,9 @@ import static io.eksupgrader.activities.preflight.PreflightHarness.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.eksupgrader.activities.kube.NodeInstance;
 import io.eksupgrader.workflows.activities.PreflightActivities;
+import io.eksupgrader.workflows.activities.PreflightActivities.PreflightRequest;
 import io.eksupgrader.workflows.model.DrainOptions;
 import io.eksupgrader.workflows.model.PreflightFinding;
 import io.eksupgrader.workflows.model.Severity;
@@ -153,6 +155,20 @@ class WorkloadsPreflightTest {
     assertThat(findings.stream().filter(f -> f.check().equals(PreflightActivities.VERSION_SKEW)))
         .singleElement()
         .satisfies(f -> assertThat(f.evidence().get(1)).contains("self-managed group legacy"));
+
+    List<String> legacyInstances =
+        harness.admin().nodes().withLabel("alpha.eksctl.io/nodegroup-name", "legacy").list().getItems().stream()
+            .map(n -> NodeInstance.instanceId(n).orElseThrow())
+            .toList();
+    assertThat(legacyInstances).isNotEmpty();
+    List<PreflightFinding> legacyReplaced =
+        harness.preflight.checkWorkloads(
+            new PreflightRequest(
+                PreflightHarness.SHOP, "1.32", "1.34", List.of("1.33", "1.34"), forcing, List.of("apps", "batch"),
+                legacyInstances));
+    assertThat(legacyReplaced)
+        .as("the self-managed group's instances are replaced too")
+        .noneMatch(f -> f.check().equals(PreflightActivities.VERSION_SKEW));
   }
 
   @Test

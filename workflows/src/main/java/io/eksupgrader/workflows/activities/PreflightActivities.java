@@ -95,6 +95,8 @@ public interface PreflightActivities {
    * @param minors the minors the control plane passes through, e.g. [1.33, 1.34]
    * @param drain the drain options, which decide what emptyDir and bare pods mean
    * @param managedGroups node groups the upgrade replaces (their nodes need no skew finding)
+   * @param replacedInstances EC2 instances of the self-managed groups the upgrade replaces (their
+   *     nodes carry no group label, so they are known by instance)
    */
   record PreflightRequest(
       ClusterRef cluster,
@@ -102,11 +104,23 @@ public interface PreflightActivities {
       String targetVersion,
       List<String> minors,
       DrainOptions drain,
-      List<String> managedGroups) {
+      List<String> managedGroups,
+      List<String> replacedInstances) {
 
     public PreflightRequest {
       minors = List.copyOf(minors);
       managedGroups = managedGroups == null ? List.of() : List.copyOf(managedGroups);
+      replacedInstances = replacedInstances == null ? List.of() : List.copyOf(replacedInstances);
+    }
+
+    public PreflightRequest(
+        ClusterRef cluster,
+        String currentVersion,
+        String targetVersion,
+        List<String> minors,
+        DrainOptions drain,
+        List<String> managedGroups) {
+      this(cluster, currentVersion, targetVersion, minors, drain, managedGroups, List.of());
     }
   }
 }

@@ -417,8 +417,10 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
 
   private PreflightActivities.PreflightRequest checkRequest(String current, List<KubernetesVersion> minors) {
     List<String> replaced = new ArrayList<>();
+    List<String> replacedInstances = new ArrayList<>();
     if (inventory != null) {
       inventory.managedNodeGroups().forEach(g -> replaced.add(g.name()));
+      inventory.selfManagedGroups().forEach(g -> replacedInstances.addAll(g.instanceIds()));
     }
     return new PreflightActivities.PreflightRequest(
         request.cluster(),
@@ -426,7 +428,8 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
         request.targetVersion(),
         minors.stream().map(KubernetesVersion::toString).toList(),
         request.optionsOrDefaults().drainOrDefaults(),
-        replaced);
+        replaced,
+        replacedInstances);
   }
 
   private static List<PreflightFinding> collect(Map<String, Promise<List<PreflightFinding>>> running) {
