@@ -82,6 +82,9 @@ public class KubernetesVeleroActivities implements BackupActivities {
       if (e.getCode() == 409) {
         return status(get(client, request), false);
       }
+      if (e.getCode() == 404) {
+        throw notInstalled(request);
+      }
       throw e;
     }
   }
@@ -122,13 +125,18 @@ public class KubernetesVeleroActivities implements BackupActivities {
       return client.genericKubernetesResources(BACKUPS).inNamespace(request.namespace()).withName(request.name()).get();
     } catch (KubernetesClientException e) {
       if (e.getCode() == 404) {
-        throw ApplicationFailure.newNonRetryableFailure(
-            "the cluster serves no velero.io/v1 Backups: install Velero (namespace " + request.namespace()
-                + "), or turn the backup off (backup.velero: false)",
-            FailureTypes.BACKUP_FAILED);
+        throw notInstalled(request);
       }
       throw e;
     }
+  }
+
+  /** fabric8 answers a GET of an unserved resource with null, so the 404 shows only on create. */
+  private static ApplicationFailure notInstalled(BackupRequest request) {
+    return ApplicationFailure.newNonRetryableFailure(
+        "the cluster serves no velero.io/v1 Backups: install Velero (namespace " + request.namespace()
+            + "), or turn the backup off (backup.velero: false)",
+        FailureTypes.BACKUP_FAILED);
   }
 
   private static BackupStatus status(GenericKubernetesResource backup, boolean created) {
