@@ -9,6 +9,7 @@ import io.eksupgrader.workflows.model.KubernetesVersion;
 import io.eksupgrader.workflows.model.PreflightFinding;
 import io.eksupgrader.workflows.model.Severity;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.slf4j.Logger;
@@ -77,12 +78,14 @@ public class ClusterPreflightActivities implements PreflightActivities {
   @Override
   public List<PreflightFinding> checkClusterResources(PreflightRequest request) {
     String region = request.cluster().region();
-    return done(
-        "cluster resources",
-        request,
-        new ClusterResourcesCheck(
-                eks.forRegion(region), aws.ec2(region), aws.iam(), aws.kms(region), request.cluster())
-            .run());
+    List<PreflightFinding> findings =
+        new ArrayList<>(
+            new ClusterResourcesCheck(eks.forRegion(region), aws.ec2(region), aws.iam(), aws.kms(region), request.cluster())
+                .run());
+    if (request.backupEnabled()) {
+      findings.addAll(new VeleroCheck(kubernetes.forCluster(request.cluster()), request.backup()).run());
+    }
+    return done("cluster resources", request, findings);
   }
 
   @Override

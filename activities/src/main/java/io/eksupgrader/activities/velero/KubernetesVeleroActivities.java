@@ -30,7 +30,8 @@ public class KubernetesVeleroActivities implements BackupActivities {
 
   private static final Logger log = LoggerFactory.getLogger(KubernetesVeleroActivities.class);
 
-  static final ResourceDefinitionContext BACKUPS =
+  /** Velero's Backups, which pre-flight also lists to see that Velero is there. */
+  public static final ResourceDefinitionContext BACKUPS =
       new ResourceDefinitionContext.Builder()
           .withGroup("velero.io")
           .withVersion("v1")

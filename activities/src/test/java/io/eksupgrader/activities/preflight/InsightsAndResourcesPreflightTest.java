@@ -5,6 +5,9 @@ import static io.eksupgrader.activities.preflight.PreflightHarness.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.eksupgrader.workflows.activities.PreflightActivities;
+import io.eksupgrader.workflows.activities.PreflightActivities.PreflightRequest;
+import io.eksupgrader.workflows.model.BackupOptions;
+import io.eksupgrader.workflows.model.DrainOptions;
 import io.eksupgrader.workflows.model.PreflightFinding;
 import io.eksupgrader.workflows.model.Severity;
 import java.util.List;
@@ -184,6 +187,47 @@ class InsightsAndResourcesPreflightTest {
         .satisfies(f -> {
           assertThat(f.subject()).isEqualTo("subnet-0a1b2c3d");
           assertThat(f.summary()).isEqualTo("subnet subnet-0a1b2c3d has 3 free address(es), fewer than the 5 EKS may need in one subnet");
+        });
+  }
+
+  private static PreflightRequest withBackup() {
+    return new PreflightRequest(
+        PreflightHarness.SHOP, "1.32", "1.33", List.of("1.33"), DrainOptions.defaults(), List.of(), List.of(),
+        new BackupOptions(true, null, null, null));
+  }
+
+  @Test
+  void aBackupWithoutVeleroBlocksBeforeAnythingIsChanged() {
+    start("logging: [api, audit]");
+
+    assertThat(harness.preflight.checkClusterResources(request("1.32", "1.33", List.of("1.33"))))
+        .as("no backup asked for, no Velero finding")
+        .noneMatch(f -> f.check().equals(PreflightActivities.VELERO_BACKUP));
+    List<PreflightFinding> findings = harness.preflight.checkClusterResources(withBackup());
+
+    assertThat(ofSeverity(findings, Severity.BLOCKER))
+        .singleElement()
+        .satisfies(f -> {
+          assertThat(f.check()).isEqualTo(PreflightActivities.VELERO_BACKUP);
+          assertThat(f.summary()).contains("serves no velero.io/v1 Backups");
+          assertThat(f.remedy()).contains("--no-velero-backup");
+        });
+    assertThat(harness.mutatingCalls()).isZero();
+  }
+
+  @Test
+  void aBackupWithVeleroInItsNamespaceIsTold() {
+    start("logging: [api, audit]\nvelero: {namespace: velero}");
+
+    List<PreflightFinding> findings = harness.preflight.checkClusterResources(withBackup());
+
+    assertThat(ofSeverity(findings, Severity.BLOCKER)).isEmpty();
+    assertThat(findings)
+        .filteredOn(f -> f.check().equals(PreflightActivities.VELERO_BACKUP))
+        .singleElement()
+        .satisfies(f -> {
+          assertThat(f.severity()).isEqualTo(Severity.INFO);
+          assertThat(f.evidence()).containsExactly("0 Backup(s) in velero; newest Completed: none");
         });
   }
 }

@@ -165,7 +165,7 @@ class WorkloadsPreflightTest {
         harness.preflight.checkWorkloads(
             new PreflightRequest(
                 PreflightHarness.SHOP, "1.32", "1.34", List.of("1.33", "1.34"), forcing, List.of("apps", "batch"),
-                legacyInstances));
+                legacyInstances, null));
     assertThat(legacyReplaced)
         .as("the self-managed group's instances are replaced too")
         .noneMatch(f -> f.check().equals(PreflightActivities.VERSION_SKEW));

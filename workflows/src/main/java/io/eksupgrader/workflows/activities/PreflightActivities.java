@@ -1,5 +1,6 @@
 package io.eksupgrader.workflows.activities;
 
+import io.eksupgrader.workflows.model.BackupOptions;
 import io.eksupgrader.workflows.model.ClusterRef;
 import io.eksupgrader.workflows.model.DrainOptions;
 import io.eksupgrader.workflows.model.PreflightFinding;
@@ -59,8 +60,9 @@ public interface PreflightActivities {
   /**
    * The cluster's AWS resources: at least 5 free IP addresses in its subnets ({@code
    * DescribeSubnets}), its IAM role ({@code GetRole}), the KMS key of its secrets encryption, when
-   * there is one ({@code DescribeKey}: enabled and usable), and control-plane logging (a warning
-   * when off, seed 000).
+   * there is one ({@code DescribeKey}: enabled and usable), control-plane logging (a warning
+   * when off, seed 000), and, when the upgrade makes a Velero backup, that the cluster serves
+   * Velero's Backups in its namespace.
    */
   @ActivityMethod(name = ActivityTypes.CHECK_CLUSTER_RESOURCES)
   List<PreflightFinding> checkClusterResources(PreflightRequest request);
@@ -97,6 +99,7 @@ public interface PreflightActivities {
    * @param managedGroups node groups the upgrade replaces (their nodes need no skew finding)
    * @param replacedInstances EC2 instances of the self-managed groups the upgrade replaces (their
    *     nodes carry no group label, so they are known by instance)
+   * @param backup the Velero backup the upgrade will make, or null for none
    */
   record PreflightRequest(
       ClusterRef cluster,
@@ -105,7 +108,8 @@ public interface PreflightActivities {
       List<String> minors,
       DrainOptions drain,
       List<String> managedGroups,
-      List<String> replacedInstances) {
+      List<String> replacedInstances,
+      BackupOptions backup) {
 
     public PreflightRequest {
       minors = List.copyOf(minors);
@@ -120,7 +124,12 @@ public interface PreflightActivities {
         List<String> minors,
         DrainOptions drain,
         List<String> managedGroups) {
-      this(cluster, currentVersion, targetVersion, minors, drain, managedGroups, List.of());
+      this(cluster, currentVersion, targetVersion, minors, drain, managedGroups, List.of(), null);
+    }
+
+    /** Whether the upgrade backs the cluster up with Velero before its first change. */
+    public boolean backupEnabled() {
+      return backup != null && backup.enabled();
     }
   }
 }

@@ -429,7 +429,8 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
         minors.stream().map(KubernetesVersion::toString).toList(),
         request.optionsOrDefaults().drainOrDefaults(),
         replaced,
-        replacedInstances);
+        replacedInstances,
+        request.optionsOrDefaults().backupEnabled() ? request.optionsOrDefaults().backup() : null);
   }
 
   private static List<PreflightFinding> collect(Map<String, Promise<List<PreflightFinding>>> running) {
