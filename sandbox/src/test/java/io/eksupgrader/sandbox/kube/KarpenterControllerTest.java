@@ -209,10 +209,11 @@ class KarpenterControllerTest {
     assertThat(hashes).hasSize(1).doesNotContainNull();
     Set<String> before = new HashSet<>(karpenterNodes().stream().map(n -> n.getMetadata().getName()).toList());
 
+    // Read before the patch: the controller may launch a replacement claim right after it.
+    Set<String> originalClaims = new HashSet<>(nodeClaims().stream().map(c -> c.getMetadata().getName()).toList());
     cluster.client.genericKubernetesResources(NODE_CLASSES).withName("default")
         .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"amiSelectorTerms\":[{\"alias\":\"al2023@latest\"}]}}");
 
-    Set<String> originalClaims = new HashSet<>(nodeClaims().stream().map(c -> c.getMetadata().getName()).toList());
     Set<String> driftedByClass = new HashSet<>();
     await()
         .atMost(Duration.ofSeconds(30))
