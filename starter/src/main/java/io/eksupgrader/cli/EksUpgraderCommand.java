@@ -28,7 +28,9 @@ import picocli.CommandLine.Command;
       "2:bad input, refused before anything was sent",
       "3:refused (already running, pre-flight, approval or decision refused)",
       "4:no upgrade found for that cluster",
-      "5:Temporal, a worker or the sandbox could not be reached"
+      "5:Temporal, a worker or the sandbox could not be reached",
+      "6:plan: pre-flight found warnings (no blocker)",
+      "7:plan: pre-flight found blockers; the upgrade would stop before any change"
     })
 public class EksUpgraderCommand {
 

@@ -155,6 +155,12 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
    */
   public static final String PREFLIGHT_CHECKS_CHANGE = "preflight-checks";
   public static final String PREFLIGHT_GATE = "preflight";
+  /** Checks whose blockers concern every control-plane update, whatever minor they name. */
+  private static final List<String> CONTROL_PLANE_CHECKS =
+      List.of(
+          PreflightActivities.SUBNET_FREE_IPS,
+          PreflightActivities.CLUSTER_ROLE,
+          PreflightActivities.KMS_KEY);
   public static final String PREFLIGHT_REVIEW_STEP = "preflight-review";
   public static final String BACKUP_STEP = "backup";
 
@@ -457,7 +463,11 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
     running.put(PreflightActivities.DEPRECATED_API, Async.function(checks::checkDeprecatedApis, checkRequest));
     running.put("cluster-resources", Async.function(checks::checkClusterResources, checkRequest));
     running.put("workloads", Async.function(checks::checkWorkloads, checkRequest));
-    List<PreflightFinding> blocking = PreflightFindings.blockers(collect(running));
+    // What the drains will meet is the drain's to stop on; only what blocks this minor stops it.
+    List<PreflightFinding> blocking =
+        PreflightFindings.blockers(collect(running)).stream()
+            .filter(f -> minor.toString().equals(f.minor()) || CONTROL_PLANE_CHECKS.contains(f.check()))
+            .toList();
     if (!blocking.isEmpty()) {
       throw new StepCheckFailed(
           "pre-flight before " + minor + ": " + PreflightFindings.describeBlockers(blocking)

@@ -32,6 +32,12 @@ class FakeChecks implements PreflightActivities, BackupActivities {
         .add(new PreflightFinding(check, severity, subject, minor, summary, List.of("seen in a test"), "fix " + subject));
   }
 
+  /** A finding with its own check id that a check activity (keyed as in {@link #add}) reports. */
+  synchronized void add(String activity, String check, Severity severity, String subject, String minor, String summary) {
+    findings.computeIfAbsent(activity, k -> new ArrayList<>())
+        .add(new PreflightFinding(check, severity, subject, minor, summary, List.of("seen in a test"), "fix " + subject));
+  }
+
   synchronized void clear(String check) {
     findings.remove(check);
   }

@@ -80,6 +80,7 @@ class PreflightWorkflowTest {
     assertThat(eks.mutatingCalls()).isEmpty();
 
     checks.clear(PreflightActivities.DEPRECATED_API);
+    checks.clear(PreflightActivities.PDB_NEVER_ALLOWS);
     upgrade.decideStep(new OperatorDecision("preflight", DecisionAction.RETRY, "alice", "HPA moved to autoscaling/v2"));
     approve(client, upgrade, "control-plane-1.33");
     approve(client, upgrade, "control-plane-1.34");
@@ -144,16 +145,22 @@ class PreflightWorkflowTest {
     awaitStatus(client, s -> s.openGate() != null && s.openGate().gate().equals("control-plane-1.34"));
     // Something started using an API 1.34 removes while the first minor ran.
     checks.add(PreflightActivities.DEPRECATED_API, Severity.BLOCKER, "apps/jobs (CronJob)", "1.34", "batch/v1beta1 is removed");
+    // A bare pod is the drain's to stop on, not the control plane's.
+    checks.add(
+        PreflightActivities.PDB_NEVER_ALLOWS, PreflightActivities.POD_WITHOUT_CONTROLLER, Severity.BLOCKER, "ops/shell (Pod)",
+        null, "has no controller");
     upgrade.approveGate(new Approval("control-plane-1.34", "alice", null));
 
     UpgradeStatus failed = awaitStatus(client, s -> s.pendingDecision() != null);
     assertThat(failed.pendingDecision().step()).isEqualTo("control-plane-1.34");
     assertThat(failed.pendingDecision().error())
         .startsWith("pre-flight before 1.34: 1 pre-flight blocker(s): [deprecated-api] apps/jobs (CronJob): batch/v1beta1 is removed")
-        .endsWith("EKS was not called for 1.34");
+        .endsWith("EKS was not called for 1.34")
+        .doesNotContain("ops/shell");
     assertThat(eks.mutatingCalls()).containsExactly("StartVersionUpdate 1.33");
 
     checks.clear(PreflightActivities.DEPRECATED_API);
+    checks.clear(PreflightActivities.PDB_NEVER_ALLOWS);
     upgrade.decideStep(new OperatorDecision("control-plane-1.34", DecisionAction.RETRY, "alice", "CronJob moved to batch/v1"));
     UpgradeResult result = result(client);
     assertThat(result.outcome()).isEqualTo(UpgradeOutcome.SUCCEEDED);
