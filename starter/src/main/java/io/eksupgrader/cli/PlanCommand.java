@@ -170,19 +170,24 @@ public class PlanCommand implements Callable<Integer> {
         .append("`; nothing was changed.\n\n| # | step | what it does | gate |\n|---|---|---|---|\n");
     int n = 1;
     for (PlanStep step : status.plan().steps()) {
-      md.append("| ").append(n++).append(" | `").append(step.id()).append("` | ").append(step.title()).append(" | ")
+      md.append("| ").append(n++).append(" | `").append(step.id()).append("` | ").append(cell(step.title())).append(" | ")
           .append(step.gate() == null ? "" : "`" + step.gate() + "`").append(" |\n");
     }
     md.append("\n### Pre-flight: ").append(PreflightFindings.count(status.findings()))
         .append("\n\n| severity | check | subject | finding | minor | what to do |\n|---|---|---|---|---|---|\n");
     for (PreflightFinding f : status.findings()) {
       md.append("| ").append(f.severity()).append(" | `").append(f.check()).append("` | ")
-          .append(f.subject() == null ? "" : f.subject()).append(" | ").append(f.summary())
-          .append(f.evidence().isEmpty() ? "" : "<br>" + String.join("<br>", f.evidence())).append(" | ")
+          .append(f.subject() == null ? "" : cell(f.subject())).append(" | ").append(cell(f.summary()))
+          .append(f.evidence().isEmpty() ? "" : "<br>" + cell(String.join("<br>", f.evidence()))).append(" | ")
           .append(f.minor() == null ? "" : f.minor()).append(" | ")
-          .append(f.remedy() == null ? "" : f.remedy()).append(" |\n");
+          .append(f.remedy() == null ? "" : cell(f.remedy())).append(" |\n");
     }
     return md.toString().stripTrailing();
+  }
+
+  /** A table cell: a pipe in the text would end it. */
+  private static String cell(String text) {
+    return text.replace("|", "\\|").replace("\n", " ");
   }
 
   static String json(UpgradeStatus status) throws Exception {

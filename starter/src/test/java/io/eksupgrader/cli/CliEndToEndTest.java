@@ -28,6 +28,13 @@ class CliEndToEndTest {
     env.close();
   }
 
+  private static String[] concat(String[] a, String[] b) {
+    String[] all = new String[a.length + b.length];
+    System.arraycopy(a, 0, all, 0, a.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
+
   private static String[] args(String command, String... more) {
     String[] common = {
       command, "--temporal", env.temporalTarget(), "--task-queue", "cli-e2e", "--identity", "alice",
@@ -56,24 +63,66 @@ class CliEndToEndTest {
     assertThat(badStrategy.exitCode()).as(badStrategy.toString()).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(badStrategy.err()).contains("--istio-strategy 'argo' is not one of helm, external, skip; nothing was started");
 
-    CliRun started =
+    String[] charts = {"--karpenter-chart-source", env.chartSource(), "--istio-chart-source", env.chartSource()};
+
+    // The plan first: with kubectl drain's defaults, the meshed pods' emptyDir and a bare pod block.
+    int callsBefore = env.sandbox.callLog().entries().size();
+    CliRun blocked = CliRun.of(args("plan", concat(new String[] {"--to", "1.34", "--format", "json"}, charts)));
+    assertThat(blocked.exitCode()).as(blocked.toString()).isEqualTo(ExitCodes.PLAN_BLOCKERS);
+    assertThat(blocked.out())
+        .contains("\"outcome\" : \"PLANNED\"")
+        .contains("\"check\" : \"pod-emptydir\"")
+        .contains("\"check\" : \"pod-without-controller\"")
+        .contains("\"subject\" : \"ops/debug-shell (Pod)\"")
+        .contains("\"id\" : \"control-plane-1.34\"");
+    CliRun markdown =
         CliRun.of(
-            args("start", "--to", "1.34", "--karpenter-chart-source", env.chartSource(), "--istio-chart-source", env.chartSource()));
-    assertThat(started.exitCode()).as(started.toString()).isEqualTo(ExitCodes.OK);
+            args("plan", concat(new String[] {"--to", "1.34", "--format", "markdown", "--delete-emptydir-data", "--drain-force"}, charts)));
+    assertThat(markdown.exitCode()).as("warnings only: " + markdown).isEqualTo(ExitCodes.PLAN_WARNINGS);
+    assertThat(markdown.out())
+        .contains("| 2 | `preflight-review` |")
+        .contains("| WARNING | `pod-without-controller` | ops/debug-shell (Pod) |")
+        .contains("| WARNING | `control-plane-logging` |")
+        .doesNotContain("| BLOCKER |");
+    CliRun text = CliRun.of(args("plan", concat(new String[] {"--to", "1.33", "--delete-emptydir-data"}, charts)));
+    assertThat(text.exitCode()).as(text.toString()).isEqualTo(ExitCodes.PLAN_BLOCKERS);
+    assertThat(text.out())
+        .contains("Plan for us-east-1/demo: 1.32 → 1.33")
+        .contains("nothing was changed")
+        .containsPattern("BLOCKER +pod-without-controller +ops/debug-shell \\(Pod\\)")
+        .contains("karpenter-crds")
+        .contains("control-plane-1.33")
+        .doesNotContain("control-plane-1.34");
+    assertThat(env.sandbox.callLog().entries()).as("three dry runs changed nothing").hasSize(callsBefore);
+
+    CliRun started = CliRun.of(args("start", concat(new String[] {"--to", "1.34", "--delete-emptydir-data"}, charts)));
+    assertThat(started.exitCode()).as(started.toString()).isEqualTo(ExitCodes.REFUSED);
     assertThat(started.out())
         .contains("Started upgrade eks-upgrade/us-east-1/demo")
-        .contains("karpenter-crds")
-        .contains("istio-1.27-install")
-        .contains("control-plane-1.33")
-        .contains("eks-upgrader approve --cluster demo --region us-east-1 --gate karpenter");
+        .contains("**BLOCKER** `pod-without-controller` ops/debug-shell (Pod)");
+    assertThat(started.err())
+        .contains("pre-flight stopped the upgrade before any change")
+        .contains("decide retry to run pre-flight again; nothing has been changed");
+    assertThat(env.sandbox.callLog().entries()).as("blockers stop the upgrade before any change").hasSize(callsBefore);
 
     CliRun again = CliRun.of(args("start", "--to", "1.33"));
     assertThat(again.exitCode()).as(again.toString()).isEqualTo(ExitCodes.REFUSED);
     assertThat(again.err()).contains("an upgrade of us-east-1/demo is already running: workflow eks-upgrade/us-east-1/demo");
 
+    // The operator deletes the debugging pod and runs pre-flight again; its warnings wait at gate preflight.
+    env.sandbox.kubernetes("us-east-1", "demo").adminClient().pods().inNamespace("ops").withName("debug-shell").delete();
+    CliRun retried = CliRun.of(args("decide", "--step", "preflight", "--retry", "--comment", "debug pod removed"));
+    assertThat(retried.exitCode()).as(retried.toString()).isEqualTo(ExitCodes.OK);
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).untilAsserted(() ->
+        assertThat(CliRun.of(args("status")).out())
+            .contains("Waiting for approval** of gate `preflight`")
+            .contains("**WARNING** `pod-emptydir` shop/cache (StatefulSet)")
+            .doesNotContain("**BLOCKER**"));
+
     CliRun early = CliRun.of(args("approve", "--gate", "control-plane-1.33"));
     assertThat(early.exitCode()).as(early.toString()).isEqualTo(ExitCodes.REFUSED);
-    assertThat(early.err()).contains("gate control-plane-1.33 is not open; the open gate is karpenter");
+    assertThat(early.err()).contains("gate control-plane-1.33 is not open; the open gate is preflight");
+    approveWhenOpen("preflight");
 
     // Karpenter, then Istio one revision at a time, each old revision removed behind its own gate.
     for (String gate : new String[] {"karpenter", "istio-1.27", "istio-1.26-remove", "istio-1.28", "istio-1.27-remove"}) {
@@ -106,7 +155,7 @@ class CliEndToEndTest {
     assertThat(watched.out())
         .contains("REJECTED")
         .as("the refused early approval is in the audit")
-        .contains("gate control-plane-1.33 is not open; the open gate is karpenter");
+        .contains("gate control-plane-1.33 is not open; the open gate is preflight");
 
     CliRun calls = CliRun.of("calls", "--sandbox", env.sandbox.endpoint().toString());
     assertThat(calls.exitCode()).as(calls.toString()).isEqualTo(ExitCodes.OK);

@@ -68,6 +68,9 @@ class ComponentsEndToEndTest {
       CliRun started = CliRun.of(concat(new String[] {"start", "--to", "1.34", "--karpenter-strategy", "external"}, where));
       assertThat(started.exitCode()).as(started.toString()).isEqualTo(ExitCodes.OK);
       assertThat(started.out()).contains("verify the Karpenter change made through GitOps: Karpenter 1.5.4 → 1.6.3");
+      // Control-plane logging is off in this world: a warning to read at gate preflight.
+      awaitStatus(where, "Waiting for approval** of gate `preflight`", "control-plane logging is off for api, audit");
+      assertThat(CliRun.of(concat(new String[] {"approve", "--gate", "preflight"}, where)).exitCode()).isEqualTo(ExitCodes.OK);
       awaitStatus(where, "apply these through your GitOps (chart karpenter-crd 1.6.3 before chart karpenter 1.6.3), then approve");
 
       CliRun approved = CliRun.of(concat(new String[] {"approve", "--gate", "karpenter", "--comment", "PR #12 merged"}, where));
@@ -133,8 +136,17 @@ class ComponentsEndToEndTest {
         "--temporal", env.temporalTarget(), "--task-queue", "mesh", "--identity", "dave", "--cluster", "shop", "--region", "eu-west-1"
       };
       CliRun started =
-          CliRun.of(concat(new String[] {"start", "--to", "1.34", "--istio-chart-source", env.chartSource(), "--istio-restart-batch", "1"}, where));
+          CliRun.of(
+              concat(
+                  new String[] {
+                    "start", "--to", "1.34", "--istio-chart-source", env.chartSource(), "--istio-restart-batch", "1",
+                    "--delete-emptydir-data"
+                  },
+                  where));
       assertThat(started.exitCode()).as(started.toString()).isEqualTo(ExitCodes.OK);
+      // Sidecars keep their istio-envoy emptyDir: with delete-emptydir-data that is a warning of what is lost.
+      awaitStatus(where, "Waiting for approval** of gate `preflight`", "`pod-emptydir` shop/web (Deployment)");
+      assertThat(CliRun.of(concat(new String[] {"approve", "--gate", "preflight"}, where)).exitCode()).isEqualTo(ExitCodes.OK);
       awaitStatus(where, "Waiting for approval** of gate `istio-1.27`");
       assertThat(CliRun.of(concat(new String[] {"approve", "--gate", "istio-1.27"}, where)).exitCode()).isEqualTo(ExitCodes.OK);
       awaitStatus(where, "Step `istio-1.27-gateways` FAILED", "HelmReleaseFailed", "chart gateway 1.27.0 is not in");

@@ -46,7 +46,10 @@ import java.util.stream.Collectors;
  *       replacement pod is Ready.
  *   <li>Pods without a controller and pods with emptyDir volumes, judged with the drain options as
  *       the drain judges them: refused (a blocker) unless force, or delete-emptydir-data, allows
- *       them; then a warning, since nothing recreates the pod, or its volume's data is lost.
+ *       them; then a warning, since nothing recreates the pod, or its volume's data is lost. Only
+ *       pods on nodes a node group step drains count (its managed group or self-managed instance
+ *       is replaced): Karpenter evicts its own nodes' pods, and Fargate pods are restarted, where
+ *       a pod without a controller is a warning, since that step cannot restart it.
  * </ul>
  *
  * Mirror pods, DaemonSet pods and finished pods are left out, as the drain leaves them. Pods are
@@ -75,6 +78,7 @@ final class WorkloadCheck {
   private final Map<String, ReplicaSet> replicaSets = new HashMap<>();
   private final Map<String, Deployment> deployments = new LinkedHashMap<>();
   private final Map<String, StatefulSet> statefulSets = new LinkedHashMap<>();
+  private final Map<String, Node> nodes = new HashMap<>();
 
   WorkloadCheck(
       KubernetesClient client,
@@ -112,6 +116,23 @@ final class WorkloadCheck {
     client.apps().replicaSets().inAnyNamespace().list().getItems().forEach(rs -> replicaSets.put(key(rs), rs));
     client.apps().deployments().inAnyNamespace().list().getItems().forEach(d -> deployments.put(key(d), d));
     client.apps().statefulSets().inAnyNamespace().list().getItems().forEach(s -> statefulSets.put(key(s), s));
+    client.nodes().list().getItems().forEach(n -> nodes.put(n.getMetadata().getName(), n));
+  }
+
+  /** Whether a node group step of this upgrade drains the node: its group or instance is replaced. */
+  private boolean drained(Pod pod) {
+    Node node = pod.getSpec() == null || pod.getSpec().getNodeName() == null ? null : nodes.get(pod.getSpec().getNodeName());
+    if (node == null) {
+      return false;
+    }
+    String group = node.getMetadata().getLabels() == null ? null : node.getMetadata().getLabels().get(NODE_GROUP_LABEL);
+    return (group != null && replacedGroups.contains(group)) || NodeInstance.runsOn(node, replacedInstances);
+  }
+
+  private boolean onFargate(Pod pod) {
+    Node node = pod.getSpec() == null || pod.getSpec().getNodeName() == null ? null : nodes.get(pod.getSpec().getNodeName());
+    return node != null && node.getMetadata().getLabels() != null
+        && "fargate".equals(node.getMetadata().getLabels().get(COMPUTE_TYPE_LABEL));
   }
 
   /** The pods a drain evicts or refuses: not mirror, DaemonSet or finished pods. */
@@ -287,6 +308,13 @@ final class WorkloadCheck {
     List<PreflightFinding> findings = new ArrayList<>();
     Map<String, List<Pod>> withEmptyDir = new LinkedHashMap<>();
     for (Pod pod : drainable()) {
+      if (!drained(pod)) {
+        // Karpenter's drift evicts its own nodes' pods; a Fargate pod is restarted, never drained.
+        if (onFargate(pod) && PodFacts.controller(pod).isEmpty()) {
+          findings.add(fargateWithoutController(pod));
+        }
+        continue;
+      }
       if (PodFacts.controller(pod).isEmpty()) {
         findings.add(withoutController(pod));
       }
@@ -323,6 +351,20 @@ final class WorkloadCheck {
         "has no controller: the drain evicts it (drain.force) and nothing recreates it",
         evidence,
         "recreate it yourself after its node is drained, or run it under a Deployment, StatefulSet or Job");
+  }
+
+  private PreflightFinding fargateWithoutController(Pod pod) {
+    String subject = PodFacts.key(pod) + " (Pod)";
+    return new PreflightFinding(
+        PreflightActivities.POD_WITHOUT_CONTROLLER,
+        Severity.WARNING,
+        subject,
+        null,
+        "runs on Fargate without a controller: the Fargate step cannot restart it onto the new version, and stops"
+            + " naming it",
+        List.of(subject + ": no ownerReference with controller: true", "node: " + nodeOf(pod)),
+        "run it under a Deployment or StatefulSet, or delete it when it may go; else skip the Fargate step when it"
+            + " stops (the pod keeps its old kubelet)");
   }
 
   private PreflightFinding emptyDir(String subject, List<Pod> pods) {

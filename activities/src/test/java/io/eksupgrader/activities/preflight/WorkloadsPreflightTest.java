@@ -29,8 +29,8 @@ class WorkloadsPreflightTest {
           region: us-east-1
           version: "1.32"
           nodeGroups:
-            - {name: apps, desiredSize: 2}
-            - {name: batch, version: "1.30", desiredSize: 1}
+            - {name: apps, desiredSize: 2, labels: {role: apps}}
+            - {name: batch, version: "1.30", desiredSize: 1, labels: {role: batch}}
           selfManagedGroups:
             - {name: legacy, version: "1.29", desiredSize: 1}
           kubernetes:
@@ -39,8 +39,9 @@ class WorkloadsPreflightTest {
               - {namespace: shop, name: api, replicas: 2}
               - {namespace: shop, name: cart, replicas: 2}
               - {namespace: shop, name: solo, replicas: 1}
-              - {namespace: shop, name: cache, kind: StatefulSet, replicas: 2, emptyDir: true}
-              - {namespace: shop, name: debug, kind: Pod}
+              - {namespace: shop, name: cache, kind: StatefulSet, replicas: 2, emptyDir: true, nodeSelector: {role: apps}}
+              - {namespace: shop, name: debug, kind: Pod, nodeSelector: {role: apps}}
+              - {namespace: shop, name: stray, kind: Pod, nodeSelector: {role: batch}}
               - {namespace: kube-system, name: aws-node, kind: DaemonSet, emptyDir: true}
             pdbs:
               - {namespace: shop, name: web, selector: {app: web}, maxUnavailable: 0}
@@ -49,8 +50,8 @@ class WorkloadsPreflightTest {
               - {namespace: shop, name: cart-b, selector: {app: cart}, minAvailable: 1}
       """;
 
-  /** 3 + 2 + 2 + 1 + 2 + 1 pods, and a DaemonSet pod on each of the 4 nodes. */
-  private static final int TRIPPING_PODS = 15;
+  /** 3 + 2 + 2 + 1 + 2 + 1 + 1 pods, and a DaemonSet pod on each of the 4 nodes. */
+  private static final int TRIPPING_PODS = 16;
 
   private PreflightHarness harness;
 
@@ -116,6 +117,7 @@ class WorkloadsPreflightTest {
     PreflightFinding cache = about(findings, PreflightActivities.POD_EMPTYDIR, "shop/cache (StatefulSet)");
     assertThat(cache.summary()).startsWith("2 pod(s) with emptyDir volumes: the drain refuses them without delete-emptydir-data");
     assertThat(findings).as("DaemonSet pods are skipped as the drain skips them").noneMatch(f -> f.subject().contains("aws-node"));
+    assertThat(findings).as("no step drains the batch group's node").noneMatch(f -> f.subject().equals("shop/stray (Pod)"));
 
     assertThat(about(findings, PreflightActivities.POD_WITHOUT_CONTROLLER, "shop/debug (Pod)").remedy()).contains("drain.force");
     assertThat(about(findings, PreflightActivities.SINGLE_REPLICA, "shop/solo (Deployment)").evidence())
@@ -146,6 +148,9 @@ class WorkloadsPreflightTest {
 
     PreflightFinding debug = about(findings, PreflightActivities.POD_WITHOUT_CONTROLLER, "shop/debug (Pod)");
     assertThat(debug.severity()).isEqualTo(Severity.WARNING);
+    assertThat(about(findings, PreflightActivities.POD_WITHOUT_CONTROLLER, "shop/stray (Pod)").severity())
+        .as("batch is replaced now, so its node is drained")
+        .isEqualTo(Severity.WARNING);
     assertThat(debug.summary()).isEqualTo("has no controller: the drain evicts it (drain.force) and nothing recreates it");
     PreflightFinding cache = about(findings, PreflightActivities.POD_EMPTYDIR, "shop/cache (StatefulSet)");
     assertThat(cache.severity()).isEqualTo(Severity.WARNING);
