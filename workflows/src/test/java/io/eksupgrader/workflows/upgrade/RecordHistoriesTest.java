@@ -34,10 +34,77 @@ class RecordHistoriesTest {
   private final FakeKarpenterFargate others = new FakeKarpenterFargate();
   private final FakeAddons addons = new FakeAddons();
   private final FakeComponents components = new FakeComponents();
+  private final FakeChecks checks = new FakeChecks();
 
   @RegisterExtension
   final TestWorkflowExtension testWorkflow =
-      ClusterUpgradeWorkflowTest.extension(eks, nodes, others, addons, components);
+      ClusterUpgradeWorkflowTest.extension(eks, nodes, others, addons, components, checks);
+
+  /**
+   * Pre-flight checks since {@code preflight-checks} version 1: a blocker that stops the upgrade
+   * until it is fixed and pre-flight retried, warnings approved at gate preflight, a Velero backup
+   * before the first change, the checks run again before 1.34, and a node group.
+   */
+  @org.junit.jupiter.api.Disabled("recorded from the preflight-checks release; never re-record it")
+  @Test
+  void recordPreflightWithARetriedBlockerTheWarningsGateABackupAndARecheck(WorkflowClient client, WorkflowOptions options)
+      throws Exception {
+    nodes.addGroup("apps", "1.32", 1);
+    checks.add(
+        io.eksupgrader.workflows.activities.PreflightActivities.DEPRECATED_API,
+        io.eksupgrader.workflows.model.Severity.BLOCKER, "apps/jobs (CronJob)", "1.33", "batch/v1beta1 is removed");
+    checks.add(
+        io.eksupgrader.workflows.activities.PreflightActivities.SUBNET_FREE_IPS,
+        io.eksupgrader.workflows.activities.PreflightActivities.CONTROL_PLANE_LOGGING,
+        io.eksupgrader.workflows.model.Severity.WARNING, "control-plane logs", null, "logging is off for api, audit");
+    String id = "eks-upgrade/us-east-1/payments";
+    ClusterUpgradeWorkflow upgrade =
+        client.newWorkflowStub(ClusterUpgradeWorkflow.class, WorkflowOptions.newBuilder(options).setWorkflowId(id).build());
+    WorkflowClient.start(
+        upgrade::upgrade,
+        new io.eksupgrader.workflows.model.UpgradeRequest(
+            new io.eksupgrader.workflows.model.ClusterRef("us-east-1", "payments"),
+            "1.34",
+            new io.eksupgrader.workflows.model.UpgradeOptions(
+                false, 0, null, 1, null, null, false, new io.eksupgrader.workflows.model.BackupOptions(true, "velero", null, null)),
+            "carol"));
+    ClusterUpgradeWorkflow running = client.newWorkflowStub(ClusterUpgradeWorkflow.class, id);
+    await().atMost(Duration.ofSeconds(20)).until(() -> running.status().pendingDecision() != null);
+    checks.clear(io.eksupgrader.workflows.activities.PreflightActivities.DEPRECATED_API);
+    running.decideStep(new OperatorDecision("preflight", DecisionAction.RETRY, "alice", "CronJob moved to batch/v1"));
+    for (String gate : new String[] {"preflight", "control-plane-1.33", "control-plane-1.34", "data-plane", "teardown-apps"}) {
+      approveByUpdate(running, gate);
+    }
+    UpgradeResult result = client.newUntypedWorkflowStub(id).getResult(UpgradeResult.class);
+    assertThat(result.outcome()).isEqualTo(UpgradeOutcome.SUCCEEDED);
+
+    Files.createDirectories(DIR);
+    Files.writeString(DIR.resolve("cluster-upgrade-preflight.json"), client.fetchHistory(id).toJson(true));
+  }
+
+  /** A dry run since {@code preflight-checks} version 1: the checks and the plan, then PLANNED. */
+  @org.junit.jupiter.api.Disabled("recorded from the preflight-checks release; never re-record it")
+  @Test
+  void recordADryRun(WorkflowClient client, WorkflowOptions options) throws Exception {
+    nodes.addGroup("apps", "1.32", 1);
+    checks.add(
+        io.eksupgrader.workflows.activities.PreflightActivities.INSIGHTS,
+        io.eksupgrader.workflows.model.Severity.BLOCKER, "Kubelet version skew", "1.33", "ERROR: nodes too old");
+    String id = "eks-plan/us-east-1/payments/20261203-120000";
+    ClusterUpgradeWorkflow plan =
+        client.newWorkflowStub(ClusterUpgradeWorkflow.class, WorkflowOptions.newBuilder(options).setWorkflowId(id).build());
+    UpgradeResult result =
+        plan.upgrade(
+            new io.eksupgrader.workflows.model.UpgradeRequest(
+                new io.eksupgrader.workflows.model.ClusterRef("us-east-1", "payments"),
+                "1.34",
+                new io.eksupgrader.workflows.model.UpgradeOptions(false, 0, null, 1, null, null, true, null),
+                "carol"));
+    assertThat(result.outcome()).isEqualTo(UpgradeOutcome.PLANNED);
+
+    Files.createDirectories(DIR);
+    Files.writeString(DIR.resolve("cluster-plan-dry-run.json"), client.fetchHistory(id).toJson(true));
+  }
 
   /**
    * Karpenter and Istio since {@code components} version 1: stored versions, both Karpenter charts

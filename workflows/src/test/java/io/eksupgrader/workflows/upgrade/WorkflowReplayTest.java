@@ -90,6 +90,23 @@ class WorkflowReplayTest {
   }
 
   @Test
+  void theRecordedPreflightWithARetriedBlockerWarningsABackupAndARecheckReplays() {
+    Worker worker = registered(ClusterUpgradeWorkflowImpl.class);
+    assertThatCode(() -> worker.replayWorkflowExecution(history("cluster-upgrade-preflight.json", UPGRADE_ID)))
+        .doesNotThrowAnyException();
+  }
+
+  @Test
+  void theRecordedDryRunReplays() {
+    Worker worker = registered(ClusterUpgradeWorkflowImpl.class);
+    assertThatCode(
+            () ->
+                worker.replayWorkflowExecution(
+                    history("cluster-plan-dry-run.json", "eks-plan/us-east-1/payments/20261203-120000")))
+        .doesNotThrowAnyException();
+  }
+
+  @Test
   void theRecordedNodeGroupChildReplays() {
     Worker worker = registered(ClusterUpgradeWorkflowImpl.class);
     assertThatCode(
