@@ -1,5 +1,9 @@
 package io.eksupgrader.sandbox;
 
+import static io.eksupgrader.sandbox.AwsJsonResponses.error;
+import static io.eksupgrader.sandbox.AwsJsonResponses.write;
+
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,7 +15,6 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -121,21 +124,5 @@ final class KmsHttpHandler implements HttpHandler {
     ObjectNode out = JSON.createObjectNode();
     out.set("KeyMetadata", metadata);
     return out;
-  }
-
-  private static ObjectNode error(String code, String message) {
-    return JSON.createObjectNode().put("__type", code).put("message", message);
-  }
-
-  private static void write(HttpExchange exchange, int status, ObjectNode body, String errorType)
-      throws IOException {
-    byte[] bytes = JSON.writeValueAsBytes(body);
-    exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.1");
-    exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
-    if (errorType != null) {
-      exchange.getResponseHeaders().set("x-amzn-ErrorType", errorType);
-    }
-    exchange.sendResponseHeaders(status, bytes.length);
-    exchange.getResponseBody().write(bytes);
   }
 }

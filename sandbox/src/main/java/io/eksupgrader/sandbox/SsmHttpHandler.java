@@ -1,5 +1,9 @@
 package io.eksupgrader.sandbox;
 
+import static io.eksupgrader.sandbox.AwsJsonResponses.error;
+import static io.eksupgrader.sandbox.AwsJsonResponses.write;
+
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -158,21 +162,5 @@ final class SsmHttpHandler implements HttpHandler {
     p.put("ARN", "arn:aws:ssm:" + region + "::parameter" + name);
     p.put("DataType", value.startsWith("ami-") ? "aws:ec2:image" : "text");
     return p;
-  }
-
-  private static ObjectNode error(String code, String message) {
-    return JSON.createObjectNode().put("__type", code).put("message", message);
-  }
-
-  private static void write(HttpExchange exchange, int status, ObjectNode body, String errorType)
-      throws IOException {
-    byte[] bytes = JSON.writeValueAsBytes(body);
-    exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.1");
-    exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
-    if (errorType != null) {
-      exchange.getResponseHeaders().set("x-amzn-ErrorType", errorType);
-    }
-    exchange.sendResponseHeaders(status, bytes.length);
-    exchange.getResponseBody().write(bytes);
   }
 }
