@@ -8,14 +8,12 @@ import io.eksupgrader.workflows.activities.PreflightActivities;
 import io.eksupgrader.workflows.model.PreflightFinding;
 import io.eksupgrader.workflows.model.Severity;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -46,6 +44,11 @@ class DeprecatedApisPreflightTest {
   }
 
   private void start(String version) {
+    start(version, "");
+  }
+
+  /** @param kubernetesKeys more keys under the cluster's {@code kubernetes:}, indented by two */
+  private void start(String version, String kubernetesKeys) {
     harness =
         new PreflightHarness(
             """
@@ -60,7 +63,8 @@ class DeprecatedApisPreflightTest {
                   workloads:
                     - {namespace: shop, name: web, replicas: 2}
             """
-                .formatted(version));
+                .formatted(version)
+                + kubernetesKeys.indent(6));
   }
 
   /** kubectl's annotation on shop/web, as if it was last applied with {@code apiVersion}. */
@@ -101,15 +105,6 @@ class DeprecatedApisPreflightTest {
                 "legacy-app", "shop", revision, "legacy", "0.3." + revision, "1.0", Map.of(), manifest, status,
                 Instant.parse("2026-01-01T00:00:00Z")))
         .create();
-  }
-
-  /** Whether the sandbox serves /metrics yet (fabric8's raw GET answers null for a 404). */
-  private boolean metricsServed() {
-    try {
-      return harness.admin().raw("/metrics") != null;
-    } catch (KubernetesClientException e) {
-      return false;
-    }
   }
 
   private static PreflightFinding about(List<PreflightFinding> findings, String subject) {
@@ -168,19 +163,9 @@ class DeprecatedApisPreflightTest {
             "legacy-controllers (FlowSchema)",
             "shop/legacy-app (Helm release)",
             "shop/web (Deployment)");
-    if (!metricsServed()) {
-      PreflightFinding metric = about(findings, "API server /metrics");
-      assertThat(metric.severity()).isEqualTo(Severity.INFO);
-      assertThat(metric.summary()).contains("apiserver_requested_deprecated_apis metric is not available");
-      assertThat(metric.evidence()).containsExactly("the API server answered 404 for /metrics");
-      assertThat(findings.stream().map(PreflightFinding::subject))
-          .as("by check, minor (none first), subject")
-          .containsExactlyElementsOf(
-              Stream.concat(Stream.of("API server /metrics"), expectedOrder.stream()).toList());
-    } else {
-      assertThat(findings).noneMatch(f -> f.subject().equals("API server /metrics"));
-      assertThat(findings.stream().map(PreflightFinding::subject)).containsSubsequence(expectedOrder);
-    }
+    assertThat(findings.stream().map(PreflightFinding::subject))
+        .as("by check, minor (none first), subject; the metric was read and names nothing")
+        .containsExactlyElementsOf(expectedOrder);
     assertThat(harness.mutatingCalls()).as("pre-flight only reads").isEqualTo(calls);
   }
 
@@ -208,13 +193,26 @@ class DeprecatedApisPreflightTest {
 
     List<PreflightFinding> findings = harness.preflight.checkDeprecatedApis(request("1.32", "1.34", List.of("1.33", "1.34")));
 
-    assertThat(findings).noneMatch(f -> f.severity() != Severity.INFO);
-    if (!metricsServed()) {
-      assertThat(findings.stream().map(PreflightFinding::subject))
-          .as("nothing in the table is served from 1.32 on, so only the missing metric is told")
-          .containsExactly("API server /metrics");
-    } else {
-      assertThat(findings).isEmpty();
-    }
+    assertThat(findings).as("nothing in the table is served from 1.32 on, and the metric names nothing").isEmpty();
+  }
+
+  @Test
+  void clientsStillRequestingARemovedApiAreFoundInTheApiServersMetric() {
+    start(
+        "1.31",
+        """
+        deprecatedApiRequests:
+          - {group: flowcontrol.apiserver.k8s.io, version: v1beta3, resource: flowschemas, removedRelease: "1.32"}
+        """);
+
+    List<PreflightFinding> findings = harness.preflight.checkDeprecatedApis(request("1.31", "1.32", List.of("1.32")));
+
+    PreflightFinding clients = about(findings, "flowcontrol.apiserver.k8s.io/v1beta3 flowschemas (API requests)");
+    assertThat(clients.severity()).isEqualTo(Severity.BLOCKER);
+    assertThat(clients.minor()).isEqualTo("1.32");
+    assertThat(clients.evidence().get(0))
+        .isEqualTo("apiserver_requested_deprecated_apis{group=\"flowcontrol.apiserver.k8s.io\",version=\"v1beta3\","
+            + "resource=\"flowschemas\",removed_release=\"1.32\"} 1: requested since this API server started");
+    assertThat(clients.remedy()).contains("flowcontrol.apiserver.k8s.io/v1");
   }
 }
