@@ -174,6 +174,10 @@ public class UpgradeRequestOptions {
                 first(istioChartSource, i.chartSource()),
                 first(istioRestartBatch, i.restartBatch(), 0)));
     UpgradeSpec.BackupSpec b = file.backup();
+    if (veleroTtl != null && !UpgradeSpec.isGoDuration(veleroTtl)) {
+      throw new CliFailure(
+          ExitCodes.BAD_INPUT, "--velero-ttl '" + veleroTtl + "' is not a Go duration such as 720h0m0s; nothing was started");
+    }
     BackupOptions backup =
         new BackupOptions(
             first(veleroBackup, b.velero(), false),

@@ -211,10 +211,15 @@ record UpgradeSpec(
       texts.add((String) v);
     }
     String ttl = texts.get(2);
-    if (ttl != null && !ttl.matches("(\\d+h)?(\\d+m)?(\\d+s)?") ) {
+    if (ttl != null && !isGoDuration(ttl)) {
       problems.add("backup.ttl: '" + ttl + "' is not a Go duration such as 720h0m0s");
     }
     return new BackupSpec((Boolean) velero, texts.get(0), texts.get(1), ttl);
+  }
+
+  /** A duration as Velero reads it (Go's time.ParseDuration in hours, minutes and seconds), e.g. 720h0m0s. */
+  static boolean isGoDuration(String text) {
+    return !text.isEmpty() && text.matches("(\\d+h)?(\\d+m)?(\\d+s)?");
   }
 
   private static ComponentSpec component(String section, Set<String> keys, Object value, List<String> problems) {

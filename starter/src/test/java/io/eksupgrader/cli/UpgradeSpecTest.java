@@ -220,4 +220,53 @@ class UpgradeSpecTest {
         .hasMessageContaining("istio.version: 'latest' is not a release such as 1.6.3")
         .hasMessageContaining("istio.restartBatch: '0' is not a whole number, 1 or more");
   }
+
+  @Test
+  void theBackupSectionAsksForAVeleroBackupAndFlagsOverrideIt() throws Exception {
+    Path spec = dir.resolve("backed-up.yaml");
+    Files.writeString(
+        spec,
+        """
+        cluster: prod-3
+        region: eu-west-1
+        targetVersion: "1.34"
+        backup:
+          velero: true
+          namespace: backups
+          storageLocation: s3-eu
+          ttl: 720h0m0s
+        """);
+
+    UpgradeRequest fromFile = request("--spec", spec.toString());
+    assertThat(fromFile.options().backup())
+        .isEqualTo(new io.eksupgrader.workflows.model.BackupOptions(true, "backups", "s3-eu", "720h0m0s"));
+    UpgradeRequest overridden =
+        request("--spec", spec.toString(), "--no-velero-backup", "--velero-namespace", "velero", "--velero-ttl", "168h");
+    assertThat(overridden.options().backup())
+        .isEqualTo(new io.eksupgrader.workflows.model.BackupOptions(false, "velero", "s3-eu", "168h"));
+    assertThat(request("--cluster", "a", "--region", "us-east-1", "--to", "1.34").options().backupEnabled())
+        .as("no backup unless asked for")
+        .isFalse();
+
+    assertThatThrownBy(() -> request("--spec", spec.toString(), "--velero-ttl", "30 days"))
+        .isInstanceOf(CliFailure.class)
+        .hasMessageContaining("--velero-ttl '30 days' is not a Go duration such as 720h0m0s; nothing was started");
+    Path bad = dir.resolve("bad-backup.yaml");
+    Files.writeString(
+        bad,
+        """
+        cluster: prod-3
+        region: eu-west-1
+        targetVersion: "1.34"
+        backup:
+          velero: yes please
+          ttl: 30d
+          schedule: nightly
+        """);
+    assertThatThrownBy(() -> request("--spec", bad.toString()))
+        .isInstanceOf(CliFailure.class)
+        .hasMessageContaining("backup: unknown key 'schedule'; known keys: namespace, storageLocation, ttl, velero")
+        .hasMessageContaining("backup.velero: 'yes please' is not true or false")
+        .hasMessageContaining("backup.ttl: '30d' is not a Go duration such as 720h0m0s");
+  }
 }
