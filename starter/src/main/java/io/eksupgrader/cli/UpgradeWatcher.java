@@ -82,6 +82,8 @@ final class UpgradeWatcher {
       UpgradeStatus status = connection.status(cluster);
       if (!planPrinted && status.plan() != null) {
         printPlan(status);
+        // What gate preflight asks to approve, before it is asked.
+        out.print(StatusMarkdown.findings(status.findings()));
         planPrinted = true;
       }
       printTransitions(status);
