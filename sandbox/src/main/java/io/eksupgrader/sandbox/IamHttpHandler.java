@@ -71,13 +71,6 @@ final class IamHttpHandler extends QueryProtocolHandler {
 
   @Override
   byte[] errorBody(AwsError e, String requestId) {
-    return new XmlBuilder("ErrorResponse", NAMESPACE)
-        .open("Error")
-        .text("Type", e.status() >= 500 ? "Receiver" : "Sender")
-        .text("Code", e.code())
-        .text("Message", e.getMessage())
-        .close()
-        .text("RequestId", requestId)
-        .toBytes();
+    return errorResponse(NAMESPACE, e, requestId);
   }
 }

@@ -56,6 +56,18 @@ abstract class QueryProtocolHandler implements HttpHandler {
 
   abstract byte[] errorBody(AwsError error, String requestId);
 
+  /** The query protocol's usual error (Auto Scaling, IAM): EC2 alone answers in its own shape. */
+  static byte[] errorResponse(String namespace, AwsError e, String requestId) {
+    return new XmlBuilder("ErrorResponse", namespace)
+        .open("Error")
+        .text("Type", e.status() >= 500 ? "Receiver" : "Sender")
+        .text("Code", e.code())
+        .text("Message", e.getMessage())
+        .close()
+        .text("RequestId", requestId)
+        .toBytes();
+  }
+
   /** Reads change nothing; every other operation is recorded, known or not. */
   boolean mutating(String action) {
     return !action.startsWith("Describe") && !action.startsWith("Get") && !action.startsWith("List");
