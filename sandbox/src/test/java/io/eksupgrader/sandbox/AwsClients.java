@@ -2,6 +2,8 @@ package io.eksupgrader.sandbox;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
@@ -22,52 +24,34 @@ final class AwsClients {
   private AwsClients() {}
 
   static AutoScalingClient autoScaling(SandboxServer server, String region, int attempts) {
-    return AutoScalingClient.builder()
-        .httpClientBuilder(UrlConnectionHttpClient.builder())
-        .endpointOverride(server.endpoint())
-        .credentialsProvider(credentials())
-        .region(Region.of(region))
-        .overrideConfiguration(o -> o.retryStrategy(b -> standard(b, attempts)))
-        .build();
+    return atSandbox(AutoScalingClient.builder(), server, Region.of(region), attempts);
   }
 
   static Ec2Client ec2(SandboxServer server, String region, int attempts) {
-    return Ec2Client.builder()
-        .httpClientBuilder(UrlConnectionHttpClient.builder())
-        .endpointOverride(server.endpoint())
-        .credentialsProvider(credentials())
-        .region(Region.of(region))
-        .overrideConfiguration(o -> o.retryStrategy(b -> standard(b, attempts)))
-        .build();
+    return atSandbox(Ec2Client.builder(), server, Region.of(region), attempts);
   }
 
   static SsmClient ssm(SandboxServer server, String region, int attempts) {
-    return SsmClient.builder()
-        .httpClientBuilder(UrlConnectionHttpClient.builder())
-        .endpointOverride(server.endpoint())
-        .credentialsProvider(credentials())
-        .region(Region.of(region))
-        .overrideConfiguration(o -> o.retryStrategy(b -> standard(b, attempts)))
-        .build();
+    return atSandbox(SsmClient.builder(), server, Region.of(region), attempts);
   }
 
   /** IAM is global: the client signs for us-east-1 whatever region the activity runs in. */
   static IamClient iam(SandboxServer server, int attempts) {
-    return IamClient.builder()
-        .httpClientBuilder(UrlConnectionHttpClient.builder())
-        .endpointOverride(server.endpoint())
-        .credentialsProvider(credentials())
-        .region(Region.AWS_GLOBAL)
-        .overrideConfiguration(o -> o.retryStrategy(b -> standard(b, attempts)))
-        .build();
+    return atSandbox(IamClient.builder(), server, Region.AWS_GLOBAL, attempts);
   }
 
   static KmsClient kms(SandboxServer server, String region, int attempts) {
-    return KmsClient.builder()
+    return atSandbox(KmsClient.builder(), server, Region.of(region), attempts);
+  }
+
+  /** One configuration for every service's builder. */
+  private static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C atSandbox(
+      B builder, SandboxServer server, Region region, int attempts) {
+    return builder
         .httpClientBuilder(UrlConnectionHttpClient.builder())
         .endpointOverride(server.endpoint())
-        .credentialsProvider(credentials())
-        .region(Region.of(region))
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDSANDBOX", "secret")))
+        .region(region)
         .overrideConfiguration(o -> o.retryStrategy(b -> standard(b, attempts)))
         .build();
   }
@@ -77,9 +61,5 @@ final class AwsClients {
     b.maxAttempts(attempts)
         .backoffStrategy(BackoffStrategy.retryImmediately())
         .throttlingBackoffStrategy(BackoffStrategy.retryImmediately());
-  }
-
-  private static StaticCredentialsProvider credentials() {
-    return StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDSANDBOX", "secret"));
   }
 }
