@@ -51,6 +51,9 @@ public final class ActivityTypes {
   public static final String CHECK_SUPPORT_WINDOW = "CheckSupportWindow";
   public static final String CREATE_VELERO_BACKUP = "CreateVeleroBackup";
   public static final String AWAIT_VELERO_BACKUP = "AwaitVeleroBackup";
+  public static final String EVALUATE_HEALTH_GATES = "EvaluateHealthGates";
+  public static final String NOTIFY = "Notify";
+  public static final String LOAD_APPROVAL_POLICY = "LoadApprovalPolicy";
 
   public static final List<String> ALL =
       List.of(
@@ -98,7 +101,10 @@ public final class ActivityTypes {
           CHECK_WORKLOADS,
           CHECK_SUPPORT_WINDOW,
           CREATE_VELERO_BACKUP,
-          AWAIT_VELERO_BACKUP);
+          AWAIT_VELERO_BACKUP,
+          EVALUATE_HEALTH_GATES,
+          NOTIFY,
+          LOAD_APPROVAL_POLICY);
 
   private ActivityTypes() {}
 }

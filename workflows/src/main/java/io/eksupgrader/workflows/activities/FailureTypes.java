@@ -61,6 +61,8 @@ public final class FailureTypes {
 
   /** A Velero backup could not be made or ended other than Completed; the message says why. */
   public static final String BACKUP_FAILED = "BackupFailed";
+  /** A webhook answered a 4xx other than 429: the URL or the payload is wrong, retrying will not help. */
+  public static final String NOTIFICATION_REFUSED = "NotificationRefused";
 
   public static final List<String> NON_RETRYABLE =
       List.of(
@@ -79,7 +81,8 @@ public final class FailureTypes {
           HELM_RELEASE_FAILED,
           COMPONENT_NOT_READY,
           ISTIO_WORKLOADS_NOT_MOVED,
-          BACKUP_FAILED);
+          BACKUP_FAILED,
+          NOTIFICATION_REFUSED);
 
   private FailureTypes() {}
 }

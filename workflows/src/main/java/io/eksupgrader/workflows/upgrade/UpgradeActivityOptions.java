@@ -83,7 +83,8 @@ public final class UpgradeActivityOptions {
           ActivityTypes.CHECK_ISTIO_REVISION_USAGE,
           ActivityTypes.UPDATE_NODE_CLASSES,
           ActivityTypes.RESTORE_NODE_CLASSES,
-          ActivityTypes.CREATE_VELERO_BACKUP
+          ActivityTypes.CREATE_VELERO_BACKUP,
+          ActivityTypes.LOAD_APPROVAL_POLICY
         }) {
       map.put(read, options(quick, null, Duration.ofSeconds(1), 2.0, Duration.ofMinutes(1), 10));
     }
@@ -140,6 +141,14 @@ public final class UpgradeActivityOptions {
     map.put(
         ActivityTypes.DRAIN_NODE,
         options(Duration.ofMinutes(60), Duration.ofMinutes(1), Duration.ofSeconds(5), 2.0, Duration.ofMinutes(1), 10));
+    // Few attempts: after them the workflow treats health as unknown and asks an operator.
+    map.put(
+        ActivityTypes.EVALUATE_HEALTH_GATES,
+        options(Duration.ofMinutes(1), null, Duration.ofSeconds(2), 2.0, Duration.ofSeconds(30), 5));
+    // A webhook that is down for a while still gets the message; the workflow never waits for it.
+    map.put(
+        ActivityTypes.NOTIFY,
+        options(Duration.ofSeconds(30), null, Duration.ofSeconds(2), 2.0, Duration.ofMinutes(1), 8));
     return map;
   }
 
