@@ -2,7 +2,7 @@ package io.eksupgrader.workflows.model;
 
 import java.util.Locale;
 
-/** What an operator decides about a failed step. */
+/** What an operator decides about a failed step or a health pause. */
 public enum DecisionAction {
   /** Run the step again; steps already completed are not repeated. */
   RETRY,
@@ -14,7 +14,12 @@ public enum DecisionAction {
    * Run a blocked drain again, deleting exactly the pods the failure named instead of evicting
    * them. Offered only when a drain failed naming pods; the pods are recorded in the audit.
    */
-  FORCE;
+  FORCE,
+  /**
+   * Go on although a health gate is breached; offered only by a health pause, and recorded with
+   * the readings that caused it.
+   */
+  CONTINUE;
 
   /** Parses "retry", "RETRY", " Skip " and so on; null when the text names no action. */
   public static DecisionAction parse(String text) {

@@ -13,6 +13,9 @@ package io.eksupgrader.workflows.model;
  * @param dryRun run pre-flight and build the plan, then end without changing anything ({@code
  *     eks-upgrader plan})
  * @param backup a Velero backup before the first change; null or disabled means none
+ * @param approvals who may answer which gate; null means anyone (under the worker's policy)
+ * @param health health gates; null means none
+ * @param notifications which notifications to send where; null means all, to channel default
  */
 public record UpgradeOptions(
     boolean autoApprove,
@@ -22,7 +25,22 @@ public record UpgradeOptions(
     AddonOptions addons,
     ComponentOptions components,
     boolean dryRun,
-    BackupOptions backup) {
+    BackupOptions backup,
+    ApprovalPolicy approvals,
+    HealthGateOptions health,
+    NotificationOptions notifications) {
+
+  public UpgradeOptions(
+      boolean autoApprove,
+      int gateReminderMinutes,
+      DrainOptions drain,
+      int nodeGroupConcurrency,
+      AddonOptions addons,
+      ComponentOptions components,
+      boolean dryRun,
+      BackupOptions backup) {
+    this(autoApprove, gateReminderMinutes, drain, nodeGroupConcurrency, addons, components, dryRun, backup, null, null, null);
+  }
 
   public UpgradeOptions(
       boolean autoApprove,
@@ -68,7 +86,9 @@ public record UpgradeOptions(
 
   /** The same options, as a dry run. */
   public UpgradeOptions asDryRun() {
-    return new UpgradeOptions(autoApprove, gateReminderMinutes, drain, nodeGroupConcurrency, addons, components, true, backup);
+    return new UpgradeOptions(
+        autoApprove, gateReminderMinutes, drain, nodeGroupConcurrency, addons, components, true, backup, approvals, health,
+        notifications);
   }
 
   public boolean backupEnabled() {
@@ -81,6 +101,18 @@ public record UpgradeOptions(
 
   public int nodeGroupConcurrencyOrDefault() {
     return nodeGroupConcurrency > 0 ? nodeGroupConcurrency : 1;
+  }
+
+  public ApprovalPolicy approvalsOrNone() {
+    return approvals != null ? approvals : ApprovalPolicy.none();
+  }
+
+  public HealthGateOptions healthOrNone() {
+    return health != null ? health : HealthGateOptions.none();
+  }
+
+  public NotificationOptions notificationsOrDefaults() {
+    return notifications != null ? notifications : NotificationOptions.defaults();
   }
 
   public int reminderMinutesOrDefault() {

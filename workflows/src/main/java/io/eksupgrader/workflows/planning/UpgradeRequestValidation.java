@@ -86,6 +86,10 @@ public final class UpgradeRequestValidation {
         problems.add("Istio restartBatch must be 0 (default: 5) or positive");
       }
     }
+    if (request.options() != null) {
+      problems.addAll(HealthGates.problems(request.options().health()));
+      problems.addAll(ApprovalRules.problems(request.options().approvals(), "approvals"));
+    }
     DrainOptions drain = request.options() == null ? null : request.options().drain();
     if (drain != null) {
       if (drain.gracePeriodSeconds() < -1) {

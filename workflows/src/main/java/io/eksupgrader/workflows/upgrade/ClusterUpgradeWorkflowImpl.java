@@ -1,5 +1,20 @@
 package io.eksupgrader.workflows.upgrade;
 
+import io.eksupgrader.workflows.activities.ApprovalPolicyActivities;
+import io.eksupgrader.workflows.activities.HealthGateActivities;
+import io.eksupgrader.workflows.activities.HealthGateActivities.HealthGate;
+import io.eksupgrader.workflows.activities.HealthGateActivities.HealthGateRequest;
+import io.eksupgrader.workflows.activities.HealthGateActivities.HealthReading;
+import io.eksupgrader.workflows.activities.HealthGateActivities.HealthReport;
+import io.eksupgrader.workflows.activities.NotificationActivities;
+import io.eksupgrader.workflows.activities.NotificationActivities.NotificationResult;
+import io.eksupgrader.workflows.model.ApprovalPolicy;
+import io.eksupgrader.workflows.model.HealthGateOptions;
+import io.eksupgrader.workflows.model.HealthStatus;
+import io.eksupgrader.workflows.model.NotificationOptions;
+import io.eksupgrader.workflows.planning.ApprovalRules;
+import io.eksupgrader.workflows.planning.HealthGates;
+import io.temporal.workflow.CancellationScope;
 import io.eksupgrader.workflows.activities.AddonActivities;
 import io.eksupgrader.workflows.activities.ClusterInspectionActivities;
 import io.eksupgrader.workflows.model.AddonInfo;
@@ -123,6 +138,13 @@ import org.slf4j.Logger;
  * deleting exactly the named pods; skipping or aborting it uncordons the old nodes (its rollback).
  * Steps that completed are never run again. Approvals and decisions that name the wrong gate or
  * step, or arrive malformed, are refused and recorded; none is ever taken as an approval.
+ *
+ * <p>Upgrades started since {@value #OPERATOR_CHANGE} version 1 also run under an approval policy
+ * (the worker's, tightened by the spec's: approver lists per gate type, four eyes, gate types
+ * approved without a human), ask the health gates before each gate opens and every few minutes
+ * while a control-plane update or a drain runs (a breach stops the drain and waits for a decision;
+ * a control-plane update cannot be stopped, so the breach holds the next step), and send
+ * notifications without ever waiting for them, except briefly for the last one.
  */
 public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
 
@@ -155,6 +177,12 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
    */
   public static final String PREFLIGHT_CHECKS_CHANGE = "preflight-checks";
   public static final String PREFLIGHT_GATE = "preflight";
+  /**
+   * Approval policy, health gates, notifications, the region search attribute and workflow metrics.
+   */
+  public static final String OPERATOR_CHANGE = "operator-experience";
+  /** How long the upgrade's end waits for its notifications to be delivered. */
+  static final Duration NOTIFICATION_GRACE = Duration.ofMinutes(2);
   /** Checks whose blockers concern every control-plane update, whatever minor they name. */
   private static final List<String> CONTROL_PLANE_CHECKS =
       List.of(
@@ -182,6 +210,10 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
   private final IstioActivities istioActivities = Workflow.newActivityStub(IstioActivities.class);
   private final PreflightActivities checks = Workflow.newActivityStub(PreflightActivities.class);
   private final BackupActivities backups = Workflow.newActivityStub(BackupActivities.class);
+  private final HealthGateActivities healthGates = Workflow.newActivityStub(HealthGateActivities.class);
+  private final NotificationActivities notifier = Workflow.newActivityStub(NotificationActivities.class);
+  private final ApprovalPolicyActivities approvalPolicies =
+      Workflow.newActivityStub(ApprovalPolicyActivities.class);
 
   private UpgradeRequest request;
   private String workflowId;
@@ -205,6 +237,14 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
   private boolean addonsPlanned;
   private boolean componentsPlanned;
   private boolean checksPlanned;
+  private boolean operatorExperience;
+  private ApprovalPolicy policy;
+  private HealthReport lastHealth;
+  private final List<String> healthBreaches = new ArrayList<>();
+  /** A breach seen while a step that cannot be stopped ran; the next step waits for a decision. */
+  private String breachDuringStep;
+  private final List<Promise<NotificationResult>> notifications = new ArrayList<>();
+  private final Map<String, CancellationScope> nodeGroupScopes = new HashMap<>();
   private KarpenterInstallation karpenterFound;
   private IstioInstallation istioFound;
   private KarpenterPhase karpenterPhase;
@@ -233,6 +273,8 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
         addonsPlanned && Workflow.getVersion(COMPONENTS_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
     checksPlanned =
         componentsPlanned && Workflow.getVersion(PREFLIGHT_CHECKS_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
+    operatorExperience =
+        checksPlanned && Workflow.getVersion(OPERATOR_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
 
     StepProgress preflight = new StepProgress(UpgradePlanner.preflightStep(null));
     steps.add(preflight);
@@ -240,10 +282,24 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
     if (!problems.isEmpty()) {
       return refuse(preflight, problems);
     }
-    upsert(
-        SearchAttributeUpdate.valueSet(UpgradeSearchAttributes.CLUSTER, request.cluster().toString()),
-        SearchAttributeUpdate.valueSet(UpgradeSearchAttributes.TARGET_VERSION, request.targetVersion()),
-        SearchAttributeUpdate.valueSet(UpgradeSearchAttributes.PHASE, phase));
+    List<SearchAttributeUpdate<String>> identifying =
+        new ArrayList<>(
+            List.of(
+                SearchAttributeUpdate.valueSet(UpgradeSearchAttributes.CLUSTER, request.cluster().toString()),
+                SearchAttributeUpdate.valueSet(UpgradeSearchAttributes.TARGET_VERSION, request.targetVersion()),
+                SearchAttributeUpdate.valueSet(UpgradeSearchAttributes.PHASE, phase)));
+    if (operatorExperience) {
+      identifying.add(SearchAttributeUpdate.valueSet(UpgradeSearchAttributes.REGION, request.cluster().region()));
+    }
+    Workflow.upsertTypedSearchAttributes(identifying.toArray(SearchAttributeUpdate[]::new));
+    if (operatorExperience) {
+      ApprovalRules.Merged merged =
+          ApprovalRules.merge(approvalPolicies.loadApprovalPolicy(), request.optionsOrDefaults().approvals());
+      if (!merged.problems().isEmpty()) {
+        return refuse(preflight, merged.problems());
+      }
+      policy = merged.policy();
+    }
 
     ClusterSnapshot[] observed = new ClusterSnapshot[1];
     boolean go =
@@ -353,6 +409,11 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
         step.detail = "the replacement of " + step.step.nodeGroup() + " was skipped, so the old group stays";
         refreshDetails();
         continue;
+      }
+      if (operatorExperience && (step.step.gate() != null || breachDuringStep != null) && !healthCheckpoint(step)) {
+        return end(
+            UpgradeOutcome.ABORTED,
+            "aborted by an operator at a health pause before step " + step.step.id() + "; the cluster runs " + currentVersion);
       }
       if (step.step.gate() != null && !awaitGate(step)) {
         step.state = StepState.REJECTED;
@@ -624,10 +685,20 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
     String token =
         WorkflowIds.requestToken(
             workflowId, Workflow.getInfo().getFirstExecutionRunId(), planStep.id(), step.attempts);
-    ControlPlaneStepResult result =
-        child.upgrade(
-            new ControlPlaneStepRequest(
-                request.cluster(), planStep.fromVersion(), planStep.toVersion(), token));
+    ControlPlaneStepRequest stepRequest =
+        new ControlPlaneStepRequest(request.cluster(), planStep.fromVersion(), planStep.toVersion(), token);
+    ControlPlaneStepResult result;
+    if (operatorExperience) {
+      Promise<ControlPlaneStepResult> running = Async.function(child::upgrade, stepRequest);
+      // An EKS control-plane update cannot be stopped: a breach holds the step after it instead.
+      String breach = watchHealth(running, "while the control plane updates to " + planStep.toVersion());
+      if (breach != null) {
+        breachDuringStep = breach;
+      }
+      result = running.get();
+    } else {
+      result = child.upgrade(stepRequest);
+    }
     currentVersion = result.finalVersion();
     return result.how() == VersionUpdateHandle.How.ALREADY_AT_TARGET
         ? "already at " + result.finalVersion() + "; nothing was called"
@@ -875,6 +946,20 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
         startedAhead.put(later.step.id(), startNodeGroupChild(later));
       }
     }
+    if (operatorExperience) {
+      String breach = watchHealth(promise, "while node group " + step.step.nodeGroup() + " is replaced");
+      if (breach != null) {
+        stopNodeGroupChildren();
+        if (promise.getFailure() != null) {
+          throw new StepCheckFailed(
+              breach
+                  + ". The replacement of " + step.step.nodeGroup() + " was stopped (evictions already made stay made;"
+                  + " cordoned old nodes stay cordoned): retry resumes it where it stopped, skip or abort uncordon"
+                  + " the old nodes");
+        }
+        breachDuringStep = breach;
+      }
+    }
     NodeGroupStepResult result = promise.get();
     drainChecks.put(result.oldNodeGroup(), result.check());
     return describe(result);
@@ -893,8 +978,7 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
     String token =
         WorkflowIds.requestToken(
             workflowId, Workflow.getInfo().getFirstExecutionRunId(), step.step.id(), attempt);
-    return Async.function(
-        child::replace,
+    NodeGroupStepRequest stepRequest =
         new NodeGroupStepRequest(
             request.cluster(),
             step.step.nodeGroup(),
@@ -904,7 +988,36 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
             request.optionsOrDefaults().drainOrDefaults(),
             List.copyOf(step.forcePodUids),
             step.step.kind() == StepKind.SELF_MANAGED_GROUP,
-            instanceIdsOf(step.step.nodeGroup())));
+            instanceIdsOf(step.step.nodeGroup()));
+    if (!operatorExperience) {
+      return Async.function(child::replace, stepRequest);
+    }
+    // In a scope of its own, so that a health breach can stop its drain.
+    List<Promise<NodeGroupStepResult>> started = new ArrayList<>();
+    CancellationScope scope = Workflow.newCancellationScope(() -> started.add(Async.function(child::replace, stepRequest)));
+    scope.run();
+    nodeGroupScopes.put(step.step.id(), scope);
+    return started.get(0);
+  }
+
+  /**
+   * Cancels every running node group child (the drain activities see it at their next heartbeat)
+   * and waits until they stopped. Those started ahead of their turn start again when it comes.
+   */
+  private void stopNodeGroupChildren() {
+    nodeGroupScopes.values().forEach(CancellationScope::cancel);
+    nodeGroupScopes.clear();
+    for (Map.Entry<String, Promise<NodeGroupStepResult>> ahead : startedAhead.entrySet()) {
+      try {
+        ahead.getValue().get();
+      } catch (RuntimeException stopped) {
+        // Its own turn runs it again; an earlier attempt's work is observed, not redone.
+      }
+      StepProgress later = stepProgress(ahead.getKey());
+      later.state = StepState.PENDING;
+      later.startedAt = null;
+    }
+    startedAhead.clear();
   }
 
   /**
@@ -1153,6 +1266,12 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
       step.error = null;
       phase = step.step.id();
       upsert(SearchAttributeUpdate.valueSet(UpgradeSearchAttributes.PHASE, phase));
+      if (operatorExperience) {
+        Workflow.getMetricsScope()
+            .tagged(Map.of("phase", step.step.kind().name().toLowerCase(java.util.Locale.ROOT)))
+            .counter("eks_upgrader_upgrade_phase_transitions")
+            .inc(1);
+      }
       refreshDetails();
       try {
         step.detail = body.get();
@@ -1172,7 +1291,13 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
         if (isReplacement(step.step.kind()) && !step.blockedPods.isEmpty()) {
           options.add(DecisionAction.FORCE);
         }
-        DecisionAction action = awaitDecision(step, options);
+        notify(
+            NotificationActivities.Events.STEP_FAILED,
+            "step " + step.step.id() + " failed and waits for a decision",
+            step.error + "\nDecide: `" + cli("decide --step " + step.step.id() + " --retry") + "` (or "
+                + options.stream().map(a -> "--" + a.name().toLowerCase(java.util.Locale.ROOT)).collect(Collectors.joining(", "))
+                + "), or signal `" + UpgradeSignals.DECIDE + "` with `" + UpgradeSignals.decisionJson(step.step.id()) + "`");
+        DecisionAction action = awaitDecision(step, step.error, options);
         switch (action) {
           case RETRY -> log.info("Step {}: retry decided", step.step.id());
           case FORCE -> {
@@ -1210,13 +1335,25 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
   private boolean awaitGate(StepProgress step) {
     String gateName = step.step.gate();
     UpgradeOptions options = request.optionsOrDefaults();
-    if (options.autoApprove()) {
+    String type = ApprovalRules.gateType(gateName);
+    if (!operatorExperience && options.autoApprove()) {
       audit.add(
           new AuditEntry(
               now(), "approve", gateName, request.requestedBy(), null, true, "autoApprove option", "option"));
       return true;
     }
+    if (operatorExperience) {
+      String automatic = ApprovalRules.autoApproval(policy, options.autoApprove(), type);
+      if (automatic != null) {
+        audit.add(
+            new AuditEntry(
+                now(), "approve", gateName, request.requestedBy(), null, true, automatic,
+                options.autoApprove() ? "option" : "policy", null));
+        return true;
+      }
+    }
     gate = new GateWait(gateName, step.step.id(), gateSummary(step), now());
+    gate.health = lastHealthFor(gateName);
     step.state = StepState.AWAITING_APPROVAL;
     upsert(SearchAttributeUpdate.valueSet(UpgradeSearchAttributes.AWAITING_GATE, gateName));
     refreshDetails();
@@ -1225,6 +1362,7 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
         gateName,
         UpgradeSignals.APPROVE,
         UpgradeSignals.approvalJson(gateName));
+    notify(NotificationActivities.Events.GATE_OPENED, "gate " + gateName + " waits for approval", gateText(gateName));
     Duration reminder = Duration.ofMinutes(options.reminderMinutesOrDefault());
     while (gate.verdict == null) {
       if (!Workflow.await(reminder, () -> gate.verdict != null)) {
@@ -1237,8 +1375,19 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
             UpgradeSignals.APPROVE,
             UpgradeSignals.REJECT,
             UpgradeSignals.approvalJson(gateName));
+        notify(
+            NotificationActivities.Events.GATE_REMINDER,
+            "gate " + gateName + " still waits for approval after "
+                + Duration.between(gate.openedAt, gate.lastReminderAt).toMinutes() + " minutes",
+            gateText(gateName));
         refreshDetails();
       }
+    }
+    if (operatorExperience) {
+      Workflow.getMetricsScope()
+          .tagged(Map.of("gate_type", type))
+          .timer("eks_upgrader_gate_wait")
+          .record(com.uber.m3.util.Duration.ofMillis(Duration.between(gate.openedAt, now()).toMillis()));
     }
     boolean approved = gate.verdict;
     gate = null;
@@ -1273,8 +1422,8 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
     return step.step.title();
   }
 
-  private DecisionAction awaitDecision(StepProgress step, List<DecisionAction> allowed) {
-    pending = new PendingWait(step.step.id(), step.error, allowed, now());
+  private DecisionAction awaitDecision(StepProgress step, String why, List<DecisionAction> allowed) {
+    pending = new PendingWait(step.step.id(), why, allowed, now());
     upsert(
         SearchAttributeUpdate.valueSet(
             UpgradeSearchAttributes.AWAITING_GATE, "decide:" + step.step.id()));
@@ -1284,10 +1433,14 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
       if (!Workflow.await(reminder, () -> pending.action != null)) {
         pending.reminders++;
         log.warn(
-            "Step {} failed and still waits for a decision: send signal '{}' with {}",
+            "Step {} still waits for a decision: send signal '{}' with {}",
             step.step.id(),
             UpgradeSignals.DECIDE,
             UpgradeSignals.decisionJson(step.step.id()));
+        notify(
+            NotificationActivities.Events.GATE_REMINDER,
+            "step " + step.step.id() + " still waits for a decision",
+            why + "\nDecide: `" + cli("decide --step " + step.step.id() + " --retry") + "`");
         refreshDetails();
       }
     }
@@ -1295,6 +1448,159 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
     pending = null;
     upsert(SearchAttributeUpdate.valueUnset(UpgradeSearchAttributes.AWAITING_GATE));
     return action;
+  }
+
+  // ---- health gates ------------------------------------------------------------------------
+
+  /**
+   * Asks the health gates before a gate opens, or before the step after one that saw a breach it
+   * could not stop. A breach (or no answer from Prometheus) pauses here for a decision: retry asks
+   * again, continue goes on and is recorded, abort ends the upgrade. Returns false on abort.
+   */
+  private boolean healthCheckpoint(StepProgress step) {
+    HealthGateOptions options = request.optionsOrDefaults().healthOrNone();
+    if (!options.configured() || request.optionsOrDefaults().dryRun()) {
+      breachDuringStep = null;
+      return true;
+    }
+    String when = step.step.gate() != null ? "before gate " + step.step.gate() : "before step " + step.step.id();
+    while (true) {
+      HealthReport report = evaluateHealth(options, when);
+      String breach = report.breaches().isEmpty() ? null : HealthGates.describeBreaches(report);
+      if (breach == null && breachDuringStep == null) {
+        return true;
+      }
+      String why =
+          breach != null
+              ? "health gate breached " + when + ": " + breach
+              : "health gates were breached while the last step ran (" + breachDuringStep
+                  + "); they are healthy now, decide continue to go on";
+      if (breach != null) {
+        healthBreach(why);
+      }
+      step.detail = "health pause: " + why;
+      DecisionAction action =
+          awaitDecision(step, why, List.of(DecisionAction.RETRY, DecisionAction.CONTINUE, DecisionAction.ABORT));
+      step.detail = null;
+      switch (action) {
+        case CONTINUE -> {
+          breachDuringStep = null;
+          log.warn("Step {}: continue decided despite the health gates: {}", step.step.id(), why);
+          return true;
+        }
+        case ABORT -> {
+          step.state = StepState.ABORTED;
+          step.finishedAt = now();
+          step.detail = "aborted at a health pause: " + why;
+          return false;
+        }
+        default -> breachDuringStep = null;
+      }
+    }
+  }
+
+  /** One evaluation; a Prometheus that does not answer after the activity's retries is a breach. */
+  private HealthReport evaluateHealth(HealthGateOptions options, String when) {
+    List<HealthGate> gates = HealthGates.effective(options);
+    try {
+      lastHealth = healthGates.evaluateHealthGates(new HealthGateRequest(options.prometheusUrl(), gates, when));
+    } catch (ActivityFailure e) {
+      lastHealth =
+          new HealthReport(
+              now(),
+              when,
+              gates.stream()
+                  .map(g -> new HealthReading(g.name(), g.query(), g.max(), g.unit(), List.of(), true, "Prometheus did not answer: " + describe(e)))
+                  .toList());
+    }
+    refreshDetails();
+    return lastHealth;
+  }
+
+  /**
+   * Waits for a running child, asking the health gates every interval meanwhile. Returns the
+   * breach seen (the child still runs), or null once the child completed without one.
+   */
+  private String watchHealth(Promise<?> child, String when) {
+    HealthGateOptions options = request.optionsOrDefaults().healthOrNone();
+    if (!options.configured()) {
+      return null;
+    }
+    Duration interval = Duration.ofSeconds(options.intervalSecondsOrDefault());
+    while (!Workflow.await(interval, child::isCompleted)) {
+      HealthReport report = evaluateHealth(options, when);
+      if (!report.breaches().isEmpty()) {
+        String why = "health gate breached " + when + ": " + HealthGates.describeBreaches(report);
+        healthBreach(why);
+        return why;
+      }
+    }
+    return null;
+  }
+
+  private void healthBreach(String why) {
+    healthBreaches.add(now() + " " + why);
+    log.warn("{}", why);
+    notify(NotificationActivities.Events.HEALTH_BREACH, "health gate breached", why);
+  }
+
+  private HealthReport lastHealthFor(String gateName) {
+    return lastHealth != null && ("before gate " + gateName).equals(lastHealth.when()) ? lastHealth : null;
+  }
+
+  // ---- notifications -----------------------------------------------------------------------
+
+  /** Sends a notification without waiting for it; a failed delivery is logged by the worker. */
+  private void notify(String event, String title, String text) {
+    if (!operatorExperience || request.optionsOrDefaults().dryRun()) {
+      return;
+    }
+    NotificationOptions options = request.optionsOrDefaults().notificationsOrDefaults();
+    if (!options.sends(event)) {
+      return;
+    }
+    notifications.add(
+        Async.function(
+            notifier::notify,
+            new NotificationActivities.Notification(
+                options.channel(), event, workflowId, request.cluster(), request.cluster() + ": " + title, text, now())));
+  }
+
+  /** The end waits a little for its notifications: activities still pending when it closes are dropped. */
+  private void awaitNotifications() {
+    Workflow.await(NOTIFICATION_GRACE, () -> notifications.stream().allMatch(Promise::isCompleted));
+  }
+
+  private String gateText(String gateName) {
+    StringBuilder text = new StringBuilder(gate != null ? gate.summary : gateName);
+    OpenGate open = gate != null ? openGate() : null;
+    if (open != null && !open.approvers().isEmpty()) {
+      text.append("\nMay approve: ").append(String.join(", ", open.approvers()));
+    }
+    if (policy != null && policy.fourEyes()) {
+      text.append("\nFour eyes: not ").append(request.requestedBy());
+    }
+    if (open != null && open.health() != null) {
+      text.append("\nHealth: ")
+          .append(open.health().readings().stream().map(HealthGates::describe).collect(Collectors.joining("; ")));
+    }
+    text.append("\nApprove: `")
+        .append(cli("approve --gate " + gateName))
+        .append("` or signal `")
+        .append(UpgradeSignals.APPROVE)
+        .append("` with `")
+        .append(UpgradeSignals.approvalJson(gateName))
+        .append('`');
+    return text.toString();
+  }
+
+  private String cli(String command) {
+    return "eks-upgrader " + command + " --cluster " + request.cluster().name() + " --region " + request.cluster().region();
+  }
+
+  /** Temporal keeps a signal's sender on its history event; the workflow cannot read it. */
+  private static String signalIdentity() {
+    return "not known to the workflow: the Temporal server records the sender's identity on the signal's WorkflowExecutionSignaled history event";
   }
 
   // ---- human input -------------------------------------------------------------------------
@@ -1310,8 +1616,8 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
           boolean approve = name.equals(UpgradeSignals.APPROVE);
           Approval approval = decodeApproval(name, args);
           if (approval != null) {
-            String refusal = approvalRefusal(approval);
-            record(name, approval.gate(), approval.by(), approval.comment(), refusal, "signal");
+            String refusal = approvalRefusal(approval, approve);
+            record(name, approval.gate(), approval.by(), approval.comment(), refusal, "signal", signalIdentity());
             if (refusal == null) {
               gate.verdict = approve;
             }
@@ -1321,7 +1627,7 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
           OperatorDecision decision = decodeDecision(args);
           if (decision != null) {
             String refusal = decisionRefusal(decision);
-            record(name, decision.step(), decision.by(), decision.comment(), refusal, "signal");
+            record(name, decision.step(), decision.by(), decision.comment(), refusal, "signal", signalIdentity());
             if (refusal == null) {
               pending.action = decision.action();
             }
@@ -1364,7 +1670,7 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
           text(payload, "step"),
           text(payload, "by"),
           text(payload, "comment"),
-          "malformed payload: action '" + actionText + "' is not retry, skip, abort or force",
+          "malformed payload: action '" + actionText + "' is not retry, skip, abort, force or continue",
           "signal");
       return null;
     }
@@ -1439,14 +1745,14 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
   public void validateDecideStep(OperatorDecision decision) {
     if (decision == null || isBlank(decision.step()) || decision.action() == null || isBlank(decision.by())) {
       throw new IllegalArgumentException(
-          "malformed decision: step, action (RETRY, SKIP, ABORT or FORCE) and by are required");
+          "malformed decision: step, action (RETRY, SKIP, ABORT, FORCE or CONTINUE) and by are required");
     }
   }
 
   @Override
   public String decideStep(OperatorDecision decision) {
     String refusal = decisionRefusal(decision);
-    record(UpgradeSignals.DECIDE, decision.step(), decision.by(), decision.comment(), refusal, "update");
+    record(UpgradeSignals.DECIDE, decision.step(), decision.by(), decision.comment(), refusal, "update", decision.identity());
     refreshDetails();
     if (refusal != null) {
       throw ApplicationFailure.newNonRetryableFailure(refusal, DECISION_REFUSED);
@@ -1463,8 +1769,8 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
 
   /** Gate checks happen in the handler, not the validator, so that refusals are recorded. */
   private String answerApproval(String kind, Approval approval, boolean approve) {
-    String refusal = approvalRefusal(approval);
-    record(kind, approval.gate(), approval.by(), approval.comment(), refusal, "update");
+    String refusal = approvalRefusal(approval, approve);
+    record(kind, approval.gate(), approval.by(), approval.comment(), refusal, "update", approval.identity());
     refreshDetails();
     if (refusal != null) {
       throw ApplicationFailure.newNonRetryableFailure(refusal, APPROVAL_REFUSED);
@@ -1473,7 +1779,7 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
     return (approve ? "approved" : "rejected") + " gate " + approval.gate();
   }
 
-  private String approvalRefusal(Approval approval) {
+  private String approvalRefusal(Approval approval, boolean approve) {
     if (isBlank(approval.gate())) {
       return "the payload names no gate: send " + UpgradeSignals.approvalJson("<gate>");
     }
@@ -1481,7 +1787,14 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
       return "the payload names no approver: set \"by\" to your name";
     }
     if (gate != null && gate.name.equals(approval.gate())) {
-      return gate.verdict == null ? null : "gate " + approval.gate() + " was already answered";
+      if (gate.verdict != null) {
+        return "gate " + approval.gate() + " was already answered";
+      }
+      // Anyone may stop an upgrade; only who the policy allows may let it go on.
+      return approve && policy != null
+          ? ApprovalRules.refusal(
+              policy, ApprovalRules.gateType(gate.name), approval.by(), approval.identity(), request.requestedBy())
+          : null;
     }
     List<String> known = knownGates();
     if (!known.contains(approval.gate())) {
@@ -1509,7 +1822,9 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
     if (!pending.allowed.contains(decision.action())) {
       return decision.action() + " is not possible for step " + pending.step + "; allowed: " + pending.allowed;
     }
-    return null;
+    return policy == null
+        ? null
+        : ApprovalRules.refusal(policy, ApprovalRules.DECIDE, decision.by(), decision.identity(), request.requestedBy());
   }
 
   private StepProgress stepProgress(String id) {
@@ -1521,8 +1836,14 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
   }
 
   private void record(String kind, String target, String by, String comment, String refusal, String via) {
+    record(kind, target, by, comment, refusal, via, null);
+  }
+
+  private void record(
+      String kind, String target, String by, String comment, String refusal, String via, String identity) {
     boolean accepted = refusal == null;
-    audit.add(new AuditEntry(now(), kind, target, by, comment, accepted, accepted ? "accepted" : refusal, via));
+    audit.add(
+        new AuditEntry(now(), kind, target, by, comment, accepted, accepted ? "accepted" : refusal, via, identity));
     if (!accepted) {
       log.warn("Refused {} via {} for '{}' by '{}': {}", kind, via, target, by, refusal);
     }
@@ -1542,9 +1863,7 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
         phase,
         plan,
         steps.stream().map(StepProgress::toStatus).toList(),
-        gate == null
-            ? null
-            : new OpenGate(gate.name, gate.step, gate.summary, gate.openedAt, gate.reminders, gate.lastReminderAt),
+        gate == null ? null : openGate(),
         pending == null
             ? null
             : new PendingDecision(
@@ -1558,7 +1877,31 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
         lastError,
         startedAt,
         now(),
-        findings);
+        findings,
+        operatorExperience ? healthStatus() : null,
+        policy);
+  }
+
+  private OpenGate openGate() {
+    String type = ApprovalRules.gateType(gate.name);
+    List<String> approvers = List.of();
+    if (policy != null) {
+      approvers = policy.approvers().getOrDefault(type, policy.approvers().getOrDefault(ApprovalRules.ANY, List.of()));
+    }
+    return new OpenGate(
+        gate.name, gate.step, gate.summary, gate.openedAt, gate.reminders, gate.lastReminderAt, type, approvers,
+        gate.health);
+  }
+
+  private HealthStatus healthStatus() {
+    HealthGateOptions options = request.optionsOrDefaults().healthOrNone();
+    String summary =
+        options.configured()
+            ? "Prometheus at " + options.prometheusUrl() + ": " + HealthGates.effective(options).size()
+                + " gate(s), asked before each gate opens and every " + options.intervalSecondsOrDefault()
+                + " s while a control-plane update or a drain runs"
+            : "not configured: no Prometheus URL (healthGates.prometheus, --prometheus-url); health gates are skipped";
+    return new HealthStatus(options.configured(), summary, lastHealth, healthBreaches);
   }
 
   private UpgradeResult refuse(StepProgress preflight, List<String> blockers) {
@@ -1571,6 +1914,10 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
     upsert(SearchAttributeUpdate.valueSet(UpgradeSearchAttributes.PHASE, phase));
     refreshDetails();
     String where = request != null && request.cluster() != null ? " of " + request.cluster() : "";
+    if (operatorExperience && request != null && request.cluster() != null) {
+      notify(NotificationActivities.Events.UPGRADE_ENDED, "upgrade refused before any change", preflight.error);
+      awaitNotifications();
+    }
     throw ApplicationFailure.newNonRetryableFailure(
         "upgrade" + where + " refused before any change: " + String.join("; ", blockers),
         UPGRADE_REFUSED);
@@ -1595,6 +1942,14 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
     upsert(SearchAttributeUpdate.valueSet(UpgradeSearchAttributes.PHASE, phase));
     refreshDetails();
     log.info("Upgrade {} ended {}: {}", workflowId, finalOutcome, message);
+    if (operatorExperience) {
+      Workflow.getMetricsScope()
+          .tagged(Map.of("outcome", finalOutcome.name().toLowerCase(java.util.Locale.ROOT)))
+          .counter("eks_upgrader_upgrades_ended")
+          .inc(1);
+      notify(NotificationActivities.Events.UPGRADE_ENDED, "upgrade " + finalOutcome.name().toLowerCase(java.util.Locale.ROOT), message);
+      awaitNotifications();
+    }
     return new UpgradeResult(finalOutcome, currentVersion, message, status());
   }
 
@@ -1661,6 +2016,7 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
     int reminders;
     Instant lastReminderAt;
     Boolean verdict;
+    HealthReport health;
 
     GateWait(String name, String step, String summary, Instant openedAt) {
       this.name = name;

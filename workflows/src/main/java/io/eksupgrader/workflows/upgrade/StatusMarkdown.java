@@ -6,7 +6,9 @@ import io.eksupgrader.workflows.model.PreflightFinding;
 import io.eksupgrader.workflows.model.Severity;
 import io.eksupgrader.workflows.model.StepStatus;
 import io.eksupgrader.workflows.model.UpgradeStatus;
+import io.eksupgrader.workflows.planning.HealthGates;
 import io.eksupgrader.workflows.planning.PreflightFindings;
+import io.eksupgrader.workflows.model.StepState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -75,6 +77,16 @@ public final class StatusMarkdown {
       if (status.openGate().reminders() > 0) {
         md.append(", reminded ").append(status.openGate().reminders()).append("×");
       }
+      if (!status.openGate().approvers().isEmpty()) {
+        md.append(". May approve: ").append(String.join(", ", status.openGate().approvers()));
+      }
+      if (status.approvals() != null && status.approvals().fourEyes() && status.requestedBy() != null) {
+        md.append(". Four eyes: not ").append(status.requestedBy());
+      }
+      if (status.openGate().health() != null) {
+        md.append(".\n\nHealth when it opened:\n");
+        status.openGate().health().readings().forEach(r -> md.append("- ").append(HealthGates.describe(r)).append('\n'));
+      }
       md.append(".\n\nSend signal `")
           .append(UpgradeSignals.APPROVE)
           .append("` (or `")
@@ -87,9 +99,11 @@ public final class StatusMarkdown {
     }
     if (status.pendingDecision() != null) {
       String step = status.pendingDecision().step();
+      boolean failed =
+          status.steps().stream().anyMatch(st -> st.id().equals(step) && st.state() == StepState.FAILED);
       md.append("**Step `")
           .append(step)
-          .append("` FAILED** and waits for a decision (")
+          .append(failed ? "` FAILED** and waits for a decision (" : "` is paused** and waits for a decision (")
           .append(status.pendingDecision().allowed())
           .append("):\n\n> ")
           .append(status.pendingDecision().error())
@@ -141,6 +155,17 @@ public final class StatusMarkdown {
           .append(" |\n");
     }
     md.append(findings(status.findings()));
+    if (status.health() != null) {
+      md.append("\nHealth gates: ").append(status.health().summary()).append('\n');
+      if (status.health().last() != null) {
+        md.append("Last asked ").append(status.health().last().when()).append(" at ").append(status.health().last().at()).append(":\n");
+        status.health().last().readings().forEach(r -> md.append("- ").append(HealthGates.describe(r)).append('\n'));
+      }
+      if (!status.health().breaches().isEmpty()) {
+        md.append("Breaches:\n");
+        status.health().breaches().forEach(b -> md.append("- ").append(b).append('\n'));
+      }
+    }
     List<AuditEntry> refused = status.refused();
     if (!refused.isEmpty()) {
       md.append("\nRefused:\n");

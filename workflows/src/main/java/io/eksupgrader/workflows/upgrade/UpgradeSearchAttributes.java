@@ -12,6 +12,8 @@ public final class UpgradeSearchAttributes {
 
   public static final SearchAttributeKey<String> CLUSTER =
       SearchAttributeKey.forKeyword("EksCluster");
+  public static final SearchAttributeKey<String> REGION =
+      SearchAttributeKey.forKeyword("EksRegion");
   public static final SearchAttributeKey<String> TARGET_VERSION =
       SearchAttributeKey.forKeyword("EksTargetVersion");
   public static final SearchAttributeKey<String> PHASE =
@@ -20,7 +22,7 @@ public final class UpgradeSearchAttributes {
       SearchAttributeKey.forKeyword("EksAwaitingGate");
 
   public static final List<SearchAttributeKey<String>> ALL =
-      List.of(CLUSTER, TARGET_VERSION, PHASE, AWAITING_GATE);
+      List.of(CLUSTER, REGION, TARGET_VERSION, PHASE, AWAITING_GATE);
 
   private UpgradeSearchAttributes() {}
 }

@@ -58,6 +58,9 @@ class ClusterUpgradeWorkflowTest {
     if (all.stream().noneMatch(a -> a instanceof FakeChecks)) {
       all.add(new FakeChecks());
     }
+    if (all.stream().noneMatch(a -> a instanceof FakeOperator)) {
+      all.add(new FakeOperator());
+    }
     return all.toArray();
   }
 
@@ -239,7 +242,7 @@ class ClusterUpgradeWorkflowTest {
         .extracting(StepStatus::state)
         .containsExactly(StepState.SUCCEEDED, StepState.SKIPPED, StepState.ABORTED, StepState.CANCELLED);
     assertThat(result.status().refused()).extracting(AuditEntry::reason)
-        .containsExactly("malformed payload: action 'later' is not retry, skip, abort or force");
+        .containsExactly("malformed payload: action 'later' is not retry, skip, abort, force or continue");
     assertThat(eks.calls()).doesNotContain("AwaitVersionUpdate 1.33", "AwaitVersionUpdate 1.34");
   }
 

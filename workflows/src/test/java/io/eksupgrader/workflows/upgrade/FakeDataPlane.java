@@ -246,8 +246,32 @@ class FakeDataPlane implements NodeGroupActivities, NodeDrainActivities, SelfMan
     return new NodeSetResult(request.nodeGroup(), nodes, changed);
   }
 
+  /** When set, each drain heartbeats until it is released or cancelled, like a PDB-paced drain. */
+  volatile CountDownLatch slowDrains;
+  final java.util.concurrent.atomic.AtomicInteger drainsCancelled = new java.util.concurrent.atomic.AtomicInteger();
+
   @Override
-  public synchronized DrainNodeResult drainNode(DrainNodeRequest request) {
+  public DrainNodeResult drainNode(DrainNodeRequest request) {
+    CountDownLatch slow = slowDrains;
+    if (slow != null) {
+      record("DrainNode started " + request.node());
+      try {
+        while (!slow.await(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+          io.temporal.activity.Activity.getExecutionContext().heartbeat(request.node());
+        }
+      } catch (io.temporal.client.ActivityCompletionException cancelled) {
+        drainsCancelled.incrementAndGet();
+        record("DrainNode cancelled " + request.node());
+        throw cancelled;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    return drainNow(request);
+  }
+
+  private synchronized DrainNodeResult drainNow(DrainNodeRequest request) {
     calls.add("DrainNode " + request.node());
     forcedUidsSeen.add(request.forceDeletePodUids());
     DrainBlockage.BlockedPod blocker = blockers.get(request.node());

@@ -22,7 +22,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Records the golden histories that {@link WorkflowReplayTest} replays. Run it only when a
  * release changes workflow code on purpose, and commit the files:
- * {@code ./mvnw -pl workflows test -Dtest=RecordHistoriesTest -Drecord.histories=true}.
+ * {@code ./mvnw -pl workflows test -Dtest=RecordHistoriesTest -Drecord.histories=true}. The
+ * operator-experience release's recorder sits in {@link OperatorWorkflowTest}, which needs drains
+ * that learn of a cancellation within seconds.
  */
 @EnabledIfSystemProperty(named = "record.histories", matches = "true")
 class RecordHistoriesTest {

@@ -97,6 +97,13 @@ class WorkflowReplayTest {
   }
 
   @Test
+  void theRecordedPolicyHealthPausesAndStoppedDrainReplay() {
+    Worker worker = registered(ClusterUpgradeWorkflowImpl.class);
+    assertThatCode(() -> worker.replayWorkflowExecution(history("cluster-upgrade-operator.json", UPGRADE_ID)))
+        .doesNotThrowAnyException();
+  }
+
+  @Test
   void theRecordedDryRunReplays() {
     Worker worker = registered(ClusterUpgradeWorkflowImpl.class);
     assertThatCode(
