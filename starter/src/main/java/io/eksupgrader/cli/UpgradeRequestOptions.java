@@ -1,6 +1,9 @@
 package io.eksupgrader.cli;
 
 import io.eksupgrader.workflows.model.AddonOptions;
+import io.eksupgrader.workflows.model.ApprovalPolicy;
+import io.eksupgrader.workflows.model.HealthGateOptions;
+import io.eksupgrader.workflows.model.NotificationOptions;
 import io.eksupgrader.workflows.model.BackupOptions;
 import io.eksupgrader.workflows.model.ClusterRef;
 import io.eksupgrader.workflows.model.ComponentOptions;
@@ -121,6 +124,31 @@ public class UpgradeRequestOptions {
   @Option(names = "--istio-restart-batch", description = "Workloads of a namespace restarted at once when moving to a revision (default 5).")
   Integer istioRestartBatch;
 
+  @Option(
+      names = "--four-eyes",
+      negatable = true,
+      description = "Whoever starts the upgrade may not approve its gates (or 'approvals.fourEyes' in the spec).")
+  Boolean fourEyes;
+
+  @Option(
+      names = "--approver",
+      description = "Who may approve a gate type, e.g. control-plane=alice,bob or '*=alice'; repeatable; replaces the spec's list for that type.")
+  Map<String, String> approvers;
+
+  @Option(
+      names = "--prometheus-url",
+      description = "Prometheus for the health gates, e.g. http://prometheus.monitoring:9090 (or 'healthGates.prometheus').")
+  String prometheusUrl;
+
+  @Option(names = "--health-interval", description = "How often the health gates are asked during waits and drains, e.g. 2m (default).")
+  String healthInterval;
+
+  @Option(names = "--notify-channel", description = "The worker's webhook to notify, by name (default: default).")
+  String notifyChannel;
+
+  @Option(names = "--notifications", negatable = true, description = "Send notifications (default: yes, when the worker has a webhook).")
+  Boolean notificationsEnabled;
+
   /** The request from the spec file, with every flag given overriding it. */
   UpgradeRequest request(String requestedBy) {
     UpgradeSpec file = specFile == null ? UpgradeSpec.empty() : UpgradeSpec.load(specFile);
@@ -187,8 +215,52 @@ public class UpgradeRequestOptions {
     return new UpgradeRequest(
         new ClusterRef(where, name),
         target,
-        new UpgradeOptions(auto, reminder, drain, groups, addons, components, false, backup),
+        new UpgradeOptions(
+            auto, reminder, drain, groups, addons, components, false, backup, approvals(file), health(file),
+            notifications(file)),
         requestedBy);
+  }
+
+  private ApprovalPolicy approvals(UpgradeSpec file) {
+    ApprovalPolicy spec = file.approvals() != null ? file.approvals() : ApprovalPolicy.none();
+    if (fourEyes == null && approvers == null && file.approvals() == null) {
+      return null;
+    }
+    Map<String, List<String>> lists = new java.util.LinkedHashMap<>(spec.approvers());
+    if (approvers != null) {
+      approvers.forEach(
+          (type, names) ->
+              lists.put(type, java.util.Arrays.stream(names.split(",")).map(String::trim).filter(n -> !n.isEmpty()).toList()));
+    }
+    return new ApprovalPolicy(lists, first(fourEyes, spec.fourEyes()), spec.autoApprove(), List.of());
+  }
+
+  private HealthGateOptions health(UpgradeSpec file) {
+    HealthGateOptions spec = file.healthGates() != null ? file.healthGates() : HealthGateOptions.none();
+    int interval = spec.intervalSeconds();
+    if (healthInterval != null) {
+      Integer seconds = UpgradeSpec.seconds(healthInterval);
+      if (seconds == null || seconds < 1) {
+        throw new CliFailure(
+            ExitCodes.BAD_INPUT, "--health-interval '" + healthInterval + "' is not a duration such as 30s, 2m or 1h; nothing was started");
+      }
+      interval = seconds;
+    }
+    String url = first(prometheusUrl, spec.prometheusUrl());
+    if (url == null && file.healthGates() == null && healthInterval == null) {
+      return null;
+    }
+    return new HealthGateOptions(url, interval, spec.thresholds(), spec.disabled(), spec.custom());
+  }
+
+  private NotificationOptions notifications(UpgradeSpec file) {
+    NotificationOptions spec = file.notifications() != null ? file.notifications() : NotificationOptions.defaults();
+    if (notifyChannel != null && !notifyChannel.matches("[A-Za-z0-9][A-Za-z0-9_-]*")) {
+      throw new CliFailure(
+          ExitCodes.BAD_INPUT, "--notify-channel '" + notifyChannel + "' is not a webhook name such as payments-oncall; nothing was started");
+    }
+    boolean disabled = notificationsEnabled != null ? !notificationsEnabled : spec.disabled();
+    return new NotificationOptions(disabled, first(notifyChannel, spec.channel()), spec.events());
   }
 
   private static ComponentStrategy strategy(String text, String flag) {

@@ -7,6 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import io.eksupgrader.workflows.activities.HealthGateActivities;
+import io.eksupgrader.workflows.activities.NotificationActivities;
+import io.eksupgrader.workflows.model.ApprovalPolicy;
+import io.eksupgrader.workflows.model.HealthGateOptions;
+import io.eksupgrader.workflows.model.NotificationOptions;
+import io.eksupgrader.workflows.planning.ApprovalRules;
+import io.eksupgrader.workflows.planning.HealthGates;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -49,6 +56,23 @@ import org.yaml.snakeyaml.error.YAMLException;
  *   namespace: velero
  *   storageLocation: default     # a BackupStorageLocation; default: Velero's
  *   ttl: 720h0m0s
+ * approvals:                     # who may answer which gate (the worker's policy is the floor)
+ *   fourEyes: true               # the person who started it may not approve its gates
+ *   approvers:                   # per gate type; "*" for the others; decide = decisions on failed steps
+ *     "*": [alice, bob]
+ *     control-plane: [alice]
+ *   autoApprove: [karpenter]     # gate types approved without a human
+ * healthGates:                   # seed 003's Prometheus queries, asked before each gate and during waits
+ *   prometheus: http://prometheus.monitoring:9090
+ *   interval: 2m                 # how often during control-plane updates and drains
+ *   thresholds: {istio-5xx: 0.5} # a default gate's maximum
+ *   disabled: [node-join-latency]
+ *   custom:                      # gates of your own
+ *     - {name: queue-depth, query: "max(queue_depth)", max: 100, unit: msgs}
+ * notifications:                 # webhooks configured in the worker (never here: a URL is a secret)
+ *   enabled: true
+ *   channel: payments-oncall     # a webhook name in the worker's eks-upgrader.notifications.webhooks
+ *   events: [gate-opened, gate-reminder, step-failed, health-breach, upgrade-ended]
  * </pre>
  */
 record UpgradeSpec(
@@ -62,12 +86,27 @@ record UpgradeSpec(
     AddonsSpec addons,
     ComponentSpec karpenter,
     ComponentSpec istio,
-    BackupSpec backup) {
+    BackupSpec backup,
+    ApprovalPolicy approvals,
+    HealthGateOptions healthGates,
+    NotificationOptions notifications) {
 
-  static final Set<String> KEYS =
-      Set.of(
+  static final List<String> KEY_ORDER =
+      List.of(
           "cluster", "region", "targetVersion", "autoApprove", "gateReminderMinutes", "nodeGroupConcurrency", "drain",
-          "addons", "karpenter", "istio", "backup");
+          "addons", "karpenter", "istio", "backup", "approvals", "healthGates", "notifications");
+  static final Set<String> KEYS = Set.copyOf(KEY_ORDER);
+  static final Set<String> APPROVAL_KEYS = Set.of("fourEyes", "approvers", "autoApprove");
+  static final Set<String> HEALTH_KEYS = Set.of("prometheus", "interval", "thresholds", "disabled", "custom");
+  static final Set<String> CUSTOM_GATE_KEYS = Set.of("name", "query", "max", "unit");
+  static final Set<String> NOTIFICATION_KEYS = Set.of("enabled", "channel", "events");
+  static final List<String> EVENTS =
+      List.of(
+          NotificationActivities.Events.GATE_OPENED,
+          NotificationActivities.Events.GATE_REMINDER,
+          NotificationActivities.Events.STEP_FAILED,
+          NotificationActivities.Events.HEALTH_BREACH,
+          NotificationActivities.Events.UPGRADE_ENDED);
   static final Set<String> BACKUP_KEYS = Set.of("velero", "namespace", "storageLocation", "ttl");
   static final Set<String> KARPENTER_KEYS = Set.of("strategy", "version", "chartSource");
   static final Set<String> ISTIO_KEYS = Set.of("strategy", "version", "chartSource", "restartBatch");
@@ -89,7 +128,10 @@ record UpgradeSpec(
         new AddonsSpec(null, Map.of()),
         ComponentSpec.none(),
         ComponentSpec.none(),
-        BackupSpec.none());
+        BackupSpec.none(),
+        null,
+        null,
+        null);
   }
 
   /** The {@code backup:} section; null fields were not given. */
@@ -141,11 +183,7 @@ record UpgradeSpec(
     List<String> problems = new ArrayList<>();
     for (Object key : map.keySet()) {
       if (!KEYS.contains(String.valueOf(key))) {
-        problems.add(
-            "unknown key '"
-                + key
-                + "'; known keys: cluster, region, targetVersion, autoApprove, gateReminderMinutes, nodeGroupConcurrency, drain,"
-                + " addons, karpenter, istio, backup");
+        problems.add("unknown key '" + key + "'; known keys: " + String.join(", ", KEY_ORDER));
       }
     }
     String cluster = text(map, "cluster", problems);
@@ -175,11 +213,162 @@ record UpgradeSpec(
     ComponentSpec karpenter = component("karpenter", KARPENTER_KEYS, map.get("karpenter"), problems);
     ComponentSpec istio = component("istio", ISTIO_KEYS, map.get("istio"), problems);
     BackupSpec backup = backup(map.get("backup"), problems);
+    ApprovalPolicy approvals = approvals(map.get("approvals"), problems);
+    HealthGateOptions health = health(map.get("healthGates"), problems);
+    NotificationOptions notifications = notifications(map.get("notifications"), problems);
+    if (problems.isEmpty()) {
+      problems.addAll(ApprovalRules.problems(approvals, "approvals"));
+      problems.addAll(HealthGates.problems(health));
+    }
     if (!problems.isEmpty()) {
       throw new CliFailure(ExitCodes.BAD_INPUT, source + ":\n  - " + String.join("\n  - ", problems));
     }
     return new UpgradeSpec(
-        cluster, region, targetVersion, autoApprove, reminder, nodeGroupConcurrency, drain, addons, karpenter, istio, backup);
+        cluster, region, targetVersion, autoApprove, reminder, nodeGroupConcurrency, drain, addons, karpenter, istio, backup,
+        approvals, health, notifications);
+  }
+
+  /** A mapping with only the known keys, or null after saying why not. */
+  private static Map<?, ?> section(String name, Set<String> keys, Object value, List<String> problems) {
+    String known = String.join(", ", new java.util.TreeSet<>(keys));
+    if (!(value instanceof Map<?, ?> map)) {
+      problems.add(name + ": expected a mapping with keys " + known);
+      return null;
+    }
+    for (Object key : map.keySet()) {
+      if (!keys.contains(String.valueOf(key))) {
+        problems.add(name + ": unknown key '" + key + "'; known keys: " + known);
+      }
+    }
+    return map;
+  }
+
+  /** A list of texts, e.g. [karpenter, istio]; null after saying why not. */
+  private static List<String> texts(Object value, String key, List<String> problems) {
+    if (value == null) {
+      return List.of();
+    }
+    if (!(value instanceof List<?> list) || list.stream().anyMatch(v -> !(v instanceof String t) || t.isBlank())) {
+      problems.add(key + ": expected a list of names, e.g. [alice, bob], found " + value);
+      return List.of();
+    }
+    return list.stream().map(String::valueOf).toList();
+  }
+
+  private static Boolean bool(Map<?, ?> map, String key, String where, List<String> problems) {
+    Object value = map.get(key);
+    if (value != null && !(value instanceof Boolean)) {
+      problems.add(where + "." + key + ": '" + value + "' is not true or false");
+      return null;
+    }
+    return (Boolean) value;
+  }
+
+  private static ApprovalPolicy approvals(Object value, List<String> problems) {
+    if (value == null) {
+      return null;
+    }
+    Map<?, ?> map = section("approvals", APPROVAL_KEYS, value, problems);
+    if (map == null) {
+      return null;
+    }
+    Map<String, List<String>> approvers = new java.util.LinkedHashMap<>();
+    Object a = map.get("approvers");
+    if (a != null && !(a instanceof Map<?, ?>)) {
+      problems.add("approvals.approvers: expected a mapping of gate type to names, e.g. control-plane: [alice, bob]");
+    } else if (a != null) {
+      ((Map<?, ?>) a).forEach((type, names) -> approvers.put(String.valueOf(type), texts(names, "approvals.approvers." + type, problems)));
+    }
+    Boolean fourEyes = bool(map, "fourEyes", "approvals", problems);
+    return new ApprovalPolicy(
+        approvers, Boolean.TRUE.equals(fourEyes), texts(map.get("autoApprove"), "approvals.autoApprove", problems), List.of());
+  }
+
+  private static HealthGateOptions health(Object value, List<String> problems) {
+    if (value == null) {
+      return null;
+    }
+    Map<?, ?> map = section("healthGates", HEALTH_KEYS, value, problems);
+    if (map == null) {
+      return null;
+    }
+    Object url = map.get("prometheus");
+    if (url != null && !(url instanceof String)) {
+      problems.add("healthGates.prometheus: expected a URL such as http://prometheus.monitoring:9090, found " + url);
+      url = null;
+    }
+    int interval = 0;
+    Object i = map.get("interval");
+    if (i != null) {
+      Integer seconds = seconds(i);
+      if (seconds == null || seconds < 1) {
+        problems.add("healthGates.interval: '" + i + "' is not a duration such as 30s, 2m or 1h");
+      } else {
+        interval = seconds;
+      }
+    }
+    Map<String, Double> thresholds = new java.util.LinkedHashMap<>();
+    Object t = map.get("thresholds");
+    if (t != null && !(t instanceof Map<?, ?>)) {
+      problems.add("healthGates.thresholds: expected a mapping of gate name to maximum, e.g. istio-5xx: 0.5");
+    } else if (t != null) {
+      ((Map<?, ?>) t).forEach(
+          (name, max) -> {
+            if (!(max instanceof Number n)) {
+              problems.add("healthGates.thresholds." + name + ": '" + max + "' is not a number");
+            } else {
+              thresholds.put(String.valueOf(name), n.doubleValue());
+            }
+          });
+    }
+    List<HealthGateActivities.HealthGate> custom = new ArrayList<>();
+    Object c = map.get("custom");
+    if (c != null && !(c instanceof List<?>)) {
+      problems.add("healthGates.custom: expected a list of {name, query, max, unit}");
+    } else if (c != null) {
+      for (Object entry : (List<?>) c) {
+        Map<?, ?> gate = section("healthGates.custom[]", CUSTOM_GATE_KEYS, entry, problems);
+        if (gate == null) {
+          continue;
+        }
+        Object max = gate.get("max");
+        if (!(max instanceof Number)) {
+          problems.add("healthGates.custom: gate '" + gate.get("name") + "' needs a number as max, found " + max);
+          continue;
+        }
+        custom.add(
+            new HealthGateActivities.HealthGate(
+                gate.get("name") == null ? null : String.valueOf(gate.get("name")),
+                gate.get("query") == null ? null : String.valueOf(gate.get("query")),
+                ((Number) max).doubleValue(),
+                gate.get("unit") == null ? null : String.valueOf(gate.get("unit"))));
+      }
+    }
+    return new HealthGateOptions(
+        (String) url, interval, thresholds, texts(map.get("disabled"), "healthGates.disabled", problems), custom);
+  }
+
+  private static NotificationOptions notifications(Object value, List<String> problems) {
+    if (value == null) {
+      return null;
+    }
+    Map<?, ?> map = section("notifications", NOTIFICATION_KEYS, value, problems);
+    if (map == null) {
+      return null;
+    }
+    Boolean enabled = bool(map, "enabled", "notifications", problems);
+    Object channel = map.get("channel");
+    if (channel != null && (!(channel instanceof String text) || !text.matches("[A-Za-z0-9][A-Za-z0-9_-]*"))) {
+      problems.add("notifications.channel: '" + channel + "' is not a webhook name such as payments-oncall");
+      channel = null;
+    }
+    List<String> events = texts(map.get("events"), "notifications.events", problems);
+    for (String event : events) {
+      if (!EVENTS.contains(event)) {
+        problems.add("notifications.events: '" + event + "' is not one of " + String.join(", ", EVENTS));
+      }
+    }
+    return new NotificationOptions(Boolean.FALSE.equals(enabled), (String) channel, events);
   }
 
   private static BackupSpec backup(Object value, List<String> problems) {

@@ -7,6 +7,7 @@ import io.eksupgrader.workflows.model.ClusterRef;
 import io.eksupgrader.workflows.model.UpgradeRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -149,6 +150,101 @@ class UpgradeSpecTest {
         .hasMessageContaining("list.yaml: expected a mapping");
     assertThatThrownBy(() -> UpgradeSpec.parse("cluster: [unclosed\n", "broken.yaml"))
         .hasMessageContaining("broken.yaml: not valid YAML");
+  }
+
+  @Test
+  void approvalsHealthGatesAndNotificationsComeFromTheSpecAndFlagsOverrideThem() throws Exception {
+    Path spec = dir.resolve("guarded.yaml");
+    Files.writeString(
+        spec,
+        """
+        cluster: prod-1
+        region: eu-west-1
+        targetVersion: "1.34"
+        approvals:
+          fourEyes: true
+          approvers:
+            "*": [alice, bob]
+            control-plane: [alice]
+          autoApprove: [karpenter]
+        healthGates:
+          prometheus: http://prometheus.monitoring:9090
+          interval: 2m
+          thresholds: {istio-5xx: 0.5}
+          disabled: [node-join-latency]
+          custom:
+            - {name: queue-depth, query: "max(queue_depth)", max: 100, unit: msgs}
+        notifications:
+          channel: payments-oncall
+          events: [gate-opened, upgrade-ended]
+        """);
+
+    var fromFile = request("--spec", spec.toString()).options();
+    assertThat(fromFile.approvals().fourEyes()).isTrue();
+    assertThat(fromFile.approvals().approvers())
+        .containsEntry("*", List.of("alice", "bob"))
+        .containsEntry("control-plane", List.of("alice"));
+    assertThat(fromFile.approvals().autoApprove()).containsExactly("karpenter");
+    assertThat(fromFile.health().prometheusUrl()).isEqualTo("http://prometheus.monitoring:9090");
+    assertThat(fromFile.health().intervalSeconds()).isEqualTo(120);
+    assertThat(fromFile.health().thresholds()).containsEntry("istio-5xx", 0.5);
+    assertThat(fromFile.health().disabled()).containsExactly("node-join-latency");
+    assertThat(fromFile.health().custom()).extracting(g -> g.name() + " " + g.query() + " " + g.max())
+        .containsExactly("queue-depth max(queue_depth) 100.0");
+    assertThat(fromFile.notifications().channel()).isEqualTo("payments-oncall");
+    assertThat(fromFile.notifications().sends("gate-opened")).isTrue();
+    assertThat(fromFile.notifications().sends("step-failed")).isFalse();
+
+    var overridden =
+        request(
+                "--spec", spec.toString(), "--no-four-eyes", "--approver", "control-plane=carol, dave",
+                "--prometheus-url", "https://prom.example:9090", "--health-interval", "30s", "--no-notifications")
+            .options();
+    assertThat(overridden.approvals().fourEyes()).isFalse();
+    assertThat(overridden.approvals().approvers()).containsEntry("control-plane", List.of("carol", "dave"));
+    assertThat(overridden.health().prometheusUrl()).isEqualTo("https://prom.example:9090");
+    assertThat(overridden.health().intervalSeconds()).isEqualTo(30);
+    assertThat(overridden.notifications().disabled()).isTrue();
+
+    var none = request("--cluster", "a", "--region", "us-east-1", "--to", "1.34").options();
+    assertThat(none.approvals()).isNull();
+    assertThat(none.health()).isNull();
+    assertThat(none.notificationsOrDefaults().sends("gate-opened")).isTrue();
+  }
+
+  @Test
+  void badApprovalsHealthGatesAndNotificationsAreNamedBeforeAnythingStarts() {
+    assertThatThrownBy(
+            () ->
+                UpgradeSpec.parse(
+                    """
+                    cluster: prod-1
+                    approvals: {fourEyes: maybe, approvers: {control-plane: alice}, quorum: 2}
+                    healthGates: {prometheus: 9090, interval: often, thresholds: {istio-5xx: high}, custom: [{name: x, query: q}]}
+                    notifications: {channel: "#ops room", events: [gate-open], webhook: https://hooks.slack.com/x}
+                    """,
+                    "bad.yaml"))
+        .isInstanceOf(CliFailure.class)
+        .hasMessageContaining("approvals: unknown key 'quorum'; known keys: approvers, autoApprove, fourEyes")
+        .hasMessageContaining("approvals.fourEyes: 'maybe' is not true or false")
+        .hasMessageContaining("approvals.approvers.control-plane: expected a list of names")
+        .hasMessageContaining("healthGates.prometheus: expected a URL")
+        .hasMessageContaining("healthGates.interval: 'often' is not a duration")
+        .hasMessageContaining("healthGates.thresholds.istio-5xx: 'high' is not a number")
+        .hasMessageContaining("healthGates.custom: gate 'x' needs a number as max")
+        .hasMessageContaining("notifications: unknown key 'webhook'")
+        .hasMessageContaining("notifications.channel: '#ops room' is not a webhook name")
+        .hasMessageContaining("notifications.events: 'gate-open' is not one of gate-opened, gate-reminder");
+    assertThatThrownBy(
+            () ->
+                UpgradeSpec.parse(
+                    """
+                    approvals: {approvers: {controlplane: [alice]}}
+                    healthGates: {thresholds: {istio-5xx: 2}}
+                    """,
+                    "semantic.yaml"))
+        .hasMessageContaining("approvals.approvers names 'controlplane', which is no gate type")
+        .hasMessageContaining("healthGates has thresholds or gates but no prometheus URL");
   }
 
   @Test

@@ -58,6 +58,7 @@ public class UpgradeWorker {
   private final KarpenterUpgradeConfiguration karpenterUpgrade;
   private final IstioConfiguration istio;
   private final BackupConfiguration backup;
+  private final ApprovalConfiguration approvals;
   private final WorkerRoles roles;
   private volatile boolean started;
 
@@ -78,6 +79,7 @@ public class UpgradeWorker {
       KarpenterUpgradeConfiguration karpenterUpgrade,
       IstioConfiguration istio,
       BackupConfiguration backup,
+      ApprovalConfiguration approvals,
       WorkerRoles roles) {
     this.factory = factory;
     this.temporal = temporal;
@@ -95,6 +97,9 @@ public class UpgradeWorker {
     this.karpenterUpgrade = karpenterUpgrade;
     this.istio = istio;
     this.backup = backup;
+    this.approvals = approvals;
+    // Fails the start on a policy typo rather than the first upgrade.
+    approvals.policy();
     this.roles = roles;
   }
 
@@ -128,7 +133,8 @@ public class UpgradeWorker {
           new KubernetesKarpenterUpgradeActivities(kubernetes, karpenterUpgrade.toSettings()),
           new KubernetesIstioActivities(kubernetes, istio.toSettings(), helm.getWorkDirectory()),
           new ClusterPreflightActivities(eks, aws, kubernetes),
-          new KubernetesVeleroActivities(kubernetes, backup.getPollInterval()));
+          new KubernetesVeleroActivities(kubernetes, backup.getPollInterval()),
+          approvals);
     }
     factory.start();
     started = true;

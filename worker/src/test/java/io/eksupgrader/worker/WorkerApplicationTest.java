@@ -115,6 +115,34 @@ class WorkerApplicationTest {
         .hasMessageContaining("eks-upgrader.activities.await-version-update is missing");
   }
 
+  @Test
+  void theApprovalPolicyComesFromConfigurationAndATypoStopsTheStart() {
+    Map<String, Object> config = new HashMap<>();
+    config.put("eks-upgrader.worker.enabled", "false");
+    config.put("eks-upgrader.approvals.four-eyes", "true");
+    config.put("eks-upgrader.approvals.approvers.all", List.of("alice", "bob"));
+    config.put("eks-upgrader.approvals.approvers.control-plane", List.of("alice"));
+    config.put("eks-upgrader.approvals.never-auto-approve", List.of("delete-asg", "teardown"));
+    try (ApplicationContext context = ApplicationContext.run(config)) {
+      var policy = context.getBean(ApprovalConfiguration.class).loadApprovalPolicy();
+      assertThat(policy.fourEyes()).isTrue();
+      assertThat(policy.approvers()).containsEntry("*", List.of("alice", "bob")).containsEntry("control-plane", List.of("alice"));
+      assertThat(policy.neverAutoApprove()).containsExactly("delete-asg", "teardown");
+    }
+    try (ApplicationContext context = ApplicationContext.run(Map.of("eks-upgrader.worker.enabled", "false"))) {
+      var policy = context.getBean(ApprovalConfiguration.class).loadApprovalPolicy();
+      assertThat(policy.fourEyes()).as("application.yml's default: no policy of the worker's own").isFalse();
+      assertThat(policy.approvers()).isEmpty();
+    }
+    Map<String, Object> typo = new HashMap<>(Map.of("eks-upgrader.worker.enabled", "false"));
+    typo.put("eks-upgrader.approvals.approvers.controlplane", List.of("alice"));
+    try (ApplicationContext context = ApplicationContext.run(typo)) {
+      assertThatThrownBy(() -> context.getBean(ApprovalConfiguration.class).loadApprovalPolicy())
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("eks-upgrader.approvals.approvers names 'controlplane', which is no gate type");
+    }
+  }
+
   private static Map<String, Object> properties(int temporalPort) {
     Map<String, Object> p = new HashMap<>();
     p.put("eks-upgrader.temporal.target", "127.0.0.1:" + temporalPort);
