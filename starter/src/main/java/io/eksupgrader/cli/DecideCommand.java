@@ -15,7 +15,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(
     name = "decide",
     description =
-        "Decide about a failed step: --retry it, --skip it, --abort the upgrade, or --force a blocked drain.",
+        "Decide about a failed step: --retry it, --skip it, --abort the upgrade, or --force a blocked drain;"
+            + " at a health pause: --retry (ask again), --continue or --abort.",
     mixinStandardHelpOptions = true)
 public class DecideCommand implements Callable<Integer> {
 
@@ -45,17 +46,24 @@ public class DecideCommand implements Callable<Integer> {
                 + " evicting them (their disruption budgets are bypassed). Recorded in the audit.")
     boolean force;
 
+    @Option(
+        names = "--continue",
+        description = "Only at a health pause: go on although a health gate is breached. Recorded in the audit.")
+    boolean proceed;
+
     DecisionAction value() {
       return retry
           ? DecisionAction.RETRY
-          : skip ? DecisionAction.SKIP : force ? DecisionAction.FORCE : DecisionAction.ABORT;
+          : skip
+              ? DecisionAction.SKIP
+              : force ? DecisionAction.FORCE : proceed ? DecisionAction.CONTINUE : DecisionAction.ABORT;
     }
   }
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    OperatorDecision decision = new OperatorDecision(step, action.value(), temporal.identity, comment);
+    OperatorDecision decision = new OperatorDecision(step, action.value(), temporal.identity, comment, TemporalOptions.clientIdentity());
     try (TemporalConnection connection = temporal.connect()) {
       out.println(connection.update(cluster.ref(), upgrade -> upgrade.decideStep(decision)));
       return ExitCodes.OK;

@@ -29,7 +29,7 @@ abstract class GateAnswerCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    Approval approval = new Approval(gate, temporal.identity, comment);
+    Approval approval = new Approval(gate, temporal.identity, comment, TemporalOptions.clientIdentity());
     try (TemporalConnection connection = temporal.connect()) {
       out.println(
           connection.update(

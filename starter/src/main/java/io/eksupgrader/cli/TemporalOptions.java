@@ -34,6 +34,20 @@ public class TemporalOptions {
       description = "Who you are in approvals, decisions and the audit (env EKS_UPGRADER_IDENTITY; default: the OS user).")
   String identity;
 
+  /**
+   * Who this CLI runs as, whatever {@code --identity} claims: the OS user at this host. Approvals
+   * and decisions carry it beside the claimed name, and four eyes compares both with the starter.
+   */
+  static String clientIdentity() {
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      host = "unknown-host";
+    }
+    return System.getProperty("user.name") + "@" + host;
+  }
+
   /** Opens a client; the caller closes the returned connection. */
   public TemporalConnection connect() {
     WorkflowServiceStubs stubs =
