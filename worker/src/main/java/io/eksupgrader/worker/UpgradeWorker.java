@@ -7,6 +7,7 @@ import io.eksupgrader.activities.eks.EksControlPlaneActivities;
 import io.eksupgrader.activities.eks.AwsClientsProvider;
 import io.eksupgrader.activities.addons.EksAddonActivities;
 import io.eksupgrader.activities.fargate.EksFargateActivities;
+import io.eksupgrader.activities.health.PrometheusHealthGateActivities;
 import io.eksupgrader.activities.helm.HelmReleaseActivities;
 import io.eksupgrader.activities.istio.KubernetesIstioActivities;
 import io.eksupgrader.activities.karpenter.KubernetesKarpenterActivities;
@@ -58,6 +59,7 @@ public class UpgradeWorker {
   private final KarpenterUpgradeConfiguration karpenterUpgrade;
   private final IstioConfiguration istio;
   private final BackupConfiguration backup;
+  private final HealthGateConfiguration health;
   private final WorkerRoles roles;
   private volatile boolean started;
 
@@ -78,6 +80,7 @@ public class UpgradeWorker {
       KarpenterUpgradeConfiguration karpenterUpgrade,
       IstioConfiguration istio,
       BackupConfiguration backup,
+      HealthGateConfiguration health,
       WorkerRoles roles) {
     this.factory = factory;
     this.temporal = temporal;
@@ -95,6 +98,7 @@ public class UpgradeWorker {
     this.karpenterUpgrade = karpenterUpgrade;
     this.istio = istio;
     this.backup = backup;
+    this.health = health;
     this.roles = roles;
   }
 
@@ -128,7 +132,8 @@ public class UpgradeWorker {
           new KubernetesKarpenterUpgradeActivities(kubernetes, karpenterUpgrade.toSettings()),
           new KubernetesIstioActivities(kubernetes, istio.toSettings(), helm.getWorkDirectory()),
           new ClusterPreflightActivities(eks, aws, kubernetes),
-          new KubernetesVeleroActivities(kubernetes, backup.getPollInterval()));
+          new KubernetesVeleroActivities(kubernetes, backup.getPollInterval()),
+          new PrometheusHealthGateActivities(health.toSettings()));
     }
     factory.start();
     started = true;
