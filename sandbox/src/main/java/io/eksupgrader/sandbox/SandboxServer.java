@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * server holds clusters in several regions; the region of a request comes from its signature.
  *
  * <p>Besides EKS it answers {@code GET /_sandbox/calls} (the {@link CallLog} as JSON) and {@code
- * GET /_sandbox/scenario} (name, time scale, simulated now), and under {@code /prometheus} (see
+ * GET /_sandbox/scenario} (name, time scale, simulated now, Prometheus URL), and under {@code /prometheus} (see
  * {@link #prometheusUrl()}) the Prometheus query API with the scenario's scripted answers.
  */
 public final class SandboxServer implements AutoCloseable {
@@ -199,6 +199,7 @@ public final class SandboxServer implements AutoCloseable {
         n.put("timeScale", scenario.timeScale());
         n.put("simulatedStart", clock.start().toString());
         n.put("simulatedNow", clock.instant().toString());
+        n.put("prometheusUrl", prometheusUrl().toString());
         n.set("stats", mapper.valueToTree(stats()));
         body = n;
       } else {

@@ -140,6 +140,9 @@ class SandboxPrometheusTest {
     assertThat(get(server, "scalar(u p)").body().path("data").path("result")).isEmpty();
     assertThat(server.callLog().isEmpty()).as("queries only read").isTrue();
     assertThat(server.prometheusQueries()).hasSize(4);
+
+    Reply about = send(HttpRequest.newBuilder(server.endpoint().resolve("/_sandbox/scenario")).build());
+    assertThat(about.body().path("prometheusUrl").asText()).isEqualTo(server.prometheusUrl().toString()).endsWith("/prometheus");
   }
 
   @Test
