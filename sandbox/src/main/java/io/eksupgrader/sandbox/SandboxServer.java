@@ -16,6 +16,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * server holds clusters in several regions; the region of a request comes from its signature.
  *
  * <p>Besides EKS it answers {@code GET /_sandbox/calls} (the {@link CallLog} as JSON) and {@code
- * GET /_sandbox/scenario} (name, time scale, simulated now).
+ * GET /_sandbox/scenario} (name, time scale, simulated now, Prometheus URL), and under {@code /prometheus} (see
+ * {@link #prometheusUrl()}) the Prometheus query API with the scenario's scripted answers.
  */
 public final class SandboxServer implements AutoCloseable {
 
@@ -45,6 +47,7 @@ public final class SandboxServer implements AutoCloseable {
   private final EksHttpHandler eks;
   private final EksWorld world;
   private final Map<String, KubeCluster> kubernetes = new LinkedHashMap<>();
+  private final PrometheusHttpHandler prometheus;
 
   /**
    * Counts of signed AWS requests received (EKS, Auto Scaling, EC2, SSM, IAM, KMS) and of the faults
@@ -72,6 +75,8 @@ public final class SandboxServer implements AutoCloseable {
             });
     this.http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
     http.createContext("/_sandbox/", this::sandboxApi);
+    this.prometheus = new PrometheusHttpHandler(scenario.prometheus(), clock, callLog);
+    http.createContext(PrometheusHttpHandler.PREFIX + "/", prometheus);
     this.eks = new EksHttpHandler(world, scenario, clock, callLog, mapper);
     http.createContext("/", new ServiceRouter(eks, world, clock, callLog));
     http.setExecutor(executor);
@@ -118,6 +123,19 @@ public final class SandboxServer implements AutoCloseable {
 
   public int port() {
     return http.getAddress().getPort();
+  }
+
+  /**
+   * The base URL of the sandbox's Prometheus, e.g. http://127.0.0.1:41234/prometheus, as a
+   * Prometheus served under a route prefix: queries go to {@code <url>/api/v1/query}.
+   */
+  public URI prometheusUrl() {
+    return URI.create("http://127.0.0.1:" + port() + PrometheusHttpHandler.PREFIX);
+  }
+
+  /** The queries the sandbox's Prometheus answered, oldest first: they are not in the call log. */
+  public List<String> prometheusQueries() {
+    return prometheus.answered().stream().map(PrometheusHttpHandler.AnsweredQuery::query).toList();
   }
 
   public CallLog callLog() {
@@ -181,6 +199,7 @@ public final class SandboxServer implements AutoCloseable {
         n.put("timeScale", scenario.timeScale());
         n.put("simulatedStart", clock.start().toString());
         n.put("simulatedNow", clock.instant().toString());
+        n.put("prometheusUrl", prometheusUrl().toString());
         n.set("stats", mapper.valueToTree(stats()));
         body = n;
       } else {
@@ -243,6 +262,7 @@ public final class SandboxServer implements AutoCloseable {
             + ") listening on "
             + server.endpoint());
     System.out.println("Call log: " + server.endpoint() + "/_sandbox/calls");
+    System.out.println("Prometheus: " + server.prometheusUrl());
     new CountDownLatch(1).await();
   }
 

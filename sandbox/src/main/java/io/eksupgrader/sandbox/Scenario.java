@@ -24,6 +24,8 @@ import java.util.UUID;
  * @param source where the scenario came from (file name or resource), used in messages
  * @param startTime the simulated instant at which the run starts; null means the real time at
  *     which the server starts
+ * @param prometheus what the sandbox's Prometheus answers; {@link PrometheusScript#none()} when the
+ *     scenario says nothing
  */
 public record Scenario(
     String name,
@@ -33,11 +35,26 @@ public record Scenario(
     List<ClusterSpec> clusters,
     List<OfferedVersionSpec> offeredVersions,
     Durations durations,
-    Faults faults) {
+    Faults faults,
+    PrometheusScript prometheus) {
 
   public Scenario {
     clusters = List.copyOf(clusters);
     offeredVersions = List.copyOf(offeredVersions);
+    prometheus = prometheus == null ? PrometheusScript.none() : prometheus;
+  }
+
+  /** A scenario whose Prometheus answers every query with no data. */
+  public Scenario(
+      String name,
+      String source,
+      double timeScale,
+      Instant startTime,
+      List<ClusterSpec> clusters,
+      List<OfferedVersionSpec> offeredVersions,
+      Durations durations,
+      Faults faults) {
+    this(name, source, timeScale, startTime, clusters, offeredVersions, durations, faults, PrometheusScript.none());
   }
 
   /**

@@ -10,6 +10,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.eksupgrader.sandbox.PrometheusScript.Answer;
+import io.eksupgrader.sandbox.PrometheusScript.Change;
+import io.eksupgrader.sandbox.PrometheusScript.ScriptedQuery;
+import io.eksupgrader.sandbox.PrometheusScript.Series;
+import io.eksupgrader.sandbox.PrometheusScript.Trigger;
+import io.eksupgrader.sandbox.PrometheusScript.Window;
 import io.eksupgrader.sandbox.Scenario.AddonSpec;
 import io.eksupgrader.sandbox.Scenario.AppliedSpec;
 import io.eksupgrader.sandbox.Scenario.ClientStatSpec;
@@ -124,6 +130,8 @@ final class ScenarioParser {
   private static final Pattern RESOURCE = Pattern.compile("[a-z][a-z0-9]*");
   private static final Pattern OBJECT_NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
   private static final Pattern RELEASE_NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?");
+  private static final Pattern PROMETHEUS_LABEL = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
+  private static final Pattern OPERATION = Pattern.compile("[A-Z][A-Za-z0-9]*");
   private static final Pattern CHART_VERSION = Pattern.compile("\\d+\\.\\d+\\.\\d+(?:[-+][0-9A-Za-z.+-]+)?");
 
   // Exact decimals keep an unquoted version's text (1.30, not 1.3) for the refusal message.
@@ -186,7 +194,8 @@ final class ScenarioParser {
             "clusters",
             "offeredVersions",
             "durations",
-            "faults");
+            "faults",
+            "prometheus");
     String name = top.requiredText("name");
     double timeScale = top.has("timeScale") ? top.number("timeScale", 0, false, Double.MAX_VALUE) : 1.0;
     Instant startTime = top.has("startTime") ? top.instant("startTime") : null;
@@ -222,6 +231,8 @@ final class ScenarioParser {
     if (top.has("faults")) {
       faults = faults(top.node("faults"));
     }
+    PrometheusScript prometheus =
+        top.has("prometheus") ? prometheus(top.node("prometheus")) : PrometheusScript.none();
     return new Scenario(
         name,
         source,
@@ -230,7 +241,8 @@ final class ScenarioParser {
         clusters,
         offered,
         durations,
-        faults);
+        faults,
+        prometheus);
   }
 
   /** Clusters may share a subnet, but then they must describe it alike. */
@@ -1424,6 +1436,159 @@ final class ScenarioParser {
     boolean veleroFails = f.has("veleroBackupFails") && f.bool("veleroBackupFails");
     return new Faults(
         seed, throttling, serverErrors, conflict, failTo, neverReady, outages, launchFailures, degraded, veleroFails);
+  }
+
+  // ---- the sandbox's Prometheus ----
+
+  private PrometheusScript prometheus(JsonNode node) {
+    Obj p = obj(node, "prometheus", "queries", "outages", "bearerToken");
+    List<ScriptedQuery> queries = new ArrayList<>();
+    if (p.has("queries")) {
+      Map<String, Integer> seen = new HashMap<>();
+      List<JsonNode> items = p.list("queries");
+      for (int i = 0; i < items.size(); i++) {
+        String path = "prometheus.queries[" + i + "]";
+        ScriptedQuery q = scriptedQuery(items.get(i), path);
+        Integer other = seen.putIfAbsent(PrometheusScript.normalize(q.query()), i);
+        if (other != null) {
+          throw fail(path + ".query", "the same query as prometheus.queries[" + other + "] (whitespace aside)");
+        }
+        queries.add(q);
+      }
+    }
+    List<Window> outages = new ArrayList<>();
+    if (p.has("outages")) {
+      List<JsonNode> items = p.list("outages");
+      for (int i = 0; i < items.size(); i++) {
+        String path = "prometheus.outages[" + i + "]";
+        Obj o = obj(items.get(i), path, "from", "until");
+        outages.add(window(o, path));
+      }
+    }
+    String token = p.has("bearerToken") ? p.requiredText("bearerToken") : null;
+    return new PrometheusScript(queries, outages, token);
+  }
+
+  private ScriptedQuery scriptedQuery(JsonNode node, String path) {
+    Obj q = obj(node, path, "query", "series", "scalar", "error", "changes");
+    String query = q.requiredText("query");
+    Answer answer = answer(q, path, false);
+    List<Change> changes = new ArrayList<>();
+    if (q.has("changes")) {
+      List<JsonNode> items = q.list("changes");
+      for (int i = 0; i < items.size(); i++) {
+        String p = path + ".changes[" + i + "]";
+        Obj c = obj(items.get(i), p, "from", "until", "series", "scalar", "error");
+        changes.add(new Change(window(c, p), answer(c, p, true)));
+      }
+    }
+    return new ScriptedQuery(query, answer, changes);
+  }
+
+  /** One of series, scalar and error; none is no data unless {@code required}. */
+  private Answer answer(Obj o, String path, boolean required) {
+    List<String> given = new ArrayList<>();
+    for (String key : List.of("series", "scalar", "error")) {
+      if (o.has(key)) {
+        given.add(key);
+      }
+    }
+    if (given.size() > 1) {
+      throw fail(path, "give one of series, scalar and error, not " + String.join(" and ", given));
+    }
+    if (given.isEmpty()) {
+      if (required) {
+        throw fail(path, "a change needs what the query answers in it: series (an empty list for no data), scalar or error");
+      }
+      return Answer.noData();
+    }
+    return switch (given.get(0)) {
+      case "scalar" -> Answer.scalarValue(sampleValue(o.node("scalar"), path + ".scalar"));
+      case "error" -> Answer.badData(o.requiredText("error"));
+      default -> {
+        List<Series> series = new ArrayList<>();
+        Set<Map<String, String>> seen = new HashSet<>();
+        List<JsonNode> items = o.list("series");
+        for (int i = 0; i < items.size(); i++) {
+          String p = path + ".series[" + i + "]";
+          Obj s = obj(items.get(i), p, "labels", "value");
+          Map<String, String> labels = s.has("labels") ? s.textMap("labels") : Map.of();
+          for (String label : labels.keySet()) {
+            if (!PROMETHEUS_LABEL.matcher(label).matches()) {
+              throw fail(p + ".labels", "'" + label + "' is not a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*)");
+            }
+          }
+          if (!seen.add(labels)) {
+            throw fail(p + ".labels", "another series of this answer has the same labels " + labels);
+          }
+          if (!s.has("value")) {
+            throw fail(p + ".value", "is required");
+          }
+          series.add(new Series(labels, sampleValue(s.node("value"), p + ".value")));
+        }
+        yield Answer.vector(series);
+      }
+    };
+  }
+
+  /** A number, or NaN, +Inf, -Inf as Prometheus writes them. */
+  private double sampleValue(JsonNode v, String path) {
+    if (v.isNumber()) {
+      return v.doubleValue();
+    }
+    if (v.isTextual()) {
+      switch (v.textValue().trim()) {
+        case "NaN":
+          return Double.NaN;
+        case "+Inf", "Inf":
+          return Double.POSITIVE_INFINITY;
+        case "-Inf":
+          return Double.NEGATIVE_INFINITY;
+        default:
+          break;
+      }
+    }
+    throw fail(path, describe(v) + " is not a sample value: a number, or NaN, +Inf, -Inf in quotes");
+  }
+
+  private Window window(Obj o, String path) {
+    if (!o.has("from") && !o.has("until")) {
+      throw fail(path, "needs from or until (or both): a simulated time such as 30m, or a call such as {call: CreateEviction, count: 1}");
+    }
+    Trigger from = o.has("from") ? trigger(o.node("from"), path + ".from") : null;
+    Trigger until = o.has("until") ? trigger(o.node("until"), path + ".until") : null;
+    if (from != null && until != null && from.after() != null && until.after() != null
+        && until.after().compareTo(from.after()) <= 0) {
+      throw fail(path, "until (" + until.after() + ") must come after from (" + from.after() + ")");
+    }
+    return new Window(from, until);
+  }
+
+  /** A simulated time after the start ({@code 30m}) or a call of the call log. */
+  private Trigger trigger(JsonNode node, String path) {
+    if (node.isTextual() || (node.isIntegralNumber() && node.longValue() == 0)) {
+      try {
+        return Trigger.afterTime(node.isTextual() ? parseDuration(node.textValue()) : Duration.ZERO);
+      } catch (IllegalArgumentException e) {
+        throw fail(path, e.getMessage());
+      }
+    }
+    if (!node.isObject()) {
+      throw fail(path, describe(node) + " is neither a simulated time such as 30m nor a call such as {call: CreateEviction}");
+    }
+    Obj t = obj(node, path, "call", "count");
+    String call = t.requiredText("call");
+    if (!OPERATION.matcher(call).matches()) {
+      throw fail(path + ".call", "'" + call + "' is not an operation name of the call log, such as CreateEviction or DeleteNodegroup");
+    }
+    int count = 1;
+    if (t.has("count")) {
+      count = t.size("count");
+      if (count < 1) {
+        throw fail(path + ".count", "must be at least 1 (the first call is 1)");
+      }
+    }
+    return Trigger.afterCall(call, count);
   }
 
   private String versionText(JsonNode node, String path) {

@@ -7,6 +7,7 @@ import io.eksupgrader.activities.eks.EksControlPlaneActivities;
 import io.eksupgrader.activities.eks.AwsClientsProvider;
 import io.eksupgrader.activities.addons.EksAddonActivities;
 import io.eksupgrader.activities.fargate.EksFargateActivities;
+import io.eksupgrader.activities.health.PrometheusHealthGateActivities;
 import io.eksupgrader.activities.helm.HelmReleaseActivities;
 import io.eksupgrader.activities.istio.KubernetesIstioActivities;
 import io.eksupgrader.activities.karpenter.KubernetesKarpenterActivities;
@@ -59,6 +60,7 @@ public class UpgradeWorker {
   private final IstioConfiguration istio;
   private final BackupConfiguration backup;
   private final ApprovalConfiguration approvals;
+  private final HealthGateConfiguration health;
   private final WorkerRoles roles;
   private volatile boolean started;
 
@@ -80,6 +82,7 @@ public class UpgradeWorker {
       IstioConfiguration istio,
       BackupConfiguration backup,
       ApprovalConfiguration approvals,
+      HealthGateConfiguration health,
       WorkerRoles roles) {
     this.factory = factory;
     this.temporal = temporal;
@@ -100,6 +103,7 @@ public class UpgradeWorker {
     this.approvals = approvals;
     // Fails the start on a policy typo rather than the first upgrade.
     approvals.policy();
+    this.health = health;
     this.roles = roles;
   }
 
@@ -134,7 +138,8 @@ public class UpgradeWorker {
           new KubernetesIstioActivities(kubernetes, istio.toSettings(), helm.getWorkDirectory()),
           new ClusterPreflightActivities(eks, aws, kubernetes),
           new KubernetesVeleroActivities(kubernetes, backup.getPollInterval()),
-          approvals);
+          approvals,
+          new PrometheusHealthGateActivities(health.toSettings()));
     }
     factory.start();
     started = true;
