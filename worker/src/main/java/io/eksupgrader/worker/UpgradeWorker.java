@@ -57,6 +57,7 @@ public class UpgradeWorker {
   private final HelmConfiguration helm;
   private final KarpenterUpgradeConfiguration karpenterUpgrade;
   private final IstioConfiguration istio;
+  private final NotificationConfiguration notifications;
   private final BackupConfiguration backup;
   private final WorkerRoles roles;
   private volatile boolean started;
@@ -77,6 +78,7 @@ public class UpgradeWorker {
       HelmConfiguration helm,
       KarpenterUpgradeConfiguration karpenterUpgrade,
       IstioConfiguration istio,
+      NotificationConfiguration notifications,
       BackupConfiguration backup,
       WorkerRoles roles) {
     this.factory = factory;
@@ -94,6 +96,7 @@ public class UpgradeWorker {
     this.helm = helm;
     this.karpenterUpgrade = karpenterUpgrade;
     this.istio = istio;
+    this.notifications = notifications;
     this.backup = backup;
     this.roles = roles;
   }
@@ -127,6 +130,7 @@ public class UpgradeWorker {
           new HelmReleaseActivities(kubernetes, helm.toRunner(), helm.getWorkDirectory()),
           new KubernetesKarpenterUpgradeActivities(kubernetes, karpenterUpgrade.toSettings()),
           new KubernetesIstioActivities(kubernetes, istio.toSettings(), helm.getWorkDirectory()),
+          notifications.toActivities(),
           new ClusterPreflightActivities(eks, aws, kubernetes),
           new KubernetesVeleroActivities(kubernetes, backup.getPollInterval()));
     }

@@ -115,7 +115,7 @@ class WorkerApplicationTest {
         .hasMessageContaining("eks-upgrader.activities.await-version-update is missing");
   }
 
-  private static Map<String, Object> properties(int temporalPort) {
+  static Map<String, Object> properties(int temporalPort) {
     Map<String, Object> p = new HashMap<>();
     p.put("eks-upgrader.temporal.target", "127.0.0.1:" + temporalPort);
     p.put("eks-upgrader.temporal.task-queue", "worker-test");

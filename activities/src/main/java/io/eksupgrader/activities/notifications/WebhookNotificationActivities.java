@@ -70,6 +70,11 @@ public class WebhookNotificationActivities implements NotificationActivities {
             .connectTimeout(settings.requestTimeout())
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
+    if (settings.channels().isEmpty()) {
+      log.info("No notification webhooks are configured ({}<channel>): notifications are not sent", WebhookSettings.KEY_PREFIX);
+    } else {
+      settings.channels().forEach((channel, url) -> log.info("Notifications of channel '{}' go to {}", channel, WebhookUrl.masked(url)));
+    }
   }
 
   @Override
