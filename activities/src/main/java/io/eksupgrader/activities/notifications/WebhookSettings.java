@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The worker's webhooks, by channel name, and how long one POST may take. A channel that is not
@@ -37,6 +38,16 @@ public record WebhookSettings(Map<String, URI> channels, Duration requestTimeout
     if (requestTimeout == null || requestTimeout.isNegative() || requestTimeout.isZero()) {
       throw new IllegalArgumentException("eks-upgrader.notifications.request-timeout must be positive");
     }
+  }
+
+  /** The channels with their masked URLs: a record's own toString would print the credentials. */
+  @Override
+  public String toString() {
+    String listed =
+        channels.entrySet().stream()
+            .map(channel -> channel.getKey() + "=" + WebhookUrl.masked(channel.getValue()))
+            .collect(Collectors.joining(", "));
+    return "WebhookSettings[channels={" + listed + "}, requestTimeout=" + requestTimeout + "]";
   }
 
   /** {@code eks-upgrader.notifications.webhooks.<channel>}. */

@@ -257,6 +257,15 @@ class WebhookNotificationActivitiesTest {
   }
 
   @Test
+  void settingsPrintTheirChannelsMasked() {
+    WebhookSettings settings =
+        new WebhookSettings(Map.of("default", URI.create("https://hooks.slack.com/services/T0/B0/" + WebhookReceiver.SECRET)), TIMEOUT);
+
+    assertThat(settings.toString())
+        .isEqualTo("WebhookSettings[channels={default=https://hooks.slack.com/…}, requestTimeout=PT5S]");
+  }
+
+  @Test
   void aWebhookThatIsNotAnHttpUrlIsRefusedNamingTheKeyButNotTheUrl() {
     assertThatThrownBy(
             () -> new WebhookSettings(Map.of("ops", URI.create("hooks.slack.com/services/" + WebhookReceiver.SECRET)), TIMEOUT))
