@@ -58,6 +58,7 @@ public class UpgradeWorker {
   private final HelmConfiguration helm;
   private final KarpenterUpgradeConfiguration karpenterUpgrade;
   private final IstioConfiguration istio;
+  private final NotificationConfiguration notifications;
   private final BackupConfiguration backup;
   private final ApprovalConfiguration approvals;
   private final HealthGateConfiguration health;
@@ -80,6 +81,7 @@ public class UpgradeWorker {
       HelmConfiguration helm,
       KarpenterUpgradeConfiguration karpenterUpgrade,
       IstioConfiguration istio,
+      NotificationConfiguration notifications,
       BackupConfiguration backup,
       ApprovalConfiguration approvals,
       HealthGateConfiguration health,
@@ -99,6 +101,7 @@ public class UpgradeWorker {
     this.helm = helm;
     this.karpenterUpgrade = karpenterUpgrade;
     this.istio = istio;
+    this.notifications = notifications;
     this.backup = backup;
     this.approvals = approvals;
     // Fails the start on a policy typo rather than the first upgrade.
@@ -136,6 +139,7 @@ public class UpgradeWorker {
           new HelmReleaseActivities(kubernetes, helm.toRunner(), helm.getWorkDirectory()),
           new KubernetesKarpenterUpgradeActivities(kubernetes, karpenterUpgrade.toSettings()),
           new KubernetesIstioActivities(kubernetes, istio.toSettings(), helm.getWorkDirectory()),
+          notifications.toActivities(),
           new ClusterPreflightActivities(eks, aws, kubernetes),
           new KubernetesVeleroActivities(kubernetes, backup.getPollInterval()),
           approvals,

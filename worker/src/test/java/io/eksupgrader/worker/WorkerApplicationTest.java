@@ -143,7 +143,7 @@ class WorkerApplicationTest {
     }
   }
 
-  private static Map<String, Object> properties(int temporalPort) {
+  static Map<String, Object> properties(int temporalPort) {
     Map<String, Object> p = new HashMap<>();
     p.put("eks-upgrader.temporal.target", "127.0.0.1:" + temporalPort);
     p.put("eks-upgrader.temporal.task-queue", "worker-test");

@@ -16,7 +16,9 @@ public interface NotificationActivities {
   /**
    * Posts the notification to the channel's webhook. A channel without a webhook is not delivered
    * and not an error. A 5xx, a 429 or no answer fails the activity so that Temporal retries it; any
-   * other 4xx fails it with the non-retryable {@link FailureTypes#NOTIFICATION_REFUSED}.
+   * other 4xx (or a redirect, which is not followed) fails it with the non-retryable {@link
+   * FailureTypes#NOTIFICATION_REFUSED}. A Retry-After becomes the delay before Temporal's next
+   * attempt. Delivery is at least once: an attempt whose answer was lost posts again.
    */
   @ActivityMethod(name = ActivityTypes.NOTIFY)
   NotificationResult notify(Notification notification);
