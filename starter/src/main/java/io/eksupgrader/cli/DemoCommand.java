@@ -7,6 +7,7 @@ import io.eksupgrader.workflows.model.ComponentStrategy;
 import io.eksupgrader.workflows.model.IstioOptions;
 import io.eksupgrader.workflows.model.KarpenterOptions;
 import io.eksupgrader.workflows.model.DrainOptions;
+import io.eksupgrader.workflows.model.HealthGateOptions;
 import io.eksupgrader.workflows.model.UpgradeOptions;
 import io.eksupgrader.workflows.model.UpgradeRequest;
 import java.io.BufferedReader;
@@ -33,9 +34,10 @@ public class DemoCommand implements Callable<Integer> {
   /**
    * Seed 001's drain: {@code kubectl drain --ignore-daemonsets --delete-emptydir-data --force}, two
    * nodes at a time; PodDisruptionBudgets are always honoured. Karpenter and Istio move with the
-   * embedded Helm, from the sandbox's own charts.
+   * embedded Helm, from the sandbox's own charts. The health gates ask the sandbox's Prometheus
+   * every 5 seconds during waits, since the demo's simulated hours pass in minutes.
    */
-  static UpgradeOptions demoOptions(String chartSource) {
+  static UpgradeOptions demoOptions(String chartSource, String prometheusUrl) {
     return new UpgradeOptions(
         false,
         UpgradeOptions.DEFAULT_GATE_REMINDER_MINUTES,
@@ -44,7 +46,12 @@ public class DemoCommand implements Callable<Integer> {
         null,
         new ComponentOptions(
             new KarpenterOptions(ComponentStrategy.HELM, null, chartSource),
-            new IstioOptions(ComponentStrategy.HELM, null, chartSource, 0)));
+            new IstioOptions(ComponentStrategy.HELM, null, chartSource, 0)),
+        false,
+        null,
+        null,
+        new HealthGateOptions(prometheusUrl, 5, java.util.Map.of(), java.util.List.of(), java.util.List.of()),
+        null);
   }
 
   @Spec CommandSpec spec;
@@ -79,7 +86,7 @@ public class DemoCommand implements Callable<Integer> {
       out.printf("Temporal test server on %s, sandbox on %s, worker started.%n", env.temporalTarget(), env.sandbox.endpoint());
       try (TemporalConnection connection = temporal.connect()) {
         StartCommand.startUpgrade(
-            connection, new UpgradeRequest(cluster, targetVersion, demoOptions(env.chartSource()), temporal.identity), out);
+            connection, new UpgradeRequest(cluster, targetVersion, demoOptions(env.chartSource(), env.sandbox.prometheusUrl().toString()), temporal.identity), out);
         GateAnswers answers =
             autoApprove
                 ? GateAnswers.autoApprove()

@@ -116,7 +116,12 @@ public class UpgradeWorker {
       throw new IllegalStateException(
           "eks-upgrader.worker.workflows and eks-upgrader.worker.activities are both false: this worker would do nothing");
     }
-    Worker worker = factory.newWorker(temporal.getTaskQueue());
+    Worker worker =
+        factory.newWorker(
+            temporal.getTaskQueue(),
+            io.temporal.worker.WorkerOptions.newBuilder()
+                .setMaxHeartbeatThrottleInterval(roles.getMaxHeartbeatThrottleInterval())
+                .build());
     if (roles.isWorkflows()) {
       worker.registerWorkflowImplementationTypes(
           UpgradeActivityOptions.implementationOptions(ActivityOptionsFromConfig.build(activitySettings)),

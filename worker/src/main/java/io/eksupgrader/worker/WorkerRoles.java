@@ -11,6 +11,7 @@ public class WorkerRoles {
 
   private boolean workflows = true;
   private boolean activities = true;
+  private java.time.Duration maxHeartbeatThrottleInterval = java.time.Duration.ofSeconds(5);
 
   public boolean isWorkflows() {
     return workflows;
@@ -26,5 +27,18 @@ public class WorkerRoles {
 
   public void setActivities(boolean activities) {
     this.activities = activities;
+  }
+
+  /**
+   * The longest a heartbeat may wait before it is sent. A cancellation (a health gate stopping a
+   * drain, an operator cancelling the upgrade) reaches a running activity with the next heartbeat's
+   * answer, so this bounds how long a stopped drain goes on evicting.
+   */
+  public java.time.Duration getMaxHeartbeatThrottleInterval() {
+    return maxHeartbeatThrottleInterval;
+  }
+
+  public void setMaxHeartbeatThrottleInterval(java.time.Duration maxHeartbeatThrottleInterval) {
+    this.maxHeartbeatThrottleInterval = maxHeartbeatThrottleInterval;
   }
 }

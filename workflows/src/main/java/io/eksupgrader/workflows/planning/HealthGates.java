@@ -143,7 +143,7 @@ public final class HealthGates {
     return reading.gate()
         + " = "
         + (values.isEmpty() ? "no data" : values)
-        + (reading.unit() == null ? "" : " " + reading.unit())
+        + (reading.unit() == null || values.isEmpty() ? "" : " " + reading.unit())
         + (reading.breached() ? " > max " : " ≤ max ")
         + format(reading.max())
         + " (" + reading.query() + ")";
