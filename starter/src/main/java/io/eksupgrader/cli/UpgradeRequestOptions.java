@@ -4,6 +4,7 @@ import io.eksupgrader.workflows.model.AddonOptions;
 import io.eksupgrader.workflows.model.ApprovalPolicy;
 import io.eksupgrader.workflows.model.HealthGateOptions;
 import io.eksupgrader.workflows.model.NotificationOptions;
+import io.eksupgrader.workflows.model.PhaseSelection;
 import io.eksupgrader.workflows.model.BackupOptions;
 import io.eksupgrader.workflows.model.ClusterRef;
 import io.eksupgrader.workflows.model.ComponentOptions;
@@ -149,6 +150,15 @@ public class UpgradeRequestOptions {
   @Option(names = "--notifications", negatable = true, description = "Send notifications (default: yes, when the worker has a webhook).")
   Boolean notificationsEnabled;
 
+  @Option(names = "--addons", negatable = true, description = "Move the EKS add-ons with each minor (default yes; or 'phases.addons').")
+  Boolean addonsPhase;
+
+  @Option(
+      names = "--data-plane",
+      negatable = true,
+      description = "Replace node groups, wait for Karpenter's drift, restart Fargate workloads (default yes; or 'phases.dataPlane').")
+  Boolean dataPlanePhase;
+
   /** The request from the spec file, with every flag given overriding it. */
   UpgradeRequest request(String requestedBy) {
     UpgradeSpec file = specFile == null ? UpgradeSpec.empty() : UpgradeSpec.load(specFile);
@@ -217,7 +227,7 @@ public class UpgradeRequestOptions {
         target,
         new UpgradeOptions(
             auto, reminder, drain, groups, addons, components, false, backup, approvals(file), health(file),
-            notifications(file)),
+            notifications(file), phases(file)),
         requestedBy);
   }
 
@@ -233,6 +243,14 @@ public class UpgradeRequestOptions {
               lists.put(type, java.util.Arrays.stream(names.split(",")).map(String::trim).filter(n -> !n.isEmpty()).toList()));
     }
     return new ApprovalPolicy(lists, first(fourEyes, spec.fourEyes()), spec.autoApprove(), List.of());
+  }
+
+  private PhaseSelection phases(UpgradeSpec file) {
+    PhaseSelection spec = file.phases() != null ? file.phases() : PhaseSelection.all();
+    if (file.phases() == null && addonsPhase == null && dataPlanePhase == null) {
+      return null;
+    }
+    return new PhaseSelection(first(addonsPhase, spec.addons()), first(dataPlanePhase, spec.dataPlane()));
   }
 
   private HealthGateOptions health(UpgradeSpec file) {

@@ -12,6 +12,7 @@ import io.eksupgrader.workflows.activities.NotificationActivities;
 import io.eksupgrader.workflows.model.ApprovalPolicy;
 import io.eksupgrader.workflows.model.HealthGateOptions;
 import io.eksupgrader.workflows.model.NotificationOptions;
+import io.eksupgrader.workflows.model.PhaseSelection;
 import io.eksupgrader.workflows.planning.ApprovalRules;
 import io.eksupgrader.workflows.planning.HealthGates;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -69,6 +70,9 @@ import org.yaml.snakeyaml.error.YAMLException;
  *   disabled: [node-join-latency]
  *   custom:                      # gates of your own
  *     - {name: queue-depth, query: "max(queue_depth)", max: 100, unit: msgs}
+ * phases:                        # which phases run (Karpenter and Istio: their strategy, skip)
+ *   addons: true                 # EKS add-ons with each minor
+ *   dataPlane: true              # node groups, Karpenter drift, Fargate after the control plane
  * notifications:                 # webhooks configured in the worker (never here: a URL is a secret)
  *   enabled: true
  *   channel: payments-oncall     # a webhook name in the worker's eks-upgrader.notifications.webhooks
@@ -89,12 +93,14 @@ record UpgradeSpec(
     BackupSpec backup,
     ApprovalPolicy approvals,
     HealthGateOptions healthGates,
-    NotificationOptions notifications) {
+    NotificationOptions notifications,
+    PhaseSelection phases) {
 
+  static final Set<String> PHASE_KEYS = Set.of("addons", "dataPlane");
   static final List<String> KEY_ORDER =
       List.of(
           "cluster", "region", "targetVersion", "autoApprove", "gateReminderMinutes", "nodeGroupConcurrency", "drain",
-          "addons", "karpenter", "istio", "backup", "approvals", "healthGates", "notifications");
+          "addons", "karpenter", "istio", "backup", "approvals", "healthGates", "notifications", "phases");
   static final Set<String> KEYS = Set.copyOf(KEY_ORDER);
   static final Set<String> APPROVAL_KEYS = Set.of("fourEyes", "approvers", "autoApprove");
   static final Set<String> HEALTH_KEYS = Set.of("prometheus", "interval", "thresholds", "disabled", "custom");
@@ -129,6 +135,7 @@ record UpgradeSpec(
         ComponentSpec.none(),
         ComponentSpec.none(),
         BackupSpec.none(),
+        null,
         null,
         null,
         null);
@@ -216,6 +223,15 @@ record UpgradeSpec(
     ApprovalPolicy approvals = approvals(map.get("approvals"), problems);
     HealthGateOptions health = health(map.get("healthGates"), problems);
     NotificationOptions notifications = notifications(map.get("notifications"), problems);
+    PhaseSelection phases = null;
+    if (map.get("phases") != null) {
+      Map<?, ?> p = section("phases", PHASE_KEYS, map.get("phases"), problems);
+      if (p != null) {
+        Boolean addonsPhase = bool(p, "addons", "phases", problems);
+        Boolean dataPlane = bool(p, "dataPlane", "phases", problems);
+        phases = new PhaseSelection(!Boolean.FALSE.equals(addonsPhase), !Boolean.FALSE.equals(dataPlane));
+      }
+    }
     if (problems.isEmpty()) {
       problems.addAll(ApprovalRules.problems(approvals, "approvals"));
       problems.addAll(HealthGates.problems(health));
@@ -225,7 +241,7 @@ record UpgradeSpec(
     }
     return new UpgradeSpec(
         cluster, region, targetVersion, autoApprove, reminder, nodeGroupConcurrency, drain, addons, karpenter, istio, backup,
-        approvals, health, notifications);
+        approvals, health, notifications, phases);
   }
 
   /** A mapping with only the known keys, or null after saying why not. */

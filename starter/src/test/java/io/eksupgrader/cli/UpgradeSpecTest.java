@@ -177,6 +177,8 @@ class UpgradeSpecTest {
         notifications:
           channel: payments-oncall
           events: [gate-opened, upgrade-ended]
+        phases:
+          dataPlane: false
         """);
 
     var fromFile = request("--spec", spec.toString()).options();
@@ -194,17 +196,20 @@ class UpgradeSpecTest {
     assertThat(fromFile.notifications().channel()).isEqualTo("payments-oncall");
     assertThat(fromFile.notifications().sends("gate-opened")).isTrue();
     assertThat(fromFile.notifications().sends("step-failed")).isFalse();
+    assertThat(fromFile.phases()).isEqualTo(new io.eksupgrader.workflows.model.PhaseSelection(true, false));
 
     var overridden =
         request(
                 "--spec", spec.toString(), "--no-four-eyes", "--approver", "control-plane=carol, dave",
-                "--prometheus-url", "https://prom.example:9090", "--health-interval", "30s", "--no-notifications")
+                "--prometheus-url", "https://prom.example:9090", "--health-interval", "30s", "--no-notifications",
+                "--data-plane", "--no-addons")
             .options();
     assertThat(overridden.approvals().fourEyes()).isFalse();
     assertThat(overridden.approvals().approvers()).containsEntry("control-plane", List.of("carol", "dave"));
     assertThat(overridden.health().prometheusUrl()).isEqualTo("https://prom.example:9090");
     assertThat(overridden.health().intervalSeconds()).isEqualTo(30);
     assertThat(overridden.notifications().disabled()).isTrue();
+    assertThat(overridden.phases()).isEqualTo(new io.eksupgrader.workflows.model.PhaseSelection(false, true));
 
     var none = request("--cluster", "a", "--region", "us-east-1", "--to", "1.34").options();
     assertThat(none.approvals()).isNull();
@@ -222,6 +227,7 @@ class UpgradeSpecTest {
                     approvals: {fourEyes: maybe, approvers: {control-plane: alice}, quorum: 2}
                     healthGates: {prometheus: 9090, interval: often, thresholds: {istio-5xx: high}, custom: [{name: x, query: q}]}
                     notifications: {channel: "#ops room", events: [gate-open], webhook: https://hooks.slack.com/x}
+                    phases: {dataplane: false, addons: no way}
                     """,
                     "bad.yaml"))
         .isInstanceOf(CliFailure.class)
@@ -234,7 +240,9 @@ class UpgradeSpecTest {
         .hasMessageContaining("healthGates.custom: gate 'x' needs a number as max")
         .hasMessageContaining("notifications: unknown key 'webhook'")
         .hasMessageContaining("notifications.channel: '#ops room' is not a webhook name")
-        .hasMessageContaining("notifications.events: 'gate-open' is not one of gate-opened, gate-reminder");
+        .hasMessageContaining("notifications.events: 'gate-open' is not one of gate-opened, gate-reminder")
+        .hasMessageContaining("phases: unknown key 'dataplane'; known keys: addons, dataPlane")
+        .hasMessageContaining("phases.addons: 'no way' is not true or false");
     assertThatThrownBy(
             () ->
                 UpgradeSpec.parse(

@@ -16,6 +16,7 @@ package io.eksupgrader.workflows.model;
  * @param approvals who may answer which gate; null means anyone (under the worker's policy)
  * @param health health gates; null means none
  * @param notifications which notifications to send where; null means all, to channel default
+ * @param phases which phases run; null means all
  */
 public record UpgradeOptions(
     boolean autoApprove,
@@ -28,7 +29,25 @@ public record UpgradeOptions(
     BackupOptions backup,
     ApprovalPolicy approvals,
     HealthGateOptions health,
-    NotificationOptions notifications) {
+    NotificationOptions notifications,
+    PhaseSelection phases) {
+
+  public UpgradeOptions(
+      boolean autoApprove,
+      int gateReminderMinutes,
+      DrainOptions drain,
+      int nodeGroupConcurrency,
+      AddonOptions addons,
+      ComponentOptions components,
+      boolean dryRun,
+      BackupOptions backup,
+      ApprovalPolicy approvals,
+      HealthGateOptions health,
+      NotificationOptions notifications) {
+    this(
+        autoApprove, gateReminderMinutes, drain, nodeGroupConcurrency, addons, components, dryRun, backup, approvals,
+        health, notifications, null);
+  }
 
   public UpgradeOptions(
       boolean autoApprove,
@@ -39,7 +58,9 @@ public record UpgradeOptions(
       ComponentOptions components,
       boolean dryRun,
       BackupOptions backup) {
-    this(autoApprove, gateReminderMinutes, drain, nodeGroupConcurrency, addons, components, dryRun, backup, null, null, null);
+    this(
+        autoApprove, gateReminderMinutes, drain, nodeGroupConcurrency, addons, components, dryRun, backup, null, null, null,
+        null);
   }
 
   public UpgradeOptions(
@@ -88,7 +109,7 @@ public record UpgradeOptions(
   public UpgradeOptions asDryRun() {
     return new UpgradeOptions(
         autoApprove, gateReminderMinutes, drain, nodeGroupConcurrency, addons, components, true, backup, approvals, health,
-        notifications);
+        notifications, phases);
   }
 
   public boolean backupEnabled() {
@@ -113,6 +134,10 @@ public record UpgradeOptions(
 
   public NotificationOptions notificationsOrDefaults() {
     return notifications != null ? notifications : NotificationOptions.defaults();
+  }
+
+  public PhaseSelection phasesOrAll() {
+    return phases != null ? phases : PhaseSelection.all();
   }
 
   public int reminderMinutesOrDefault() {

@@ -12,7 +12,9 @@ import io.eksupgrader.workflows.model.ApprovalPolicy;
 import io.eksupgrader.workflows.model.HealthGateOptions;
 import io.eksupgrader.workflows.model.HealthStatus;
 import io.eksupgrader.workflows.model.NotificationOptions;
+import io.eksupgrader.workflows.model.PhaseSelection;
 import io.eksupgrader.workflows.planning.ApprovalRules;
+import io.eksupgrader.workflows.planning.Phases;
 import io.eksupgrader.workflows.planning.HealthGates;
 import io.temporal.workflow.CancellationScope;
 import io.eksupgrader.workflows.activities.AddonActivities;
@@ -379,6 +381,14 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
                 componentsPlanned ? componentSteps(snapshot.version()) : List.of(),
                 checksPlanned)
             : UpgradePlanner.plan(request.cluster(), snapshot.version(), request.targetVersion());
+    if (operatorExperience) {
+      PhaseSelection phases = request.optionsOrDefaults().phasesOrAll();
+      List<String> phaseProblems = Phases.problems(plan, phases);
+      if (!phaseProblems.isEmpty()) {
+        return refuse(preflight, phaseProblems);
+      }
+      plan = Phases.apply(plan, phases);
+    }
     if (checksPlanned) {
       plan = withReviewAndBackup(plan);
       findings = PreflightFindings.sorted(concat(findings, PreflightFindings.skewPasses(plan)));
@@ -811,7 +821,11 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
         + karpenterNodes
         + components
         + addonVersions
-        + (kept.isEmpty() ? "" : "; kept behind by an operator's decision: " + String.join(", ", kept));
+        + (kept.isEmpty() ? "" : "; kept behind by an operator's decision: " + String.join(", ", kept))
+        + (phaseOff(true) || phaseOff(false)
+            ? " (or because the spec's phases leave out " + (phaseOff(true) ? "the data plane" : "the add-ons")
+                + (phaseOff(true) && phaseOff(false) ? " and the add-ons" : "") + ")"
+            : "");
   }
 
   /**
@@ -901,13 +915,13 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
   }
 
   private boolean addonStepSkipped(String addon) {
-    return steps.stream()
+    return phaseOff(false) || steps.stream()
         .anyMatch(
             s -> s.step.kind() == StepKind.ADDON && addon.equals(s.step.target()) && s.state == StepState.SKIPPED);
   }
 
   private boolean karpenterDriftSkipped() {
-    return steps.stream()
+    return phaseOff(true) || steps.stream()
         .anyMatch(s -> s.step.kind() == StepKind.KARPENTER_DRIFT && s.state == StepState.SKIPPED);
   }
 
@@ -1242,8 +1256,14 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
                     && s.state == StepState.SKIPPED);
   }
 
+  /** Whether the spec turned the data plane (or the add-ons) off, so what they would move stays. */
+  private boolean phaseOff(boolean dataPlanePhase) {
+    PhaseSelection phases = request.optionsOrDefaults().phasesOrAll();
+    return operatorExperience && (dataPlanePhase ? !phases.dataPlane() : !phases.addons());
+  }
+
   private boolean keptByDecision(String nodeGroup) {
-    return steps.stream()
+    return phaseOff(true) || steps.stream()
         .anyMatch(
             s ->
                 nodeGroup.equals(s.step.nodeGroup())

@@ -52,8 +52,9 @@ class OperatorWorkflowTest {
   private final FakeEks eks = new FakeEks("1.33");
   private final FakeDataPlane nodes = new FakeDataPlane();
   private final FakeOperator operator = new FakeOperator();
+  private final FakeAddons addons = new FakeAddons(eks);
 
-  @RegisterExtension final TestWorkflowExtension testWorkflow = extension(eks, nodes, operator);
+  @RegisterExtension final TestWorkflowExtension testWorkflow = extension(eks, nodes, operator, addons);
 
   /** Drains heartbeat every 2 s at most, so that a cancelled drain learns it within seconds. */
   private static TestWorkflowExtension extension(Object... activities) {
@@ -70,7 +71,7 @@ class OperatorWorkflowTest {
                 ControlPlaneUpgradeWorkflowImpl.class,
                 NodeGroupUpgradeWorkflowImpl.class)
             .setActivityImplementations(
-                List.of(activities, new Object[] {new FakeKarpenterFargate(), new FakeAddons(), new FakeComponents(), new FakeChecks()})
+                List.of(activities, new Object[] {new FakeKarpenterFargate(), new FakeComponents(), new FakeChecks()})
                     .stream()
                     .flatMap(java.util.Arrays::stream)
                     .toArray());
@@ -363,6 +364,37 @@ class OperatorWorkflowTest {
     java.nio.file.Files.createDirectories(RecordHistoriesTest.DIR);
     java.nio.file.Files.writeString(
         RecordHistoriesTest.DIR.resolve("cluster-upgrade-operator.json"), client.fetchHistory(ID).toJson(true));
+  }
+
+  @Test
+  void withoutTheDataPlaneAndAddonPhasesOnlyTheControlPlaneMovesBehindItsOwnGate(
+      WorkflowClient client, WorkflowOptions options) {
+    nodes.addGroup("apps", "1.33", 1);
+    addons.add("vpc-cni", "v1.19.0-eksbuild.1");
+    addons.add("coredns", "v1.11.4-eksbuild.2");
+    UpgradeRequest request =
+        new UpgradeRequest(
+            CLUSTER,
+            "1.34",
+            new UpgradeOptions(
+                false, 30, null, 0, null, null, false, null, null, null, null,
+                new io.eksupgrader.workflows.model.PhaseSelection(false, false)),
+            "carol");
+    ClusterUpgradeWorkflow upgrade = start(client, options, request);
+
+    UpgradeStatus atGate = awaitGate(client, "control-plane-1.34");
+    assertThat(atGate.steps())
+        .extracting(StepStatus::id)
+        .as("no add-on, node group, teardown step; the minor's gate moved from the VPC CNI to the control plane")
+        .containsExactly("preflight", "control-plane-1.34", "verify");
+    upgrade.approveGate(new Approval("control-plane-1.34", "alice", null));
+    UpgradeResult result = client.newUntypedWorkflowStub(ID).getResult(UpgradeResult.class);
+    assertThat(result.outcome()).isEqualTo(UpgradeOutcome.SUCCEEDED);
+    assertThat(nodes.calls()).noneMatch(c -> c.startsWith("Create") || c.startsWith("Cordon") || c.startsWith("Drain"));
+    assertThat(eks.mutatingCalls()).containsExactly("StartVersionUpdate 1.34");
+    assertThat(result.status().steps().get(2).detail())
+        .contains("kept behind by an operator's decision: apps (1.33)")
+        .contains("the spec's phases leave out the data plane and the add-ons");
   }
 
   private static HealthGateOptions health() {
