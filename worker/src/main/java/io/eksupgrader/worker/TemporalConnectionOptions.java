@@ -173,8 +173,9 @@ final class TemporalConnectionOptions {
       }
       return builder.build();
     } catch (IOException | RuntimeException e) {
-      problems.add(CERT_FILE + " / " + KEY_FILE + ": " + cert + " and " + key
-          + " do not make a client certificate with its key: " + e.getMessage());
+      problems.add(cert != null
+          ? CERT_FILE + " / " + KEY_FILE + ": " + cert + " and " + key + " do not make a client certificate with its key: " + e.getMessage()
+          : TLS_ENABLED + ": no TLS context could be made" + (ca != null ? " with " + CA_FILE + " " + ca : "") + ": " + e.getMessage());
       return null;
     }
   }
