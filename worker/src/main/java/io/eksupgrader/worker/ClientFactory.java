@@ -15,18 +15,24 @@ import io.temporal.worker.WorkerFactory;
 import jakarta.inject.Singleton;
 import java.net.URI;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The clients the worker needs, each built from its configuration. */
 @Factory
 public class ClientFactory {
 
+  private static final Logger log = LoggerFactory.getLogger(ClientFactory.class);
+
+  /** Plaintext, TLS, mTLS and API key from {@code eks-upgrader.temporal.*}; bad settings stop the worker here. */
   @Singleton
   @Bean(preDestroy = "shutdown")
-  WorkflowServiceStubs workflowServiceStubs(TemporalSettings temporal) {
-    WorkflowServiceStubsOptions.Builder options = WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.getTarget());
+  WorkflowServiceStubs workflowServiceStubs(TemporalSettings temporal, TemporalTlsSettings tls) {
+    WorkflowServiceStubsOptions.Builder options = TemporalConnectionOptions.build(temporal, tls);
     if (!temporal.isStickyExecution()) {
       options.setGrpcClientInterceptors(List.of(new NoStickyExecutionInterceptor()));
     }
+    log.info("Temporal at {}: {}", temporal.getTarget(), TemporalConnectionOptions.describe(temporal, tls));
     return WorkflowServiceStubs.newServiceStubs(options.build());
   }
 

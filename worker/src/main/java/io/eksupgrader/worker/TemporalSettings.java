@@ -10,6 +10,8 @@ public class TemporalSettings {
   private String namespace = "default";
   private String taskQueue = "eks-upgrader";
   private boolean stickyExecution = true;
+  private String apiKey = "";
+  private String apiKeyFile = "";
 
   public String getTarget() {
     return target;
@@ -42,5 +44,26 @@ public class TemporalSettings {
 
   public void setStickyExecution(boolean stickyExecution) {
     this.stickyExecution = stickyExecution;
+  }
+
+  /**
+   * A Temporal Cloud API key given directly: meant for the environment variable
+   * EKS_UPGRADER_TEMPORAL_API_KEY filled from a Secret, never for a file in git. Never logged.
+   */
+  public String getApiKey() {
+    return apiKey;
+  }
+
+  public void setApiKey(String apiKey) {
+    this.apiKey = apiKey == null ? "" : apiKey;
+  }
+
+  /** A file holding the API key (a mounted Secret); read again whenever it changes, so a rotated key is used at once. */
+  public String getApiKeyFile() {
+    return apiKeyFile;
+  }
+
+  public void setApiKeyFile(String apiKeyFile) {
+    this.apiKeyFile = apiKeyFile == null ? "" : apiKeyFile;
   }
 }
