@@ -171,6 +171,11 @@ public class EksAddonActivities implements AddonActivities {
           || update.status() == UpdateStatus.CANCELLED
           || "DEGRADED".equals(addon.statusAsString())
           || "UPDATE_FAILED".equals(addon.statusAsString())) {
+        // The update and the add-on are read one after the other and may change in between: read
+        // both again so that the operator sees one moment's picture.
+        String updateId = request.updateId();
+        update = eks.describeUpdate(r -> r.name(ref.name()).updateId(updateId).addonName(request.addon())).update();
+        addon = describe(eks, ref, request.addon());
         String message =
             ref + ": add-on " + request.addon() + " update " + update.id() + " ended " + update.statusAsString()
                 + "; the add-on is " + addon.statusAsString() + " at " + addon.addonVersion()
