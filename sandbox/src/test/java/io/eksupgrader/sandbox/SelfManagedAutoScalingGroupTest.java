@@ -40,13 +40,16 @@ class SelfManagedAutoScalingGroupTest {
   private static final String TEMPLATE = "lt-0123456789abcdef0";
   private static final String OLD_IMAGE = "ami-0aaaabbbbcccc1111";
 
-  /** A node boots in 1 simulated minute and turns Ready 1 minute later; 1 real second is 10 minutes. */
+  /**
+   * A node boots in 10 simulated minutes (1 real second, so that a busy machine still sees it boot)
+   * and turns Ready 10 minutes later; 1 real second is 10 minutes.
+   */
   private static final String WORLD =
       """
       name: self-managed
       timeScale: 600
       startTime: 2026-11-23T09:00:00Z
-      durations: {nodeJoin: 1m}
+      durations: {nodeJoin: 10m}
       clusters:
         - name: demo
           region: us-east-1
@@ -239,7 +242,7 @@ class SelfManagedAutoScalingGroupTest {
 
     assertThat(created.instances()).hasSize(2);
     assertThat(created.instances())
-        .as("booting for nodeJoin (1m)")
+        .as("booting for nodeJoin (10m)")
         .allSatisfy(i -> assertThat(i.lifecycleState()).isEqualTo(LifecycleState.PENDING));
     assertThat(created.launchTemplate().version()).isEqualTo("4");
     assertThat(created.vpcZoneIdentifier()).isEqualTo("subnet-0a1,subnet-0b2");
@@ -259,8 +262,8 @@ class SelfManagedAutoScalingGroupTest {
                   .as("from the user data that version 4 copied from version 3")
                   .containsEntry("role", "worker");
               Instant registered = Instant.parse(n.getMetadata().getCreationTimestamp());
-              assertThat(registered).as("registered after the boot").isAfterOrEqualTo(before.plus(Duration.ofMinutes(1)));
-              assertThat(readySince(n)).as("Ready nodeJoin after the boot").isAfterOrEqualTo(before.plus(Duration.ofMinutes(2)));
+              assertThat(registered).as("registered after the boot").isAfterOrEqualTo(before.plus(Duration.ofMinutes(10)));
+              assertThat(readySince(n)).as("Ready nodeJoin after the boot").isAfterOrEqualTo(before.plus(Duration.ofMinutes(20)));
             });
     assertThat(asg(autoScaling, "workers-1-33").instances())
         .allSatisfy(i -> assertThat(i.lifecycleState()).isEqualTo(LifecycleState.IN_SERVICE));
