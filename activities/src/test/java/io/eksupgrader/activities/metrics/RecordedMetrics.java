@@ -67,7 +67,7 @@ public final class RecordedMetrics implements StatsReporter {
 
   @Override
   public synchronized void reportCounter(String name, Map<String, String> tags, long value) {
-    counters.add(new Sample(name, Map.copyOf(tags), value));
+    counters.add(new Sample(name, tags == null ? Map.of() : Map.copyOf(tags), value));
   }
 
   @Override
@@ -75,7 +75,7 @@ public final class RecordedMetrics implements StatsReporter {
 
   @Override
   public synchronized void reportTimer(String name, Map<String, String> tags, Duration interval) {
-    timers.add(new Sample(name, Map.copyOf(tags), interval.getNanos()));
+    timers.add(new Sample(name, tags == null ? Map.of() : Map.copyOf(tags), interval.getNanos()));
   }
 
   @Override
