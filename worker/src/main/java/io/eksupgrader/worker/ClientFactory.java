@@ -1,5 +1,6 @@
 package io.eksupgrader.worker;
 
+import com.uber.m3.tally.Scope;
 import io.eksupgrader.activities.eks.DefaultAwsClientsProvider;
 import io.eksupgrader.activities.eks.DefaultEksClientProvider;
 import io.eksupgrader.activities.eks.EksClientProvider;
@@ -7,6 +8,7 @@ import io.eksupgrader.activities.eks.EksClientSettings;
 import io.eksupgrader.activities.kube.EksKubernetesClientProvider;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.core.annotation.Nullable;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
@@ -22,8 +24,12 @@ public class ClientFactory {
 
   @Singleton
   @Bean(preDestroy = "shutdown")
-  WorkflowServiceStubs workflowServiceStubs(TemporalSettings temporal) {
+  WorkflowServiceStubs workflowServiceStubs(TemporalSettings temporal, @Nullable Scope metrics) {
     WorkflowServiceStubsOptions.Builder options = WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.getTarget());
+    if (metrics != null) {
+      // The SDK's metrics, and every scope it derives from this one (worker, activity, workflow).
+      options.setMetricsScope(metrics);
+    }
     if (!temporal.isStickyExecution()) {
       options.setGrpcClientInterceptors(List.of(new NoStickyExecutionInterceptor()));
     }
