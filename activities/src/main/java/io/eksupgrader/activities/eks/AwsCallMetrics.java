@@ -39,7 +39,7 @@ public final class AwsCallMetrics implements MetricPublisher {
   }
 
   /** Records one API call's metrics in {@code scope}. */
-  static void record(Scope scope, MetricCollection call) {
+  private static void record(Scope scope, MetricCollection call) {
     String service = first(call.metricValues(CoreMetric.SERVICE_ID), "unknown");
     String operation = first(call.metricValues(CoreMetric.OPERATION_NAME), "unknown");
     List<MetricCollection> attempts = call.childrenWithName(ATTEMPT).toList();
