@@ -1,5 +1,6 @@
 package io.eksupgrader.worker;
 
+import com.uber.m3.tally.Scope;
 import io.eksupgrader.activities.eks.DefaultAwsClientsProvider;
 import io.eksupgrader.activities.eks.DefaultEksClientProvider;
 import io.eksupgrader.activities.eks.EksClientProvider;
@@ -7,6 +8,7 @@ import io.eksupgrader.activities.eks.EksClientSettings;
 import io.eksupgrader.activities.kube.EksKubernetesClientProvider;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.core.annotation.Nullable;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
@@ -27,8 +29,13 @@ public class ClientFactory {
   /** Plaintext, TLS, mTLS and API key from {@code eks-upgrader.temporal.*}; bad settings stop the worker here. */
   @Singleton
   @Bean(preDestroy = "shutdown")
-  WorkflowServiceStubs workflowServiceStubs(TemporalSettings temporal, TemporalTlsSettings tls) {
+  WorkflowServiceStubs workflowServiceStubs(
+      TemporalSettings temporal, TemporalTlsSettings tls, @Nullable Scope metrics) {
     WorkflowServiceStubsOptions.Builder options = TemporalConnectionOptions.build(temporal, tls);
+    if (metrics != null) {
+      // The SDK's metrics, and every scope it derives from this one (worker, activity, workflow).
+      options.setMetricsScope(metrics);
+    }
     if (!temporal.isStickyExecution()) {
       options.setGrpcClientInterceptors(List.of(new NoStickyExecutionInterceptor()));
     }

@@ -26,7 +26,7 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
  * EC2, Auto Scaling and SSM clients built with the same settings as {@link
  * DefaultEksClientProvider}: one client per service and region, made on first use and kept, the
  * URL-connection HTTP client, the SDK's {@code standard} retry mode, static credentials or the
- * default chain, and the sandbox's endpoint when one is set.
+ * default chain, the sandbox's endpoint when one is set, and {@link AwsCallMetrics}.
  */
 public final class DefaultAwsClientsProvider implements AwsClientsProvider, Closeable {
 
@@ -99,7 +99,8 @@ public final class DefaultAwsClientsProvider implements AwsClientsProvider, Clos
         .region(Region.of(region))
         .credentialsProvider(credentials)
         .httpClientBuilder(UrlConnectionHttpClient.builder())
-        .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD));
+        .overrideConfiguration(
+                o -> o.retryStrategy(RetryMode.STANDARD).addMetricPublisher(AwsCallMetrics.INSTANCE));
     if (settings.endpointOverride() != null) {
       builder.endpointOverride(settings.endpointOverride());
     }

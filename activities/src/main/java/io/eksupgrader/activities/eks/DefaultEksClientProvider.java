@@ -19,7 +19,8 @@ import software.amazon.awssdk.services.eks.EksClientBuilder;
  * One {@link EksClient} per region, made on first use and kept: clients are thread safe and hold
  * connection pools, so sharing them across activities is cheaper than building one per call.
  * Retry mode is the SDK's {@code standard} (throttling and 5xx retried with backoff a few times);
- * what still fails is left to the activity's Temporal retry policy.
+ * what still fails is left to the activity's Temporal retry policy. Every call and throttled
+ * attempt is counted by {@link AwsCallMetrics}.
  */
 public final class DefaultEksClientProvider implements EksClientProvider, Closeable {
 
@@ -56,7 +57,8 @@ public final class DefaultEksClientProvider implements EksClientProvider, Closea
             .region(Region.of(region))
             .credentialsProvider(credentials)
             .httpClientBuilder(UrlConnectionHttpClient.builder())
-            .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD));
+            .overrideConfiguration(
+                o -> o.retryStrategy(RetryMode.STANDARD).addMetricPublisher(AwsCallMetrics.INSTANCE));
     if (settings.endpointOverride() != null) {
       builder.endpointOverride(settings.endpointOverride());
     }

@@ -1,5 +1,7 @@
 package io.eksupgrader.activities.kube;
 
+import com.uber.m3.tally.Scope;
+import io.eksupgrader.activities.metrics.ActivityMetrics;
 import io.eksupgrader.workflows.activities.FailureTypes;
 import io.eksupgrader.workflows.model.DrainBlockage;
 import io.eksupgrader.workflows.model.DrainBlockage.BlockedPod;
@@ -65,6 +67,10 @@ import org.slf4j.LoggerFactory;
  *       evictions and fails the attempt as retryable; the next attempt resumes from the
  *       heartbeat.
  * </ol>
+ *
+ * <p>Accepted evictions, 429 refusals and forced deletions are counted in the activity's metrics
+ * scope ({@link ActivityMetrics}); the eviction threads use the context's scope, since the
+ * thread-bound {@code Activity.getExecutionContext()} is not theirs.
  */
 final class NodeDrain {
 
@@ -85,6 +91,7 @@ final class NodeDrain {
   private final DrainOptions options;
   private final DrainSettings settings;
   private final ActivityExecutionContext context;
+  private final Scope metrics;
   private final Clock clock;
   private final String node;
   private final long startedAtEpochMilli;
@@ -116,6 +123,7 @@ final class NodeDrain {
     this.options = request.options() != null ? request.options() : DrainOptions.defaults();
     this.settings = settings;
     this.context = context;
+    this.metrics = context.getMetricsScope();
     this.clock = clock;
     this.node = request.node();
     DrainProgress resumed =
@@ -307,6 +315,7 @@ final class NodeDrain {
       try {
         if (client.pods().inNamespace(namespace).withName(name).evict(eviction(pod))) {
           log.info("{}: evicted {} ({})", node, key, uid);
+          metrics.counter(ActivityMetrics.DRAIN_EVICTIONS).inc(1);
           record(() -> {
             evicted.add(uid);
             recentRefusals.remove(key);
@@ -318,6 +327,7 @@ final class NodeDrain {
             node,
             key,
             settings.evictionRetryInterval());
+        metrics.counter(ActivityMetrics.DRAIN_EVICTION_REFUSALS).inc(1);
         record(() -> {
           refusedEvictions++;
           recentRefusals.put(key, clock.instant().toString());
@@ -366,6 +376,7 @@ final class NodeDrain {
         throw e;
       }
       log.warn("{}: deleted {} ({}) as an operator decided, bypassing its eviction", node, key, uid);
+      metrics.counter(ActivityMetrics.DRAIN_FORCE_DELETIONS).inc(1);
       record(() -> forced.add(uid));
     }
     return awaitGone(pod, Fate.FORCE_DELETED);

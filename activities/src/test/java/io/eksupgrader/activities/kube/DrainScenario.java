@@ -2,6 +2,7 @@ package io.eksupgrader.activities.kube;
 
 import io.eksupgrader.activities.eks.DefaultEksClientProvider;
 import io.eksupgrader.activities.eks.EksClientSettings;
+import io.eksupgrader.activities.metrics.RecordedMetrics;
 import io.eksupgrader.sandbox.CallLog;
 import io.eksupgrader.sandbox.ClusterNodes.NodeLaunch;
 import io.eksupgrader.sandbox.SandboxServer;
@@ -18,6 +19,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.testing.TestActivityEnvironment;
+import io.temporal.testing.TestEnvironmentOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -57,6 +59,8 @@ final class DrainScenario implements AutoCloseable {
   final TestActivityEnvironment env;
   final NodeDrainActivities drain;
   final List<DrainProgress> heartbeats = Collections.synchronizedList(new ArrayList<>());
+  /** What the first attempt's activities recorded in their metrics scope; read after {@code finish()}. */
+  final RecordedMetrics metrics = new RecordedMetrics();
   private final DrainSettings settings;
   private final List<TestActivityEnvironment> laterAttempts = new ArrayList<>();
 
@@ -70,7 +74,9 @@ final class DrainScenario implements AutoCloseable {
     kube = sandbox.kubernetes(SHOP.region(), SHOP.name());
     eks = new DefaultEksClientProvider(EksClientSettings.sandbox(sandbox.endpoint()));
     clients = new EksKubernetesClientProvider(eks, KubernetesClientSettings.defaults());
-    env = TestActivityEnvironment.newInstance();
+    env =
+        TestActivityEnvironment.newInstance(
+            TestEnvironmentOptions.newBuilder().setMetricsScope(metrics.scope()).build());
     env.registerActivitiesImplementations(new KubernetesNodeDrainActivities(clients, settings));
     env.setActivityHeartbeatListener(DrainProgress.class, heartbeats::add);
     drain = env.newActivityStub(NodeDrainActivities.class, ONE_ATTEMPT);

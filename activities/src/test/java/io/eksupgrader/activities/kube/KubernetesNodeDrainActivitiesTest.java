@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eksupgrader.activities.metrics.ActivityMetrics;
 import io.eksupgrader.sandbox.CallLog;
 import io.eksupgrader.sandbox.CallLog.Effect;
 import io.eksupgrader.sandbox.kube.PdbBreach;
@@ -23,6 +24,7 @@ import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -117,6 +119,9 @@ class KubernetesNodeDrainActivitiesTest {
       List<CallLog.Entry> refusals =
           s.calls("CreateEviction").stream().filter(e -> e.status() == 429).toList();
       assertThat(refusals).isNotEmpty().hasSize(result.refusedEvictions());
+      s.metrics.finish();
+      assertThat(s.metrics.counter(ActivityMetrics.DRAIN_EVICTIONS, Map.of())).isEqualTo(3);
+      assertThat(s.metrics.counter(ActivityMetrics.DRAIN_EVICTION_REFUSALS, Map.of())).isEqualTo(refusals.size());
       assertThat(s.kube.pdbBreaches()).isEmpty();
       DrainScenario.await(() -> s.podsOn(NEW_NODE).stream().filter(PodFacts::isReady).count() == 3, "web on new");
     }
@@ -169,6 +174,12 @@ class KubernetesNodeDrainActivitiesTest {
           .contains("shop/web-pdb (allows 0 disruptions; 2 healthy, 2 desired, 2 expected)");
       // The other pod was evicted meanwhile; the blocked ones never were.
       assertThat(s.calls("CreateEviction", Effect.CREATED)).containsExactly(api);
+      s.metrics.finish();
+      assertThat(s.metrics.counter(ActivityMetrics.DRAIN_EVICTIONS, Map.of())).isEqualTo(1);
+      assertThat(s.metrics.counter(ActivityMetrics.DRAIN_EVICTION_REFUSALS, Map.of()))
+          .as("every 429 the two web pods got")
+          .isEqualTo(s.calls("CreateEviction").stream().filter(e -> e.status() == 429).count())
+          .isGreaterThanOrEqualTo(2);
       assertThat(s.kube.pdbBreaches()).isEmpty();
     }
   }
@@ -273,6 +284,10 @@ class KubernetesNodeDrainActivitiesTest {
       assertThat(result.evicted()).isEqualTo(1);
       assertThat(s.calls("DeletePod", Effect.CREATED)).containsExactly(webId);
       assertThat(s.calls("CreateEviction", Effect.CREATED)).containsExactly(api);
+      s.metrics.finish();
+      assertThat(s.metrics.counter(ActivityMetrics.DRAIN_FORCE_DELETIONS, Map.of())).isEqualTo(1);
+      assertThat(s.metrics.counter(ActivityMetrics.DRAIN_EVICTIONS, Map.of())).isEqualTo(1);
+      assertThat(s.metrics.counter(ActivityMetrics.DRAIN_EVICTION_REFUSALS, Map.of())).isZero();
       // The budget was broken by the recorded deletion, and by nothing else.
       assertThat(s.kube.pdbBreaches())
           .flatExtracting(PdbBreach::lostPods)

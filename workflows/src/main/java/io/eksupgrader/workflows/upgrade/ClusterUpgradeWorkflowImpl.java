@@ -1288,8 +1288,8 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
       upsert(SearchAttributeUpdate.valueSet(UpgradeSearchAttributes.PHASE, phase));
       if (operatorExperience) {
         Workflow.getMetricsScope()
-            .tagged(Map.of("phase", step.step.kind().name().toLowerCase(java.util.Locale.ROOT)))
-            .counter("eks_upgrader_upgrade_phase_transitions")
+            .tagged(Map.of(UpgradeMetrics.PHASE, step.step.kind().name().toLowerCase(java.util.Locale.ROOT)))
+            .counter(UpgradeMetrics.PHASE_TRANSITIONS)
             .inc(1);
       }
       refreshDetails();
@@ -1405,8 +1405,8 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
     }
     if (operatorExperience) {
       Workflow.getMetricsScope()
-          .tagged(Map.of("gate_type", type))
-          .timer("eks_upgrader_gate_wait")
+          .tagged(Map.of(UpgradeMetrics.GATE_TYPE, type))
+          .timer(UpgradeMetrics.GATE_WAIT)
           .record(com.uber.m3.util.Duration.ofMillis(Duration.between(gate.openedAt, now()).toMillis()));
     }
     boolean approved = gate.verdict;
@@ -1964,8 +1964,8 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
     log.info("Upgrade {} ended {}: {}", workflowId, finalOutcome, message);
     if (operatorExperience) {
       Workflow.getMetricsScope()
-          .tagged(Map.of("outcome", finalOutcome.name().toLowerCase(java.util.Locale.ROOT)))
-          .counter("eks_upgrader_upgrades_ended")
+          .tagged(Map.of(UpgradeMetrics.OUTCOME, finalOutcome.name().toLowerCase(java.util.Locale.ROOT)))
+          .counter(UpgradeMetrics.UPGRADES_ENDED)
           .inc(1);
       notify(NotificationActivities.Events.UPGRADE_ENDED, "upgrade " + finalOutcome.name().toLowerCase(java.util.Locale.ROOT), message);
       awaitNotifications();
