@@ -122,7 +122,9 @@ class WorkerMetricsTest {
             awaitScrape(
                 metrics,
                 s -> s.sum("eks_upgrader_upgrades_ended_total", Map.of()) > 0
-                    && s.sum("eks_upgrader_drain_evictions_total", Map.of()) >= 3);
+                    && s.sum("eks_upgrader_drain_evictions_total", Map.of()) >= 3
+                    // The completion is counted after the result reached the client: wait for it.
+                    && s.sum("temporal_workflow_completed_total", Map.of("workflow_type", "MetricsProbe")) > 0);
 
         Map<String, String> drainNode = Map.of("activity_type", ActivityTypes.DRAIN_NODE, "task_queue", "worker-test");
         assertThat(scrape.sum("eks_upgrader_drain_evictions_total", drainNode)).isEqualTo(3);
