@@ -52,8 +52,15 @@ public class ControlPlaneUpgradeWorkflowImpl implements ControlPlaneUpgradeWorkf
     String createdAt = null;
     int polls = 0;
     if (handle.how() != VersionUpdateHandle.How.ALREADY_AT_TARGET) {
+      boolean summaries = Workflow.getVersion(ActivitySummaries.CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
+      ControlPlaneActivities waiter =
+          summaries
+              ? ActivitySummaries.stub(
+                  ControlPlaneActivities.class,
+                  "wait for EKS update " + handle.updateId() + " of " + request.cluster() + " to " + request.toVersion())
+              : controlPlane;
       VersionUpdateOutcome outcome =
-          controlPlane.awaitVersionUpdate(
+          waiter.awaitVersionUpdate(
               new AwaitVersionUpdateRequest(request.cluster(), handle.updateId(), request.toVersion()));
       createdAt = outcome.updateCreatedAt();
       polls = outcome.polls();

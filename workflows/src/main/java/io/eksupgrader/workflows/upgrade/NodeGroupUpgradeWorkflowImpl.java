@@ -63,8 +63,11 @@ public class NodeGroupUpgradeWorkflowImpl implements NodeGroupUpgradeWorkflow {
   private final SelfManagedNodeGroupActivities selfManaged =
       Workflow.newActivityStub(SelfManagedNodeGroupActivities.class);
 
+  private boolean summaries;
+
   @Override
   public NodeGroupStepResult replace(NodeGroupStepRequest request) {
+    summaries = Workflow.getVersion(ActivitySummaries.CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
     NodeGroupHandle handle =
         request.selfManaged()
             ? selfManaged.createReplacementAutoScalingGroup(
@@ -89,10 +92,13 @@ public class NodeGroupUpgradeWorkflowImpl implements NodeGroupUpgradeWorkflow {
         handle.expectedNodes());
     AwaitNodeGroupRequest await =
         new AwaitNodeGroupRequest(request.cluster(), handle.nodeGroup(), handle.expectedNodes());
+    String waitSummary = "wait for " + handle.nodeGroup() + " to have " + handle.expectedNodes() + " Ready nodes";
     NodeGroupReady ready =
         request.selfManaged()
-            ? selfManaged.awaitAutoScalingGroupReady(await)
-            : nodeGroups.awaitNodeGroupReady(await);
+            ? (summaries ? ActivitySummaries.stub(SelfManagedNodeGroupActivities.class, waitSummary) : selfManaged)
+                .awaitAutoScalingGroupReady(await)
+            : (summaries ? ActivitySummaries.stub(NodeGroupActivities.class, waitSummary) : nodeGroups)
+                .awaitNodeGroupReady(await);
 
     NodeSetResult cordoned = drain.cordonNodes(request.oldNodes());
     log.info(
@@ -130,10 +136,15 @@ public class NodeGroupUpgradeWorkflowImpl implements NodeGroupUpgradeWorkflow {
     while (!waiting.isEmpty() || !inFlight.isEmpty()) {
       while (inFlight.size() < options.concurrencyOrDefault() && !waiting.isEmpty()) {
         String node = waiting.removeFirst();
+        NodeDrainActivities drainer =
+            summaries
+                ? ActivitySummaries.stub(
+                    NodeDrainActivities.class, "drain " + node + " of node group " + request.oldNodeGroup())
+                : drain;
         inFlight.put(
             node,
             Async.function(
-                drain::drainNode, new DrainNodeRequest(request.cluster(), node, options, force)));
+                drainer::drainNode, new DrainNodeRequest(request.cluster(), node, options, force)));
       }
       Workflow.await(() -> inFlight.values().stream().anyMatch(Promise::isCompleted));
       for (String node : List.copyOf(inFlight.keySet())) {

@@ -245,6 +245,16 @@ class OperatorWorkflowTest {
         .hasSize(2)
         .allMatch(c -> c.equals("CreateReplacementNodeGroup apps -> apps-1-34"));
     assertThat(nodes.calls()).contains("DrainNode apps-node-1", "DrainNode apps-node-2");
+    assertThat(
+            client.fetchHistory(ID + "/nodegroup-apps/attempt-2").getEvents().stream()
+                .filter(e -> e.hasActivityTaskScheduledEventAttributes() && e.hasUserMetadata())
+                .map(e -> e.getActivityTaskScheduledEventAttributes().getActivityType().getName() + ": "
+                    + e.getUserMetadata().getSummary().getData().toStringUtf8()))
+        .as("the Temporal UI shows what each long activity does")
+        .contains(
+            "AwaitNodeGroupReady: \"wait for apps-1-34 to have 2 Ready nodes\"",
+            "DrainNode: \"drain apps-node-1 of node group apps\"",
+            "DrainNode: \"drain apps-node-2 of node group apps\"");
   }
 
   @Test
@@ -327,7 +337,8 @@ class OperatorWorkflowTest {
   /**
    * Records the golden history of the {@code operator-experience} release (see {@link
    * RecordHistoriesTest}): four eyes refusing the starter, a breach before a gate continued by
-   * decision, a breach during a drain that stops it, and its retry.
+   * decision, a breach during a drain that stops it, and its retry; and, from the same run, the
+   * node group and control-plane children whose long activities carry summaries.
    */
   @org.junit.jupiter.api.Disabled("recorded from the operator-experience release; never re-record it")
   @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "record.histories", matches = "true")
@@ -364,6 +375,12 @@ class OperatorWorkflowTest {
     java.nio.file.Files.createDirectories(RecordHistoriesTest.DIR);
     java.nio.file.Files.writeString(
         RecordHistoriesTest.DIR.resolve("cluster-upgrade-operator.json"), client.fetchHistory(ID).toJson(true));
+    java.nio.file.Files.writeString(
+        RecordHistoriesTest.DIR.resolve("node-group-apps-summaries.json"),
+        client.fetchHistory(ID + "/nodegroup-apps/attempt-2").toJson(true));
+    java.nio.file.Files.writeString(
+        RecordHistoriesTest.DIR.resolve("control-plane-1.34-summaries.json"),
+        client.fetchHistory(ID + "/control-plane-1.34").toJson(true));
   }
 
   @Test

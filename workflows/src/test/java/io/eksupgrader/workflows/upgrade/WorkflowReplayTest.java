@@ -104,6 +104,21 @@ class WorkflowReplayTest {
   }
 
   @Test
+  void theRecordedChildrenWithActivitySummariesReplay() {
+    Worker worker = registered(ClusterUpgradeWorkflowImpl.class);
+    assertThatCode(
+            () ->
+                worker.replayWorkflowExecution(
+                    history("node-group-apps-summaries.json", UPGRADE_ID + "/nodegroup-apps/attempt-2")))
+        .doesNotThrowAnyException();
+    assertThatCode(
+            () ->
+                worker.replayWorkflowExecution(
+                    history("control-plane-1.34-summaries.json", UPGRADE_ID + "/control-plane-1.34")))
+        .doesNotThrowAnyException();
+  }
+
+  @Test
   void theRecordedDryRunReplays() {
     Worker worker = registered(ClusterUpgradeWorkflowImpl.class);
     assertThatCode(
