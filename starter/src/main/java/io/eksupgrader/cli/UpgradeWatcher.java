@@ -142,30 +142,6 @@ final class UpgradeWatcher {
     }
   }
 
-  /** Prints the whole status whenever it changes, until the upgrade ends. */
-  int watchStatus(boolean json) throws Exception {
-    String last = null;
-    while (true) {
-      UpgradeStatus status = connection.status(cluster);
-      String text = json ? StatusCommand.toJson(withoutClock(status)) : StatusMarkdown.render(status);
-      if (!text.equals(last)) {
-        out.println(text);
-        out.flush();
-        last = text;
-      }
-      if (status.outcome() != UpgradeOutcome.RUNNING) {
-        return exitCode(status.outcome());
-      }
-      sleep();
-    }
-  }
-
-  private static UpgradeStatus withoutClock(UpgradeStatus s) {
-    return new UpgradeStatus(
-        s.workflowId(), s.cluster(), s.targetVersion(), s.currentVersion(), s.requestedBy(), s.outcome(), s.phase(),
-        s.plan(), s.steps(), s.openGate(), s.pendingDecision(), s.audit(), s.lastError(), s.startedAt(), null, s.findings());
-  }
-
   /**
    * In the demo nobody else can answer (its Temporal lives in this process), so a question left
    * unanswered ends the demo instead of waiting forever.

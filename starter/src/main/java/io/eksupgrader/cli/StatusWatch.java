@@ -1,0 +1,107 @@
+package io.eksupgrader.cli;
+
+import io.eksupgrader.workflows.model.UpgradeOutcome;
+import io.eksupgrader.workflows.upgrade.StatusMarkdown;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * {@code status --watch}: reads the upgrade every interval until it ends, then prints the final
+ * status and returns the outcome's exit code.
+ *
+ * <ul>
+ *   <li>On a terminal the screen is redrawn in place each interval, in colour, with ticking clocks.
+ *   <li>Anywhere else (a pipe, CI, {@code NO_COLOR}) no ANSI at all: a block is printed only when
+ *       something changed, so a log shows each change once.
+ *   <li>With {@code --json}: a JSON document each time something changed (clocks aside), the last
+ *       one with the outcome; documents follow each other as {@code jq} reads them.
+ * </ul>
+ */
+final class StatusWatch {
+
+  /** Sleeps between two reads; tests pass one that does not. */
+  interface Pause {
+    void sleep(Duration interval) throws InterruptedException;
+  }
+
+  enum Format {
+    TEXT,
+    JSON
+  }
+
+  private final Supplier<UpgradeSnapshot> source;
+  private final PrintWriter out;
+  private final Terminal terminal;
+  private final Format format;
+  private final Duration interval;
+  private final Clock clock;
+  private final Pause pause;
+
+  StatusWatch(
+      Supplier<UpgradeSnapshot> source,
+      PrintWriter out,
+      Terminal terminal,
+      Format format,
+      Duration interval,
+      Clock clock,
+      Pause pause) {
+    this.source = source;
+    this.out = out;
+    this.terminal = terminal;
+    this.format = format;
+    this.interval = interval;
+    this.clock = clock;
+    this.pause = pause;
+  }
+
+  int run() {
+    boolean redraw = format == Format.TEXT && terminal.isAnsi();
+    StatusScreen screen = new StatusScreen(terminal, redraw);
+    String last = null;
+    int drawnLines = 0;
+    while (true) {
+      UpgradeSnapshot snapshot = source.get();
+      boolean ended = snapshot.status().outcome() != UpgradeOutcome.RUNNING;
+      if (format == Format.JSON) {
+        String key = CliJson.write(snapshot.toJson(false));
+        if (!key.equals(last) || ended) {
+          out.println(CliJson.write(snapshot.toJson(true)));
+          last = key;
+        }
+      } else if (redraw) {
+        String block = screen.render(snapshot, clock.instant());
+        out.print(terminal.erase(drawnLines));
+        out.println(block);
+        drawnLines = (int) block.lines().count();
+      } else {
+        String block = screen.render(snapshot, null);
+        if (!block.equals(last)) {
+          out.println(last == null ? block : "\n" + block);
+          last = block;
+        }
+      }
+      out.flush();
+      if (ended) {
+        if (format == Format.TEXT) {
+          out.println();
+          out.println(StatusMarkdown.render(snapshot.status()));
+          int code = UpgradeWatcher.exitCode(snapshot.status().outcome());
+          out.println(
+              terminal.paint(
+                  "Upgrade " + snapshot.status().outcome() + " (exit " + code + ")",
+                  code == ExitCodes.OK ? Terminal.Colour.GREEN : Terminal.Colour.RED));
+          out.flush();
+        }
+        return UpgradeWatcher.exitCode(snapshot.status().outcome());
+      }
+      try {
+        pause.sleep(interval);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CliFailure(ExitCodes.UPGRADE_NOT_SUCCEEDED, "interrupted");
+      }
+    }
+  }
+}
