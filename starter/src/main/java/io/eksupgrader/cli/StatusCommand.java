@@ -1,5 +1,6 @@
 package io.eksupgrader.cli;
 
+import io.eksupgrader.workflows.model.ClusterRef;
 import io.eksupgrader.workflows.model.UpgradeOutcome;
 import io.eksupgrader.workflows.model.UpgradeStatus;
 import io.eksupgrader.workflows.planning.WorkflowIds;
@@ -84,11 +85,15 @@ public class StatusCommand implements Callable<Integer>, JsonOutput {
 
   /** The status query, and while the upgrade runs what its activities heartbeat. */
   UpgradeSnapshot snapshot(TemporalConnection connection, PendingActivities pending) {
-    UpgradeStatus status = connection.status(cluster.ref());
+    return snapshot(connection, pending, cluster.ref());
+  }
+
+  static UpgradeSnapshot snapshot(TemporalConnection connection, PendingActivities pending, ClusterRef ref) {
+    UpgradeStatus status = connection.status(ref);
     if (status.outcome() != UpgradeOutcome.RUNNING) {
       return new UpgradeSnapshot(status, List.of());
     }
-    String id = status.workflowId() != null ? status.workflowId() : WorkflowIds.clusterUpgrade(cluster.ref());
+    String id = status.workflowId() != null ? status.workflowId() : WorkflowIds.clusterUpgrade(ref);
     try {
       return new UpgradeSnapshot(status, pending.of(id, status.phase()));
     } catch (StatusRuntimeException e) {

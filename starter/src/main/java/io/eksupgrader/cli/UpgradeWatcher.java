@@ -47,29 +47,43 @@ final class UpgradeWatcher {
 
   /** Waits until pre-flight has built the plan (or refused), prints it, and returns. */
   int awaitPlan() {
+    UpgradeStatus status = waitForPlan(true);
+    printPlan(status);
+    out.print(StatusMarkdown.findings(status.findings()));
+    if (status.openGate() != null) {
+      out.printf(
+          "Gate %s waits for approval: eks-upgrader approve --cluster %s --region %s --gate %s%n",
+          status.openGate().gate(), cluster.name(), cluster.region(), status.openGate().gate());
+    }
+    return ExitCodes.OK;
+  }
+
+  /**
+   * Waits until pre-flight has built the plan and returns the status; a refusal, or blockers that
+   * stop the upgrade before any change, are a CliFailure that carries the status.
+   *
+   * @param printFindings whether to print pre-flight's findings before failing on its blockers
+   */
+  UpgradeStatus waitForPlan(boolean printFindings) {
     while (true) {
       UpgradeStatus status = connection.status(cluster);
       if (status.outcome() == UpgradeOutcome.REFUSED) {
         String why = status.steps().isEmpty() ? status.lastError() : status.steps().get(0).error();
-        throw new CliFailure(ExitCodes.REFUSED, "pre-flight refused the upgrade; nothing was changed: " + why);
+        throw new CliFailure(ExitCodes.REFUSED, "pre-flight refused the upgrade; nothing was changed: " + why, status);
       }
       if (status.pendingDecision() != null && status.pendingDecision().step().equals("preflight")) {
-        out.print(StatusMarkdown.findings(status.findings()));
+        if (printFindings) {
+          out.print(StatusMarkdown.findings(status.findings()));
+        }
         throw new CliFailure(
             ExitCodes.REFUSED,
             "pre-flight stopped the upgrade before any change: " + status.pendingDecision().error()
                 + "\nAfter fixing: eks-upgrader decide --cluster " + cluster.name() + " --region " + cluster.region()
-                + " --step preflight --retry (or --abort)");
+                + " --step preflight --retry (or --abort)",
+            status);
       }
       if (status.plan() != null || status.outcome() != UpgradeOutcome.RUNNING) {
-        printPlan(status);
-        out.print(StatusMarkdown.findings(status.findings()));
-        if (status.openGate() != null) {
-          out.printf(
-              "Gate %s waits for approval: eks-upgrader approve --cluster %s --region %s --gate %s%n",
-              status.openGate().gate(), cluster.name(), cluster.region(), status.openGate().gate());
-        }
-        return ExitCodes.OK;
+        return status;
       }
       sleep();
     }
