@@ -22,10 +22,11 @@ final class HeartbeatDetails {
 
   static HeartbeatReading read(String activityType, JsonNode details) {
     if (details == null || details.isNull() || details.isMissingNode()) {
-      return HeartbeatReading.of(activityType + ": no heartbeat yet");
+      return HeartbeatReading.of(activityType + ": no progress reported yet");
     }
     if (details.isNumber()) {
-      return HeartbeatReading.of(activityType + ": poll " + details.asLong());
+      // Waits heartbeat their poll count: each poll is not news to a log.
+      return new HeartbeatReading(activityType + ": poll " + details.asLong(), activityType + ": waiting", null, null, null);
     }
     if (details.isTextual()) {
       return HeartbeatReading.of(activityType + ": " + details.asText());
@@ -81,19 +82,27 @@ final class HeartbeatDetails {
     if (gone > 0) {
       text.append(", ").append(gone).append(" already gone");
     }
+    StringBuilder steady = new StringBuilder(text);
     int refused = d.path("refusedEvictions").asInt(0);
+    // "namespace/name: when" → the pod; the time of each retry is not news.
+    List<String> recent = texts(d.path("recentRefusals")).stream().map(r -> r.replaceFirst(": .*$", "")).toList();
     if (refused > 0) {
       text.append(", ").append(refused).append(refused == 1 ? " eviction" : " evictions").append(" refused");
-      List<String> recent = texts(d.path("recentRefusals"));
-      if (!recent.isEmpty()) {
-        text.append(" (still refused: ").append(String.join(", ", recent)).append(')');
-      }
+      steady.append(", evictions refused");
+    }
+    if (!recent.isEmpty()) {
+      String pods = " (still refused: " + String.join(", ", recent) + ")";
+      text.append(pods);
+      steady.append(pods);
     }
     int daemonSets = d.path("skippedDaemonSet").asInt(0);
     if (daemonSets > 0) {
       text.append(", ").append(daemonSets).append(" DaemonSet pods left");
+      steady.append(", ").append(daemonSets).append(" DaemonSet pods left");
     }
-    return total == 0 ? HeartbeatReading.of(text.toString()) : HeartbeatReading.counted(text.toString(), done, total, "pods");
+    return total == 0
+        ? new HeartbeatReading(text.toString(), steady.toString(), null, null, null)
+        : HeartbeatReading.counted(text.toString(), steady.toString(), done, total, "pods");
   }
 
   private static HeartbeatReading drift(JsonNode d) {
@@ -105,7 +114,7 @@ final class HeartbeatDetails {
     if (failures > 0) {
       text.append(", ").append(failures).append(" failed launches (").append(String.join("; ", texts(d.path("launchFailures")))).append(')');
     }
-    return HeartbeatReading.counted(text.toString(), atTarget, atTarget + left, "nodes");
+    return HeartbeatReading.counted(text.toString(), text.toString(), atTarget, atTarget + left, "nodes");
   }
 
   private static HeartbeatReading recycle(JsonNode d) {
@@ -117,7 +126,7 @@ final class HeartbeatDetails {
     if (!rolling.isEmpty()) {
       text.append(", rolling out: ").append(String.join(", ", rolling));
     }
-    return HeartbeatReading.counted(text.toString(), atTarget, atTarget + old, "pods");
+    return HeartbeatReading.counted(text.toString(), text.toString(), atTarget, atTarget + old, "pods");
   }
 
   private static HeartbeatReading move(JsonNode d) {
@@ -143,16 +152,19 @@ final class HeartbeatDetails {
     if (released > 0 || d.path("groupProtectionReleased").asBoolean()) {
       text.append(", scale-in protection removed from ").append(released).append(" instances");
     }
-    return HeartbeatReading.of(text.append(", poll ").append(d.path("polls").asInt(0)).toString());
+    String steady = text.toString();
+    return new HeartbeatReading(text.append(", poll ").append(d.path("polls").asInt(0)).toString(), steady, null, null, null);
   }
 
   private static HeartbeatReading readyWait(String activityType, JsonNode d) {
     long since = d.path("nodesAwaitedSinceMillis").asLong(0);
-    return HeartbeatReading.of(
-        activityType
-            + ": poll "
-            + d.path("polls").asInt(0)
-            + (since > 0 ? ", group ACTIVE, waiting for Ready nodes since " + java.time.Instant.ofEpochMilli(since) : ""));
+    String waiting = since > 0 ? ", group ACTIVE, waiting for Ready nodes since " + java.time.Instant.ofEpochMilli(since) : "";
+    return new HeartbeatReading(
+        activityType + ": poll " + d.path("polls").asInt(0) + waiting,
+        activityType + ": waiting" + waiting,
+        null,
+        null,
+        null);
   }
 
   /** Scalars as {@code name=value}, lists by their size: any shape, readable. */

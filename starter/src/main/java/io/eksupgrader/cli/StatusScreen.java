@@ -89,11 +89,12 @@ final class StatusScreen {
     if (!status.findings().isEmpty()) {
       lines.add("");
       lines.add("Pre-flight: " + PreflightFindings.count(status.findings()));
+      // Warnings were approved at gate preflight (the final status lists them); blockers stop the upgrade.
       status.findings().stream()
-          .filter(f -> f.severity() != Severity.INFO)
+          .filter(f -> f.severity() == Severity.BLOCKER)
           .forEach(f -> lines.add(
               "  "
-                  + terminal.paint(f.severity().name(), f.severity() == Severity.BLOCKER ? Colour.RED : Colour.YELLOW)
+                  + terminal.paint(f.severity().name(), Colour.RED)
                   + " "
                   + f.check()
                   + " "
@@ -113,6 +114,11 @@ final class StatusScreen {
     if (status.lastError() != null) {
       lines.add("");
       lines.add(terminal.paint("Last error: ", Colour.RED) + status.lastError());
+    }
+    if (live) {
+      // A line wider than the terminal wraps, and the redraw would erase too few lines.
+      int columns = terminal.width();
+      lines.replaceAll(line -> Terminal.fit(line, columns));
     }
     return String.join("\n", lines);
   }
@@ -182,7 +188,8 @@ final class StatusScreen {
   }
 
   private String progress(ActivityProgress activity, int width, Instant now) {
-    StringBuilder line = new StringBuilder("      ").append(activity.reading().text());
+    StringBuilder line =
+        new StringBuilder("      ").append(live ? activity.reading().text() : activity.reading().steadyText());
     if (activity.reading().counted()) {
       line.append(' ').append(terminal.paint(activity.reading().bar(BAR_WIDTH), Colour.CYAN));
     } else if (live && now != null && activity.startedAt() != null && activity.timeout() != null) {

@@ -14,7 +14,8 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>On a terminal the screen is redrawn in place each interval, in colour, with ticking clocks.
  *   <li>Anywhere else (a pipe, CI, {@code NO_COLOR}) no ANSI at all: a block is printed only when
- *       something changed, so a log shows each change once.
+ *       something changed, so a log shows each change once, and at the end the whole status in
+ *       markdown.
  *   <li>With {@code --json}: a JSON document each time something changed (clocks aside), the last
  *       one with the outcome; documents follow each other as {@code jq} reads them.
  * </ul>
@@ -75,7 +76,7 @@ final class StatusWatch {
         out.print(terminal.erase(drawnLines));
         out.println(block);
         drawnLines = (int) block.lines().count();
-      } else {
+      } else if (!ended) {
         String block = screen.render(snapshot, null);
         if (!block.equals(last)) {
           out.println(last == null ? block : "\n" + block);
@@ -85,8 +86,11 @@ final class StatusWatch {
       out.flush();
       if (ended) {
         if (format == Format.TEXT) {
-          out.println();
-          out.println(StatusMarkdown.render(snapshot.status()));
+          if (!redraw) {
+            // A log ends with the whole status, as the Temporal UI shows it.
+            out.println();
+            out.println(StatusMarkdown.render(snapshot.status()));
+          }
           int code = UpgradeWatcher.exitCode(snapshot.status().outcome());
           out.println(
               terminal.paint(

@@ -33,18 +33,70 @@ final class Terminal {
 
   static final String ESC = "\u001b[";
 
-  private final boolean ansi;
+  /** When the width is not known: {@code COLUMNS} is rarely exported to programs. */
+  static final int DEFAULT_WIDTH = 120;
 
-  private Terminal(boolean ansi) {
+  private final boolean ansi;
+  private final int width;
+
+  private Terminal(boolean ansi, int width) {
     this.ansi = ansi;
+    this.width = width;
   }
 
   static Terminal plain() {
-    return new Terminal(false);
+    return new Terminal(false, DEFAULT_WIDTH);
   }
 
   static Terminal ansi() {
-    return new Terminal(true);
+    return ansi(DEFAULT_WIDTH);
+  }
+
+  static Terminal ansi(int width) {
+    return new Terminal(true, width);
+  }
+
+  int width() {
+    return width;
+  }
+
+  /** {@code COLUMNS} when it is a number, else {@link #DEFAULT_WIDTH}. */
+  static int width(Map<String, String> env) {
+    try {
+      int columns = Integer.parseInt(env.getOrDefault("COLUMNS", ""));
+      return columns >= 20 ? columns : DEFAULT_WIDTH;
+    } catch (NumberFormatException e) {
+      return DEFAULT_WIDTH;
+    }
+  }
+
+  /**
+   * Cuts a line to {@code width} visible characters (ANSI sequences take none), ending a cut one
+   * with "…" and a colour reset.
+   */
+  static String fit(String line, int width) {
+    if (strip(line).codePointCount(0, strip(line).length()) <= width) {
+      return line;
+    }
+    StringBuilder out = new StringBuilder();
+    int visible = 0;
+    int i = 0;
+    while (i < line.length() && visible < width - 1) {
+      if (line.startsWith(ESC, i)) {
+        int end = i + ESC.length();
+        while (end < line.length() && !Character.isLetter(line.charAt(end))) {
+          end++;
+        }
+        out.append(line, i, Math.min(end + 1, line.length()));
+        i = end + 1;
+        continue;
+      }
+      int cp = line.codePointAt(i);
+      out.appendCodePoint(cp);
+      i += Character.charCount(cp);
+      visible++;
+    }
+    return out.append('…').append(line.contains(ESC) ? ESC + "0m" : "").toString();
   }
 
   /**
@@ -67,7 +119,8 @@ final class Terminal {
   /** The terminal of this process's stdout, as far as Java can tell. */
   static Terminal detect(ColorMode mode) {
     // Java 17 gives a console only when both stdin and stdout are terminals: a pipe gets none.
-    return new Terminal(usesAnsi(mode, System.console() != null, System.getenv()));
+    Map<String, String> env = System.getenv();
+    return new Terminal(usesAnsi(mode, System.console() != null, env), width(env));
   }
 
   boolean isAnsi() {

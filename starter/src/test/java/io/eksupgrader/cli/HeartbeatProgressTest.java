@@ -84,7 +84,10 @@ class HeartbeatProgressTest {
     assertThat(drain.reading().text())
         .isEqualTo(
             "drain ip-10-0-1-23: 14/31 pods evicted, 1 already gone, 3 evictions refused"
-                + " (still refused: shop/web-1: 2026-12-07T15:00:00Z), 2 DaemonSet pods left");
+                + " (still refused: shop/web-1), 2 DaemonSet pods left");
+    assertThat(drain.reading().steadyText())
+        .as("a log is not told of each retried eviction")
+        .isEqualTo("drain ip-10-0-1-23: 14/31 pods evicted, 1 already gone, evictions refused (still refused: shop/web-1), 2 DaemonSet pods left");
     assertThat(drain.reading().bar(10)).isEqualTo("[####......]");
     assertThat(drain.toJson(false).path("done").asInt()).isEqualTo(14);
     assertThat(drain.toJson(false).path("total").asInt()).isEqualTo(31);
@@ -122,11 +125,12 @@ class HeartbeatProgressTest {
     assertThat(only("AwaitNodeGroupReady", new ReadyWaitProgress(7, 1_700_000_000_000L)).reading().text())
         .isEqualTo("AwaitNodeGroupReady: poll 7, group ACTIVE, waiting for Ready nodes since 2023-11-14T22:13:20Z");
     assertThat(only("AwaitVersionUpdate", 12).reading().text()).isEqualTo("AwaitVersionUpdate: poll 12");
+    assertThat(only("AwaitVersionUpdate", 12).reading().steadyText()).isEqualTo("AwaitVersionUpdate: waiting");
     assertThat(only("StartVersionUpdate", "round 2: 409 update in progress").reading().text())
         .isEqualTo("StartVersionUpdate: round 2: 409 update in progress");
     assertThat(only("AwaitIstioGateways", List.of("istio-system/gw: 1 of 2 pod(s) run 1.27")).reading().text())
         .isEqualTo("AwaitIstioGateways: 1 left: istio-system/gw: 1 of 2 pod(s) run 1.27");
-    assertThat(only("AwaitAddonUpdate", null).reading().text()).isEqualTo("AwaitAddonUpdate: no heartbeat yet");
+    assertThat(only("AwaitAddonUpdate", null).reading().text()).isEqualTo("AwaitAddonUpdate: no progress reported yet");
   }
 
   @Test

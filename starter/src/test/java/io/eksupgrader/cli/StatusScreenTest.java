@@ -93,6 +93,14 @@ class StatusScreenTest {
   }
 
   @Test
+  void aTerminalCutsLongLinesToItsWidth() {
+    String text =
+        new StatusScreen(Terminal.ansi(40), true).render(new UpgradeSnapshot(status(AT_GATE), List.of(drain("nodegroup-apps", 14, 17))), NOW);
+    assertThat(text.lines()).allSatisfy(line -> assertThat(Terminal.strip(line).length()).isLessThanOrEqualTo(40));
+    assertThat(text).contains("…");
+  }
+
+  @Test
   void aTerminalColoursAndShowsHowLongStepsRunAndGatesWait() {
     String text =
         new StatusScreen(Terminal.ansi(), true).render(new UpgradeSnapshot(status(AT_GATE), List.of(drain("nodegroup-apps", 14, 17))), NOW);
@@ -116,7 +124,7 @@ class StatusScreenTest {
     assertThat(Terminal.strip(new StatusScreen(Terminal.ansi(), true).render(snapshot, NOW)))
         .contains("      AwaitNodeGroupReady: poll 4 [#.........] 3m 0s of 30m 0s");
     assertThat(new StatusScreen(Terminal.plain(), false).render(snapshot, NOW))
-        .contains("      AwaitNodeGroupReady: poll 4\n")
+        .contains("      AwaitNodeGroupReady: waiting\n")
         .doesNotContain("of 30m");
   }
 

@@ -72,7 +72,7 @@ class StatusWatchTest {
     assertThat(count(run.out(), "drain ip-10-0-1-23: 3/31 pods evicted [..........]")).isEqualTo(1);
     assertThat(count(run.out(), "drain ip-10-0-1-23: 14/31 pods evicted [####......]")).isEqualTo(1);
     assertThat(run.out())
-        .contains("eks-upgrade/us-east-1/demo  SUCCEEDED")
+        .doesNotContain("eks-upgrade/us-east-1/demo  SUCCEEDED")
         .as("the final status as the Temporal UI shows it")
         .contains("### eks-upgrade/us-east-1/demo — SUCCEEDED")
         .endsWith("Upgrade SUCCEEDED (exit 0)\n");
@@ -90,6 +90,9 @@ class StatusWatchTest {
     Run run = watch(reads("SUCCEEDED"), Terminal.ansi(), StatusWatch.Format.TEXT);
 
     assertThat(run.exitCode()).isEqualTo(ExitCodes.OK);
+    assertThat(Terminal.strip(run.out())).as("the last drawing, then the outcome").endsWith("Upgrade SUCCEEDED (exit 0)\n")
+        .contains("eks-upgrade/us-east-1/demo  SUCCEEDED")
+        .doesNotContain("### eks-upgrade");
     assertThat(count(run.out(), "\u001b[J")).as("every read after the first erases the block before").isEqualTo(5);
     assertThat(count(Terminal.strip(run.out()), "eks-upgrade/us-east-1/demo  ")).as("drawn at every read, the last one too").isEqualTo(6);
     java.util.regex.Matcher erase = java.util.regex.Pattern.compile("\u001b\\[(\\d+)F\u001b\\[J").matcher(run.out());

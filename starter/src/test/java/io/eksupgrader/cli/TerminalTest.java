@@ -33,4 +33,17 @@ class TerminalTest {
     assertThat(Terminal.strip(red)).isEqualTo("FAILED");
     assertThat(Terminal.ansi().erase(3)).isEqualTo("\u001b[3F\u001b[J");
   }
+
+  @Test
+  void aLineWiderThanTheTerminalIsCutSoThatTheRedrawErasesWhatItDrew() {
+    assertThat(Terminal.fit("short", 10)).isEqualTo("short");
+    assertThat(Terminal.fit("0123456789abc", 10)).isEqualTo("012345678…");
+    String coloured = Terminal.ansi().paint("0123456789abc", Terminal.Colour.RED);
+    String cut = Terminal.fit(coloured, 10);
+    assertThat(Terminal.strip(cut)).isEqualTo("012345678…");
+    assertThat(cut).startsWith("\u001b[31m").endsWith("\u001b[0m");
+    assertThat(Terminal.width(Map.of("COLUMNS", "80"))).isEqualTo(80);
+    assertThat(Terminal.width(Map.of("COLUMNS", "wide"))).isEqualTo(Terminal.DEFAULT_WIDTH);
+    assertThat(Terminal.width(Map.of())).isEqualTo(Terminal.DEFAULT_WIDTH);
+  }
 }
