@@ -95,11 +95,13 @@ public class StartCommand implements Callable<Integer>, JsonOutput {
       return new StatusWatch(
               () -> StatusCommand.snapshot(connection, pending, ref),
               out,
+              spec.commandLine().getErr(),
               Terminal.plain(),
               StatusWatch.Format.JSON,
               Duration.ofSeconds(1),
               Clock.systemUTC(),
-              d -> Thread.sleep(d.toMillis()))
+              d -> Thread.sleep(d.toMillis()),
+              StatusWatch.DEFAULT_PATIENCE)
           .run();
     }
   }

@@ -70,11 +70,13 @@ public class StatusCommand implements Callable<Integer>, JsonOutput {
         return new StatusWatch(
                 () -> snapshot(connection, pending),
                 out,
+                spec.commandLine().getErr(),
                 terminal,
                 json ? StatusWatch.Format.JSON : StatusWatch.Format.TEXT,
                 every,
                 Clock.systemUTC(),
-                d -> Thread.sleep(d.toMillis()))
+                d -> Thread.sleep(d.toMillis()),
+                StatusWatch.DEFAULT_PATIENCE)
             .run();
       }
       UpgradeSnapshot snapshot = snapshot(connection, pending);

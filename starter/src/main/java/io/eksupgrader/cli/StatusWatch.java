@@ -5,6 +5,7 @@ import io.eksupgrader.workflows.upgrade.StatusMarkdown;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.function.Supplier;
 
 /**
@@ -16,6 +17,8 @@ import java.util.function.Supplier;
  *   <li>Anywhere else (a pipe, CI, {@code NO_COLOR}) no ANSI at all: a block is printed only when
  *       something changed, so a log shows each change once, and at the end the whole status in
  *       markdown.
+ *   <li>While nobody answers (a worker restarting, Temporal away) it says so once and keeps
+ *       trying for {@link #DEFAULT_PATIENCE}, then fails with exit 5.
  *   <li>With {@code --json}: a JSON document each time something changed (clocks aside), the last
  *       one with the outcome; documents follow each other as {@code jq} reads them.
  * </ul>
@@ -32,6 +35,9 @@ final class StatusWatch {
     JSON
   }
 
+  /** Long enough for a worker to restart. */
+  static final Duration DEFAULT_PATIENCE = Duration.ofMinutes(2);
+
   private final Supplier<UpgradeSnapshot> source;
   private final PrintWriter out;
   private final Terminal terminal;
@@ -39,6 +45,8 @@ final class StatusWatch {
   private final Duration interval;
   private final Clock clock;
   private final Pause pause;
+  private final PrintWriter err;
+  private final Duration patience;
 
   StatusWatch(
       Supplier<UpgradeSnapshot> source,
@@ -48,6 +56,25 @@ final class StatusWatch {
       Duration interval,
       Clock clock,
       Pause pause) {
+    this(source, out, out, terminal, format, interval, clock, pause, DEFAULT_PATIENCE);
+  }
+
+  /**
+   * @param err where a JSON watch says that nobody answers (stdout holds only documents)
+   * @param patience how long the upgrade may not answer before the watch gives up (exit 5)
+   */
+  StatusWatch(
+      Supplier<UpgradeSnapshot> source,
+      PrintWriter out,
+      PrintWriter err,
+      Terminal terminal,
+      Format format,
+      Duration interval,
+      Clock clock,
+      Pause pause,
+      Duration patience) {
+    this.err = err;
+    this.patience = patience;
     this.source = source;
     this.out = out;
     this.terminal = terminal;
@@ -62,8 +89,33 @@ final class StatusWatch {
     StatusScreen screen = new StatusScreen(terminal, redraw);
     String last = null;
     int drawnLines = 0;
+    Instant unansweredSince = null;
+    boolean answeredOnce = false;
     while (true) {
-      UpgradeSnapshot snapshot = source.get();
+      UpgradeSnapshot snapshot;
+      try {
+        snapshot = source.get();
+      } catch (CliFailure e) {
+        // A worker restarting (nobody answers the query) or Temporal away for a moment: the
+        // upgrade is durable, so the watch waits for it a while instead of ending.
+        if (e.exitCode() != ExitCodes.UNREACHABLE || !answeredOnce) {
+          throw e;
+        }
+        Instant now = clock.instant();
+        if (unansweredSince == null) {
+          unansweredSince = now;
+          String note = "(no answer, still watching for up to " + StatusScreen.duration(patience) + "): " + e.getMessage();
+          (format == Format.JSON ? err : out).println(terminal.paint(note, Terminal.Colour.YELLOW));
+          (format == Format.JSON ? err : out).flush();
+          drawnLines = 0;
+        } else if (!Duration.between(unansweredSince, now).minus(patience).isNegative()) {
+          throw e;
+        }
+        pause(interval);
+        continue;
+      }
+      unansweredSince = null;
+      answeredOnce = true;
       boolean ended = snapshot.status().outcome() != UpgradeOutcome.RUNNING;
       if (format == Format.JSON) {
         String key = CliJson.write(snapshot.toJson(false));
@@ -100,12 +152,16 @@ final class StatusWatch {
         }
         return UpgradeWatcher.exitCode(snapshot.status().outcome());
       }
-      try {
-        pause.sleep(interval);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new CliFailure(ExitCodes.UPGRADE_NOT_SUCCEEDED, "interrupted");
-      }
+      pause(interval);
+    }
+  }
+
+  private void pause(Duration d) {
+    try {
+      pause.sleep(d);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliFailure(ExitCodes.UPGRADE_NOT_SUCCEEDED, "interrupted");
     }
   }
 }

@@ -128,4 +128,58 @@ class StatusWatchTest {
     }
     return n;
   }
+
+  @Test
+  void aWorkerThatDoesNotAnswerForAMomentIsWaitedForAndOneThatNeverAnswersEndsTheWatch() {
+    UpgradeSnapshot running = reads("SUCCEEDED").getFirst();
+    UpgradeSnapshot done = reads("SUCCEEDED").getLast();
+    CliFailure noWorker = new CliFailure(ExitCodes.UNREACHABLE, "no worker answered the status query");
+    Instant[] now = {Instant.parse("2026-12-07T15:10:00Z")};
+    Clock clock = new Clock() {
+      @Override public java.time.ZoneId getZone() { return ZoneOffset.UTC; }
+      @Override public Clock withZone(java.time.ZoneId zone) { return this; }
+      @Override public Instant instant() { return now[0]; }
+    };
+    Deque<Object> script = new ArrayDeque<>(List.of(running, noWorker, noWorker, done));
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    java.util.function.Supplier<UpgradeSnapshot> source = () -> {
+      Object next = script.removeFirst();
+      if (next instanceof CliFailure f) {
+        throw f;
+      }
+      return (UpgradeSnapshot) next;
+    };
+    StatusWatch.Pause tick = d -> now[0] = now[0].plus(d);
+    int code = new StatusWatch(source, new PrintWriter(out), new PrintWriter(err), Terminal.plain(), StatusWatch.Format.JSON,
+        Duration.ofSeconds(10), clock, tick, Duration.ofMinutes(2)).run();
+    assertThat(code).isEqualTo(ExitCodes.OK);
+    assertThat(err.toString()).as("said once").containsOnlyOnce("no worker answered the status query");
+    assertThat(out.toString()).doesNotContain("no worker").contains("\"outcome\" : \"SUCCEEDED\"");
+
+    Deque<Object> never = new ArrayDeque<>(List.of(running));
+    for (int i = 0; i < 20; i++) {
+      never.add(noWorker);
+    }
+    java.util.function.Supplier<UpgradeSnapshot> dead = () -> {
+      Object next = never.removeFirst();
+      if (next instanceof CliFailure f) {
+        throw f;
+      }
+      return (UpgradeSnapshot) next;
+    };
+    org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+            new StatusWatch(dead, new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), Terminal.plain(),
+                StatusWatch.Format.TEXT, Duration.ofSeconds(10), clock, tick, Duration.ofMinutes(2)).run())
+        .isSameAs(noWorker);
+    assertThat(never).as("given up after two minutes of 10 s reads, not at once").hasSizeBetween(6, 8);
+
+    Deque<Object> neverOnce = new ArrayDeque<>(List.of(noWorker, running));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+            new StatusWatch(() -> { throw (CliFailure) neverOnce.removeFirst(); }, new PrintWriter(new StringWriter()),
+                new PrintWriter(new StringWriter()), Terminal.plain(), StatusWatch.Format.TEXT, Duration.ofSeconds(10), clock, tick,
+                Duration.ofMinutes(2)).run())
+        .as("a Temporal that never answered is reported at once")
+        .isSameAs(noWorker);
+  }
 }
