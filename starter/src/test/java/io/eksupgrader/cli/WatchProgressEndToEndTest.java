@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import io.eksupgrader.sandbox.Scenario;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /**
  * {@code status --watch}, in text and in JSON at once, on a sandbox upgrade whose drain a
@@ -65,19 +68,19 @@ class WatchProgressEndToEndTest {
       assertThat(start.path("summary").asText()).isEqualTo("shop (eu-central-1) → 1.34");
       assertThat(start.path("status").path("plan").path("steps").findValuesAsText("id")).contains("nodegroup-apps");
 
-      CompletableFuture<CliRun> text =
-          CompletableFuture.supplyAsync(() -> CliRun.of(concat(new String[] {"status", "--watch", "--interval", "200ms"}, where)));
-      CompletableFuture<CliRun> json =
-          CompletableFuture.supplyAsync(
-              () -> CliRun.of(concat(new String[] {"status", "--watch", "--json", "--interval", "200ms"}, where)));
+      Watching text = Watching.start(concat(new String[] {"status", "--watch", "--interval", "200ms"}, where));
+      Watching json = Watching.start(concat(new String[] {"status", "--watch", "--json", "--interval", "200ms"}, where));
 
-      await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
-          assertThat(CliRun.of(concat(new String[] {"status"}, where)).out()).contains("Step `nodegroup-apps` FAILED"));
+      // The operator decides once both watchers have shown the failed step.
+      await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
+        assertThat(text.outSoFar()).contains("Step nodegroup-apps FAILED");
+        assertThat(json.outSoFar()).containsPattern("\"pendingDecision\" : \\{\\s*\"step\" : \"nodegroup-apps\"");
+      });
       CliRun forced = CliRun.of(concat(new String[] {"decide", "--json", "--step", "nodegroup-apps", "--force", "--comment", "stuck"}, where));
       assertThat(forced.exitCode()).as(forced.toString()).isEqualTo(ExitCodes.OK);
       assertThat(CliJson.MAPPER.readTree(forced.out()).path("decision").path("action").asText()).isEqualTo("FORCE");
 
-      CliRun watchedText = text.get(120, TimeUnit.SECONDS);
+      CliRun watchedText = text.result();
       assertThat(watchedText.exitCode()).as(watchedText.toString()).isEqualTo(ExitCodes.OK);
       String out = watchedText.out();
       assertThat(out).as("no terminal here: no ANSI").doesNotContain("\u001b[");
@@ -94,7 +97,7 @@ class WatchProgressEndToEndTest {
         assertThat(blocks.get(i)).as("block " + i + " repeats the one before").isNotEqualTo(blocks.get(i - 1));
       }
 
-      CliRun watchedJson = json.get(120, TimeUnit.SECONDS);
+      CliRun watchedJson = json.result();
       assertThat(watchedJson.exitCode()).as(watchedJson.toString()).isEqualTo(ExitCodes.OK);
       List<JsonNode> docs = new ArrayList<>();
       try (MappingIterator<JsonNode> it = CliJson.MAPPER.readerFor(JsonNode.class).readValues(watchedJson.out())) {
@@ -114,6 +117,33 @@ class WatchProgressEndToEndTest {
             assertThat(p.path("details").path("node").asText()).startsWith("ip-");
           })
           .anySatisfy(p -> assertThat(p.path("total").asInt()).isPositive());
+    }
+  }
+
+  /** A CLI run in the background whose output can be read while it runs. */
+  private record Watching(CompletableFuture<Integer> exit, StringWriter out, StringWriter err) {
+
+    static Watching start(String... args) {
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      CompletableFuture<Integer> exit =
+          CompletableFuture.supplyAsync(() -> {
+            CommandLine cli = EksUpgraderCommand.commandLine();
+            cli.setOut(new PrintWriter(out, true));
+            cli.setErr(new PrintWriter(err, true));
+            return cli.execute(args);
+          });
+      return new Watching(exit, out, err);
+    }
+
+    /** What it printed so far; StringWriter is synchronized. */
+    String outSoFar() {
+      return out.toString();
+    }
+
+    CliRun result() throws Exception {
+      int code = exit.get(120, TimeUnit.SECONDS);
+      return new CliRun(code, out.toString(), err.toString());
     }
   }
 
