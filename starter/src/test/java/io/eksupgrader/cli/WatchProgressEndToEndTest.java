@@ -114,7 +114,10 @@ class WatchProgressEndToEndTest {
           .allSatisfy(p -> {
             assertThat(p.path("step").asText()).isEqualTo("nodegroup-apps");
             assertThat(p.path("workflowId").asText()).startsWith("eks-upgrade/eu-central-1/shop/nodegroup-apps");
-            assertThat(p.path("details").path("node").asText()).startsWith("ip-");
+            if (!p.path("details").isNull()) {
+              // Before its first heartbeat a drain has no details yet.
+              assertThat(p.path("details").path("node").asText()).startsWith("ip-");
+            }
           })
           .anySatisfy(p -> assertThat(p.path("total").asInt()).isPositive());
     }
