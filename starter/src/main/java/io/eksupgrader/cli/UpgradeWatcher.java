@@ -12,6 +12,7 @@ import io.eksupgrader.workflows.model.StepStatus;
 import io.eksupgrader.workflows.model.UpgradeOutcome;
 import io.eksupgrader.workflows.model.UpgradeStatus;
 import io.eksupgrader.workflows.upgrade.StatusMarkdown;
+import io.eksupgrader.cli.Terminal.Colour;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.HashMap;
@@ -32,6 +33,8 @@ final class UpgradeWatcher {
   private final PrintWriter out;
   private final GateAnswers answers;
   private final double timeScale;
+  /** Colours the transitions' marks only when stdout is a terminal that wants them. */
+  private final Terminal terminal;
   private final Map<String, StepState> seen = new HashMap<>();
   private final Set<String> asked = new HashSet<>();
   private int auditSeen;
@@ -43,6 +46,7 @@ final class UpgradeWatcher {
     this.out = out;
     this.answers = answers;
     this.timeScale = timeScale;
+    this.terminal = Terminal.detect(Terminal.ColorMode.AUTO);
   }
 
   /** Waits until pre-flight has built the plan (or refused), prints it, and returns. */
@@ -209,10 +213,12 @@ final class UpgradeWatcher {
         continue;
       }
       switch (step.state()) {
-        case AWAITING_APPROVAL -> out.printf("… %-20s waits for approval of gate %s%n", step.id(), step.gate());
-        case RUNNING -> out.printf("▶ %-20s running (attempt %d)%n", step.id(), step.attempts());
-        case SUCCEEDED -> out.printf("✔ %-20s succeeded in %s: %s%n", step.id(), took(step), step.detail());
-        case FAILED -> out.printf("✘ %-20s FAILED: %s%n", step.id(), step.error());
+        case AWAITING_APPROVAL ->
+            out.printf("%s %-20s waits for approval of gate %s%n", terminal.paint("…", Colour.YELLOW), step.id(), step.gate());
+        case RUNNING -> out.printf("%s %-20s running (attempt %d)%n", terminal.paint("▶", Colour.CYAN), step.id(), step.attempts());
+        case SUCCEEDED ->
+            out.printf("%s %-20s succeeded in %s: %s%n", terminal.paint("✔", Colour.GREEN), step.id(), took(step), step.detail());
+        case FAILED -> out.printf("%s %-20s %s: %s%n", terminal.paint("✘", Colour.RED), step.id(), terminal.paint("FAILED", Colour.RED), step.error());
         case ABORTED, SKIPPED ->
             out.printf("• %-20s %s%s%n", step.id(), step.state(), step.detail() == null ? "" : ": " + step.detail());
         default -> out.printf("• %-20s %s%n", step.id(), step.state());
