@@ -99,7 +99,12 @@ public class StatusCommand implements Callable<Integer>, JsonOutput {
     try {
       return new UpgradeSnapshot(status, pending.of(id, status.phase()));
     } catch (StatusRuntimeException e) {
-      throw connection.unreachable(e);
+      if (e.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE
+          || e.getStatus().getCode() == io.grpc.Status.Code.DEADLINE_EXCEEDED) {
+        throw connection.unreachable(e);
+      }
+      // Progress is extra: a describe refused (permissions) or gone leaves the status as it is.
+      return new UpgradeSnapshot(status, List.of());
     }
   }
 
