@@ -20,7 +20,7 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "calls",
     description = "Print the sandbox's log of mutating AWS calls (dev mode prints the sandbox URL).",
     mixinStandardHelpOptions = true)
-public class CallsCommand implements Callable<Integer> {
+public class CallsCommand implements Callable<Integer>, JsonOutput {
 
   @Spec CommandSpec spec;
 
@@ -30,8 +30,13 @@ public class CallsCommand implements Callable<Integer> {
       description = "The sandbox's URL (env EKS_UPGRADER_SANDBOX; default ${DEFAULT-VALUE}).")
   URI sandbox;
 
-  @Option(names = "--json", description = "Print the log as the sandbox serves it.")
+  @Option(names = "--json", description = "Print the log as the sandbox serves it (one JSON document).")
   boolean json;
+
+  @Override
+  public boolean json() {
+    return json;
+  }
 
   /** "2026-11-24T00:45:46.385833186Z" → "2026-11-24T00:45:46Z"; anything else as it is. */
   static String seconds(String instant) {

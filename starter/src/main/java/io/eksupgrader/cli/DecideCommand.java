@@ -1,6 +1,8 @@
 package io.eksupgrader.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eksupgrader.workflows.model.DecisionAction;
+import io.eksupgrader.workflows.planning.WorkflowIds;
 import io.eksupgrader.workflows.model.OperatorDecision;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -18,7 +20,7 @@ import picocli.CommandLine.Model.CommandSpec;
         "Decide about a failed step: --retry it, --skip it, --abort the upgrade, or --force a blocked drain;"
             + " at a health pause: --retry (ask again), --continue or --abort.",
     mixinStandardHelpOptions = true)
-public class DecideCommand implements Callable<Integer> {
+public class DecideCommand implements Callable<Integer>, JsonOutput {
 
   @Spec CommandSpec spec;
   @Mixin TemporalOptions temporal;
@@ -32,6 +34,14 @@ public class DecideCommand implements Callable<Integer> {
 
   @Option(names = "--comment", description = "Why; recorded in the audit.")
   String comment;
+
+  @Option(names = "--json", description = "Print the answer as one JSON document.")
+  boolean json;
+
+  @Override
+  public boolean json() {
+    return json;
+  }
 
   static class Action {
     @Option(names = "--retry", description = "Run the step again.") boolean retry;
@@ -65,7 +75,18 @@ public class DecideCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     OperatorDecision decision = new OperatorDecision(step, action.value(), temporal.identity, comment, TemporalOptions.clientIdentity());
     try (TemporalConnection connection = temporal.connect()) {
-      out.println(connection.update(cluster.ref(), upgrade -> upgrade.decideStep(decision)));
+      String answer = connection.update(cluster.ref(), upgrade -> upgrade.decideStep(decision));
+      if (json) {
+        ObjectNode doc = CliJson.object();
+        doc.put("workflowId", WorkflowIds.clusterUpgrade(cluster.ref()));
+        doc.put("action", "decide");
+        doc.put("accepted", true);
+        doc.set("decision", CliJson.tree(decision));
+        doc.put("answer", answer);
+        out.println(CliJson.write(doc));
+      } else {
+        out.println(answer);
+      }
       return ExitCodes.OK;
     }
   }

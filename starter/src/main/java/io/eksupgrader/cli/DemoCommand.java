@@ -29,7 +29,7 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "demo",
     description = "Run a whole upgrade (1.32 → 1.34) on the built-in sandbox, in this process.",
     mixinStandardHelpOptions = true)
-public class DemoCommand implements Callable<Integer> {
+public class DemoCommand implements Callable<Integer>, JsonOutput {
 
   /**
    * Seed 001's drain: {@code kubectl drain --ignore-daemonsets --delete-emptydir-data --force}, two
@@ -68,9 +68,22 @@ public class DemoCommand implements Callable<Integer> {
   @Option(names = "--to", defaultValue = "1.34", description = "Target version (default ${DEFAULT-VALUE}).")
   String targetVersion;
 
+  @Option(
+      names = "--json",
+      description = "Print the progress and questions on stderr and, at the end, one JSON document on stdout: the"
+          + " outcome, exit code, final status and the sandbox's mutating calls.")
+  boolean json;
+
+  @Override
+  public boolean json() {
+    return json;
+  }
+
   @Override
   public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter stdout = spec.commandLine().getOut();
+    // With --json stdout holds one document; what people read goes to stderr.
+    PrintWriter out = json ? spec.commandLine().getErr() : stdout;
     Scenario scenario = Scenarios.load(scenarioFile);
     ClusterRef cluster = Scenarios.cluster(scenario, clusterName);
     TemporalOptions temporal = new TemporalOptions();
@@ -92,6 +105,18 @@ public class DemoCommand implements Callable<Integer> {
                 ? GateAnswers.autoApprove()
                 : new TerminalGateAnswers(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), out);
         int code = new UpgradeWatcher(connection, cluster, out, answers, scenario.timeScale()).stopWhenUnanswered().followToEnd();
+        if (json) {
+          com.fasterxml.jackson.databind.node.ObjectNode doc = CliJson.object();
+          io.eksupgrader.workflows.model.UpgradeStatus status = connection.status(cluster);
+          doc.put("outcome", status.outcome().name());
+          doc.put("exitCode", code);
+          doc.set("status", CliJson.tree(status));
+          doc.set("calls", CliJson.tree(env.sandbox.callLog().entries()));
+          doc.put("pdbBreaches", env.pdbBreachSummary().strip());
+          stdout.println(CliJson.write(doc));
+          stdout.flush();
+          return code;
+        }
         out.println("Mutating AWS and Kubernetes calls the sandbox received:");
         out.println(env.callSummary());
         out.println("PodDisruptionBudget breaches (a budget with fewer healthy pods than it requires):");

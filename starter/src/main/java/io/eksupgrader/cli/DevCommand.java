@@ -17,7 +17,7 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "dev",
     description = "Run a local Temporal test server, the sandbox and a worker until Ctrl-C, for the other commands to use.",
     mixinStandardHelpOptions = true)
-public class DevCommand implements Callable<Integer> {
+public class DevCommand implements Callable<Integer>, JsonOutput {
 
   @Spec CommandSpec spec;
 
@@ -36,6 +36,17 @@ public class DevCommand implements Callable<Integer> {
   @Option(names = "--no-worker", description = "Start no worker here; run workers as separate processes (and kill them).")
   boolean noWorker;
 
+  @Option(
+      names = "--json",
+      description = "Print where everything runs as one JSON document (temporal, namespace, taskQueue, sandbox,"
+          + " workerCommand), then keep running.")
+  boolean json;
+
+  @Override
+  public boolean json() {
+    return json;
+  }
+
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
@@ -50,16 +61,33 @@ public class DevCommand implements Callable<Integer> {
       env.startWorker();
     }
     ClusterRef first = Scenarios.cluster(scenario, null);
-    out.printf("Temporal test server: %s (namespace %s, task queue %s)%n", env.temporalTarget(), LocalEnvironment.NAMESPACE, taskQueue);
-    out.printf("Sandbox (EKS stand-in): %s, scenario '%s', simulated time %.0f× faster%n",
-        env.sandbox.endpoint(), scenario.name(), scenario.timeScale());
-    out.println(noWorker ? "Worker: none here (--no-worker). Start one with:" : "Worker: running in this process. Another one can join with:");
-    StringBuilder command = new StringBuilder("  java");
+    StringBuilder command = new StringBuilder("java");
     for (Map.Entry<String, Object> p : env.workerProperties().entrySet()) {
       command.append(" -D").append(p.getKey()).append('=').append(p.getValue());
     }
     command.append(" -jar worker/target/eks-upgrader-worker.jar");
-    out.println(command);
+    if (json) {
+      com.fasterxml.jackson.databind.node.ObjectNode doc = CliJson.object();
+      doc.put("temporal", env.temporalTarget());
+      doc.put("namespace", LocalEnvironment.NAMESPACE);
+      doc.put("taskQueue", taskQueue);
+      doc.put("sandbox", env.sandbox.endpoint().toString());
+      doc.put("scenario", scenario.name());
+      doc.put("timeScale", scenario.timeScale());
+      doc.put("worker", noWorker ? "none" : "in this process");
+      doc.put("workerCommand", command.toString());
+      doc.put("chartSource", env.chartSource());
+      doc.set("cluster", CliJson.tree(first));
+      out.println(CliJson.write(doc));
+      out.flush();
+      stopped.await();
+      return ExitCodes.OK;
+    }
+    out.printf("Temporal test server: %s (namespace %s, task queue %s)%n", env.temporalTarget(), LocalEnvironment.NAMESPACE, taskQueue);
+    out.printf("Sandbox (EKS stand-in): %s, scenario '%s', simulated time %.0f× faster%n",
+        env.sandbox.endpoint(), scenario.name(), scenario.timeScale());
+    out.println(noWorker ? "Worker: none here (--no-worker). Start one with:" : "Worker: running in this process. Another one can join with:");
+    out.println("  " + command);
     out.println("Try, from another terminal:");
     String where = " --temporal " + env.temporalTarget() + " --cluster " + first.name() + " --region " + first.region();
     String charts = " --karpenter-chart-source " + env.chartSource() + " --istio-chart-source " + env.chartSource();

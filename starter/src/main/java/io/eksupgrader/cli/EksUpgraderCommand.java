@@ -51,13 +51,34 @@ public class EksUpgraderCommand {
     CommandLine cli = new CommandLine(new EksUpgraderCommand());
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
+          boolean json = commandLine.getCommand() instanceof JsonOutput out && out.json();
           if (e instanceof CliFailure failure) {
+            if (json) {
+              commandLine.getOut().println(CliJson.error(failure.exitCode(), failure.getMessage(), failure.details()));
+              commandLine.getOut().flush();
+            }
             commandLine.getErr().println("eks-upgrader: " + failure.getMessage());
             return failure.exitCode();
+          }
+          if (json) {
+            commandLine.getOut().println(CliJson.error(ExitCodes.UNREACHABLE, "unexpected error: " + e, null));
+            commandLine.getOut().flush();
           }
           commandLine.getErr().println("eks-upgrader: unexpected error: " + e);
           e.printStackTrace(commandLine.getErr());
           return ExitCodes.UNREACHABLE;
+        });
+    CommandLine.IParameterExceptionHandler usage = cli.getParameterExceptionHandler();
+    cli.setParameterExceptionHandler(
+        (e, args) -> {
+          // The command's fields may not be set when parsing failed, so the arguments decide.
+          if (java.util.Arrays.asList(args).contains("--json")) {
+            e.getCommandLine().getOut().println(CliJson.error(ExitCodes.BAD_INPUT, e.getMessage(), null));
+            e.getCommandLine().getOut().flush();
+            e.getCommandLine().getErr().println("eks-upgrader: " + e.getMessage());
+            return ExitCodes.BAD_INPUT;
+          }
+          return usage.handleParseException(e, args);
         });
     return cli;
   }

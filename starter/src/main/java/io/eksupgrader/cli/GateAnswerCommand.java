@@ -1,6 +1,8 @@
 package io.eksupgrader.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eksupgrader.workflows.model.Approval;
+import io.eksupgrader.workflows.planning.WorkflowIds;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
@@ -12,7 +14,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * Approves or rejects an open gate through a workflow update, so the answer (accepted, or refused
  * and why) comes back at once.
  */
-abstract class GateAnswerCommand implements Callable<Integer> {
+abstract class GateAnswerCommand implements Callable<Integer>, JsonOutput {
 
   @Spec CommandSpec spec;
   @Mixin TemporalOptions temporal;
@@ -24,6 +26,14 @@ abstract class GateAnswerCommand implements Callable<Integer> {
   @Option(names = "--comment", description = "Why; recorded in the audit.")
   String comment;
 
+  @Option(names = "--json", description = "Print the answer as one JSON document.")
+  boolean json;
+
+  @Override
+  public boolean json() {
+    return json;
+  }
+
   abstract boolean approve();
 
   @Override
@@ -31,9 +41,20 @@ abstract class GateAnswerCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Approval approval = new Approval(gate, temporal.identity, comment, TemporalOptions.clientIdentity());
     try (TemporalConnection connection = temporal.connect()) {
-      out.println(
+      String answer =
           connection.update(
-              cluster.ref(), upgrade -> approve() ? upgrade.approveGate(approval) : upgrade.rejectGate(approval)));
+              cluster.ref(), upgrade -> approve() ? upgrade.approveGate(approval) : upgrade.rejectGate(approval));
+      if (json) {
+        ObjectNode doc = CliJson.object();
+        doc.put("workflowId", WorkflowIds.clusterUpgrade(cluster.ref()));
+        doc.put("action", approve() ? "approve" : "reject");
+        doc.put("accepted", true);
+        doc.set("approval", CliJson.tree(approval));
+        doc.put("answer", answer);
+        out.println(CliJson.write(doc));
+      } else {
+        out.println(answer);
+      }
       return ExitCodes.OK;
     }
   }

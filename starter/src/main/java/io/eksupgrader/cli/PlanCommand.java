@@ -42,7 +42,7 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "plan",
     description = "Run pre-flight and print the upgrade plan without changing anything.",
     mixinStandardHelpOptions = true)
-public class PlanCommand implements Callable<Integer> {
+public class PlanCommand implements Callable<Integer>, JsonOutput {
 
   private static final DateTimeFormatter RUN = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
@@ -53,12 +53,23 @@ public class PlanCommand implements Callable<Integer> {
   @Option(names = "--format", defaultValue = "text", description = "text (default), markdown or json.")
   String format;
 
+  @Option(names = "--json", description = "The same as --format json, like every other command's --json.")
+  boolean json;
+
+  @Override
+  public boolean json() {
+    return json || "json".equals(format);
+  }
+
   @Option(names = "--timeout", defaultValue = "10m", description = "How long to wait for pre-flight (default ${DEFAULT-VALUE}).")
   String timeout;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      format = "json";
+    }
     if (!List.of("text", "markdown", "json").contains(format)) {
       throw new CliFailure(ExitCodes.BAD_INPUT, "--format '" + format + "' is not one of text, markdown, json");
     }
@@ -79,7 +90,12 @@ public class PlanCommand implements Callable<Integer> {
       ClusterUpgradeWorkflow workflow =
           connection.client.newWorkflowStub(
               ClusterUpgradeWorkflow.class,
-              WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(connection.options.taskQueue).build());
+              WorkflowOptions.newBuilder()
+                  .setWorkflowId(id)
+                  .setTaskQueue(connection.options.taskQueue)
+                  .setStaticSummary(StartSummary.summary(request))
+                  .setStaticDetails(StartSummary.details(request, connection.options.identity, Instant.now()))
+                  .build());
       try {
         WorkflowClient.start(workflow::upgrade, request);
         result =

@@ -9,7 +9,11 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowServiceException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,7 +27,7 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "start",
     description = "Start upgrading a cluster to a target Kubernetes version, one minor at a time.",
     mixinStandardHelpOptions = true)
-public class StartCommand implements Callable<Integer> {
+public class StartCommand implements Callable<Integer>, JsonOutput {
 
   @Spec CommandSpec spec;
   @Mixin TemporalOptions temporal;
@@ -36,6 +40,17 @@ public class StartCommand implements Callable<Integer> {
   @Option(names = "--watch", description = "After starting, follow the upgrade until it ends (like status --watch).")
   boolean watch;
 
+  @Option(
+      names = "--json",
+      description = "Print one JSON document: the workflow started and, unless --no-wait, the status with the plan;"
+          + " with --watch, then a status document per change until the upgrade ends.")
+  boolean json;
+
+  @Override
+  public boolean json() {
+    return json;
+  }
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -46,12 +61,48 @@ public class StartCommand implements Callable<Integer> {
       throw new CliFailure(ExitCodes.BAD_INPUT, "invalid request, nothing was started:\n  - " + String.join("\n  - ", problems));
     }
     try (TemporalConnection connection = temporal.connect()) {
-      startUpgrade(connection, request, out);
-      if (noWait) {
+      if (!json) {
+        startUpgrade(connection, request, out);
+        if (noWait) {
+          return ExitCodes.OK;
+        }
+        UpgradeWatcher watcher = new UpgradeWatcher(connection, ref, out, null, 1);
+        return watch ? watcher.followToEnd() : watcher.awaitPlan();
+      }
+      String runId = startUpgrade(connection, request, null);
+      ObjectNode doc = CliJson.object();
+      doc.put("workflowId", WorkflowIds.clusterUpgrade(ref));
+      doc.put("runId", runId);
+      doc.set("cluster", CliJson.tree(ref));
+      doc.put("targetVersion", request.targetVersion());
+      doc.put("summary", StartSummary.summary(request));
+      if (!noWait) {
+        try {
+          doc.set("status", CliJson.tree(new UpgradeWatcher(connection, ref, out, null, 1).waitForPlan(false)));
+        } catch (CliFailure stopped) {
+          // The error document still says what was started.
+          ObjectNode details = doc.deepCopy();
+          details.set("status", CliJson.tree(stopped.details()));
+          throw new CliFailure(stopped.exitCode(), stopped.getMessage(), details);
+        }
+      }
+      out.println(CliJson.write(doc));
+      out.flush();
+      if (!watch) {
         return ExitCodes.OK;
       }
-      UpgradeWatcher watcher = new UpgradeWatcher(connection, ref, out, null, 1);
-      return watch ? watcher.followToEnd() : watcher.awaitPlan();
+      PendingActivities pending = PendingActivities.of(connection);
+      return new StatusWatch(
+              () -> StatusCommand.snapshot(connection, pending, ref),
+              out,
+              spec.commandLine().getErr(),
+              Terminal.plain(),
+              StatusWatch.Format.JSON,
+              Duration.ofSeconds(1),
+              Clock.systemUTC(),
+              d -> Thread.sleep(d.toMillis()),
+              StatusWatch.DEFAULT_PATIENCE)
+          .run();
     }
   }
 
@@ -60,14 +111,22 @@ public class StartCommand implements Callable<Integer> {
     return upgrade.request(temporal.identity);
   }
 
-  /** Starts the workflow; a second upgrade of the same cluster is refused, naming the running one. */
+  /**
+   * Starts the workflow, with its static summary and details for the Temporal UI; a second upgrade of the same cluster is refused, naming the running one. Prints
+   * what started unless {@code out} is null.
+   */
   static String startUpgrade(TemporalConnection connection, UpgradeRequest request, PrintWriter out) {
     ClusterRef ref = request.cluster();
     String id = WorkflowIds.clusterUpgrade(ref);
     ClusterUpgradeWorkflow upgrade =
         connection.client.newWorkflowStub(
             ClusterUpgradeWorkflow.class,
-            WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(connection.options.taskQueue).build());
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(id)
+                .setTaskQueue(connection.options.taskQueue)
+                .setStaticSummary(StartSummary.summary(request))
+                .setStaticDetails(StartSummary.details(request, connection.options.identity, Instant.now()))
+                .build());
     String runId;
     try {
       runId = WorkflowClient.start(upgrade::upgrade, request).getRunId();
@@ -80,8 +139,10 @@ public class StartCommand implements Callable<Integer> {
     } catch (WorkflowServiceException e) {
       throw connection.unreachable(e);
     }
-    out.printf("Started upgrade %s (run %s): %s → %s%n", id, runId, ref, request.targetVersion());
-    out.flush();
+    if (out != null) {
+      out.printf("Started upgrade %s (run %s): %s → %s%n", id, runId, ref, request.targetVersion());
+      out.flush();
+    }
     return runId;
   }
 }

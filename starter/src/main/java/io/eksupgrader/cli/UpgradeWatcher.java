@@ -12,6 +12,7 @@ import io.eksupgrader.workflows.model.StepStatus;
 import io.eksupgrader.workflows.model.UpgradeOutcome;
 import io.eksupgrader.workflows.model.UpgradeStatus;
 import io.eksupgrader.workflows.upgrade.StatusMarkdown;
+import io.eksupgrader.cli.Terminal.Colour;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.HashMap;
@@ -32,6 +33,8 @@ final class UpgradeWatcher {
   private final PrintWriter out;
   private final GateAnswers answers;
   private final double timeScale;
+  /** Colours the transitions' marks only when stdout is a terminal that wants them. */
+  private final Terminal terminal;
   private final Map<String, StepState> seen = new HashMap<>();
   private final Set<String> asked = new HashSet<>();
   private int auditSeen;
@@ -43,33 +46,48 @@ final class UpgradeWatcher {
     this.out = out;
     this.answers = answers;
     this.timeScale = timeScale;
+    this.terminal = Terminal.detect(Terminal.ColorMode.AUTO);
   }
 
   /** Waits until pre-flight has built the plan (or refused), prints it, and returns. */
   int awaitPlan() {
+    UpgradeStatus status = waitForPlan(true);
+    printPlan(status);
+    out.print(StatusMarkdown.findings(status.findings()));
+    if (status.openGate() != null) {
+      out.printf(
+          "Gate %s waits for approval: eks-upgrader approve --cluster %s --region %s --gate %s%n",
+          status.openGate().gate(), cluster.name(), cluster.region(), status.openGate().gate());
+    }
+    return ExitCodes.OK;
+  }
+
+  /**
+   * Waits until pre-flight has built the plan and returns the status; a refusal, or blockers that
+   * stop the upgrade before any change, are a CliFailure that carries the status.
+   *
+   * @param printFindings whether to print pre-flight's findings before failing on its blockers
+   */
+  UpgradeStatus waitForPlan(boolean printFindings) {
     while (true) {
       UpgradeStatus status = connection.status(cluster);
       if (status.outcome() == UpgradeOutcome.REFUSED) {
         String why = status.steps().isEmpty() ? status.lastError() : status.steps().get(0).error();
-        throw new CliFailure(ExitCodes.REFUSED, "pre-flight refused the upgrade; nothing was changed: " + why);
+        throw new CliFailure(ExitCodes.REFUSED, "pre-flight refused the upgrade; nothing was changed: " + why, status);
       }
       if (status.pendingDecision() != null && status.pendingDecision().step().equals("preflight")) {
-        out.print(StatusMarkdown.findings(status.findings()));
+        if (printFindings) {
+          out.print(StatusMarkdown.findings(status.findings()));
+        }
         throw new CliFailure(
             ExitCodes.REFUSED,
             "pre-flight stopped the upgrade before any change: " + status.pendingDecision().error()
                 + "\nAfter fixing: eks-upgrader decide --cluster " + cluster.name() + " --region " + cluster.region()
-                + " --step preflight --retry (or --abort)");
+                + " --step preflight --retry (or --abort)",
+            status);
       }
       if (status.plan() != null || status.outcome() != UpgradeOutcome.RUNNING) {
-        printPlan(status);
-        out.print(StatusMarkdown.findings(status.findings()));
-        if (status.openGate() != null) {
-          out.printf(
-              "Gate %s waits for approval: eks-upgrader approve --cluster %s --region %s --gate %s%n",
-              status.openGate().gate(), cluster.name(), cluster.region(), status.openGate().gate());
-        }
-        return ExitCodes.OK;
+        return status;
       }
       sleep();
     }
@@ -142,30 +160,6 @@ final class UpgradeWatcher {
     }
   }
 
-  /** Prints the whole status whenever it changes, until the upgrade ends. */
-  int watchStatus(boolean json) throws Exception {
-    String last = null;
-    while (true) {
-      UpgradeStatus status = connection.status(cluster);
-      String text = json ? StatusCommand.toJson(withoutClock(status)) : StatusMarkdown.render(status);
-      if (!text.equals(last)) {
-        out.println(text);
-        out.flush();
-        last = text;
-      }
-      if (status.outcome() != UpgradeOutcome.RUNNING) {
-        return exitCode(status.outcome());
-      }
-      sleep();
-    }
-  }
-
-  private static UpgradeStatus withoutClock(UpgradeStatus s) {
-    return new UpgradeStatus(
-        s.workflowId(), s.cluster(), s.targetVersion(), s.currentVersion(), s.requestedBy(), s.outcome(), s.phase(),
-        s.plan(), s.steps(), s.openGate(), s.pendingDecision(), s.audit(), s.lastError(), s.startedAt(), null, s.findings());
-  }
-
   /**
    * In the demo nobody else can answer (its Temporal lives in this process), so a question left
    * unanswered ends the demo instead of waiting forever.
@@ -219,10 +213,12 @@ final class UpgradeWatcher {
         continue;
       }
       switch (step.state()) {
-        case AWAITING_APPROVAL -> out.printf("… %-20s waits for approval of gate %s%n", step.id(), step.gate());
-        case RUNNING -> out.printf("▶ %-20s running (attempt %d)%n", step.id(), step.attempts());
-        case SUCCEEDED -> out.printf("✔ %-20s succeeded in %s: %s%n", step.id(), took(step), step.detail());
-        case FAILED -> out.printf("✘ %-20s FAILED: %s%n", step.id(), step.error());
+        case AWAITING_APPROVAL ->
+            out.printf("%s %-20s waits for approval of gate %s%n", terminal.paint("…", Colour.YELLOW), step.id(), step.gate());
+        case RUNNING -> out.printf("%s %-20s running (attempt %d)%n", terminal.paint("▶", Colour.CYAN), step.id(), step.attempts());
+        case SUCCEEDED ->
+            out.printf("%s %-20s succeeded in %s: %s%n", terminal.paint("✔", Colour.GREEN), step.id(), took(step), step.detail());
+        case FAILED -> out.printf("%s %-20s %s: %s%n", terminal.paint("✘", Colour.RED), step.id(), terminal.paint("FAILED", Colour.RED), step.error());
         case ABORTED, SKIPPED ->
             out.printf("• %-20s %s%s%n", step.id(), step.state(), step.detail() == null ? "" : ": " + step.detail());
         default -> out.printf("• %-20s %s%n", step.id(), step.state());
