@@ -11,6 +11,7 @@ import io.eksupgrader.workflows.model.StepState;
 import io.eksupgrader.workflows.model.StepStatus;
 import io.eksupgrader.workflows.model.UpgradeOutcome;
 import io.eksupgrader.workflows.model.UpgradeStatus;
+import io.eksupgrader.workflows.planning.HealthGates;
 import io.eksupgrader.workflows.planning.PreflightFindings;
 import io.eksupgrader.workflows.upgrade.UpgradeSignals;
 import java.time.Duration;
@@ -85,6 +86,14 @@ final class StatusScreen {
     if (status.pendingDecision() != null) {
       lines.add("");
       lines.addAll(decision(status, status.pendingDecision(), now));
+    }
+    if (status.health() != null) {
+      lines.add("");
+      lines.add("Health gates: " + status.health().summary());
+      // Only breaches: values that change each evaluation would print a new block every time.
+      if (status.health().last() != null) {
+        status.health().last().breaches().forEach(r -> lines.add("  " + terminal.paint(HealthGates.describe(r), Colour.RED)));
+      }
     }
     if (!status.findings().isEmpty()) {
       lines.add("");
@@ -227,6 +236,15 @@ final class StatusScreen {
       since.append(", reminded ").append(gate.reminders()).append('×');
     }
     lines.add(since.toString());
+    if (!gate.approvers().isEmpty()) {
+      lines.add("  may approve: " + String.join(", ", gate.approvers()));
+    }
+    if (status.approvals() != null && status.approvals().fourEyes() && status.requestedBy() != null) {
+      lines.add("  four eyes: not " + status.requestedBy());
+    }
+    if (gate.health() != null) {
+      gate.health().readings().forEach(r -> lines.add("  health: " + HealthGates.describe(r)));
+    }
     lines.add("  approve:  " + cli(status, "approve --gate " + gate.gate() + " --comment \"<why>\""));
     lines.add("  reject:   " + cli(status, "reject --gate " + gate.gate() + " --comment \"<why>\""));
     lines.add(

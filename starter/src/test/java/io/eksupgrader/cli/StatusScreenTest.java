@@ -93,6 +93,30 @@ class StatusScreenTest {
   }
 
   @Test
+  void theGateNamesWhoMayApproveAndItsHealthValuesAndABreachShowsUnderTheHealthGates() {
+    String json =
+        AT_GATE
+            .replace(
+                "\"openedAt\":\"2026-12-07T15:07:00Z\",\"reminders\":1}",
+                "\"openedAt\":\"2026-12-07T15:07:00Z\",\"reminders\":1,\"type\":\"control-plane\",\"approvers\":[\"bob\",\"carol\"],"
+                    + "\"health\":{\"when\":\"before gate control-plane-1.33\",\"readings\":[{\"gate\":\"istio-5xx\",\"query\":\"q5xx\","
+                    + "\"max\":1,\"unit\":\"req/s\",\"series\":[{\"labels\":\"{destination_service=\\\"web\\\"}\",\"value\":0.2}],\"breached\":false}]}}")
+            .replace(
+                "\"findings\":[]}",
+                "\"findings\":[],\"approvals\":{\"fourEyes\":true},\"health\":{\"configured\":true,\"summary\":\"Prometheus at http://prom:9090: 5 gate(s)\","
+                    + "\"last\":{\"when\":\"while node group apps is replaced\",\"readings\":[{\"gate\":\"apiserver-p99\",\"query\":\"qp99\",\"max\":1,"
+                    + "\"unit\":\"s\",\"series\":[{\"labels\":\"{verb=\\\"LIST\\\"}\",\"value\":4}],\"breached\":true}]}}}");
+    String text = new StatusScreen(Terminal.plain(), false).render(new UpgradeSnapshot(status(json), List.of()), NOW);
+
+    assertThat(text)
+        .contains("  may approve: bob, carol")
+        .contains("  four eyes: not alice")
+        .contains("  health: istio-5xx = {destination_service=\"web\"} 0.2 req/s ≤ max 1 (q5xx)")
+        .contains("Health gates: Prometheus at http://prom:9090: 5 gate(s)")
+        .contains("  apiserver-p99 = {verb=\"LIST\"} 4 s > max 1 (qp99)");
+  }
+
+  @Test
   void aTerminalCutsLongLinesToItsWidth() {
     String text =
         new StatusScreen(Terminal.ansi(40), true).render(new UpgradeSnapshot(status(AT_GATE), List.of(drain("nodegroup-apps", 14, 17))), NOW);
