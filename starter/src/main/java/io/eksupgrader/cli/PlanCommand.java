@@ -14,7 +14,6 @@ import io.eksupgrader.workflows.upgrade.ClusterUpgradeWorkflow;
 import io.eksupgrader.workflows.upgrade.ClusterUpgradeWorkflowImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowServiceException;
 import io.temporal.common.converter.JacksonJsonPayloadConverter;
 import io.temporal.failure.ApplicationFailure;
@@ -90,12 +89,7 @@ public class PlanCommand implements Callable<Integer>, JsonOutput {
       ClusterUpgradeWorkflow workflow =
           connection.client.newWorkflowStub(
               ClusterUpgradeWorkflow.class,
-              WorkflowOptions.newBuilder()
-                  .setWorkflowId(id)
-                  .setTaskQueue(connection.options.taskQueue)
-                  .setStaticSummary(StartSummary.summary(request))
-                  .setStaticDetails(StartSummary.details(request, connection.options.identity, Instant.now()))
-                  .build());
+              StartSummary.workflowOptions(connection, id, request));
       try {
         WorkflowClient.start(workflow::upgrade, request);
         result =

@@ -7,13 +7,11 @@ import io.eksupgrader.workflows.planning.WorkflowIds;
 import io.eksupgrader.workflows.upgrade.ClusterUpgradeWorkflow;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowServiceException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -121,12 +119,7 @@ public class StartCommand implements Callable<Integer>, JsonOutput {
     ClusterUpgradeWorkflow upgrade =
         connection.client.newWorkflowStub(
             ClusterUpgradeWorkflow.class,
-            WorkflowOptions.newBuilder()
-                .setWorkflowId(id)
-                .setTaskQueue(connection.options.taskQueue)
-                .setStaticSummary(StartSummary.summary(request))
-                .setStaticDetails(StartSummary.details(request, connection.options.identity, Instant.now()))
-                .build());
+            StartSummary.workflowOptions(connection, id, request));
     String runId;
     try {
       runId = WorkflowClient.start(upgrade::upgrade, request).getRunId();

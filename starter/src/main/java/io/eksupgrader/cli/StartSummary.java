@@ -20,6 +20,17 @@ final class StartSummary {
   private StartSummary() {}
 
   /** e.g. {@code demo (us-east-1) → 1.34}. */
+  /** How {@code start} and {@code plan} start a workflow: its id, queue, summary and details. */
+  static io.temporal.client.WorkflowOptions workflowOptions(
+      TemporalConnection connection, String workflowId, UpgradeRequest request) {
+    return io.temporal.client.WorkflowOptions.newBuilder()
+        .setWorkflowId(workflowId)
+        .setTaskQueue(connection.options.taskQueue)
+        .setStaticSummary(summary(request))
+        .setStaticDetails(details(request, connection.options.identity, Instant.now()))
+        .build();
+  }
+
   static String summary(UpgradeRequest request) {
     return request.cluster().name() + " (" + request.cluster().region() + ") → " + request.targetVersion()
         + (request.optionsOrDefaults().dryRun() ? " (dry run)" : "");
