@@ -76,8 +76,22 @@ class FakeEks implements ClusterInspectionActivities, ControlPlaneActivities {
     return new VersionUpdateHandle("update-" + request.targetVersion(), VersionUpdateHandle.How.STARTED, version);
   }
 
+  /** How long each control-plane update takes in real time; 0: at once. */
+  volatile long updateMillis;
+
   @Override
-  public synchronized VersionUpdateOutcome awaitVersionUpdate(AwaitVersionUpdateRequest request) {
+  public VersionUpdateOutcome awaitVersionUpdate(AwaitVersionUpdateRequest request) {
+    if (updateMillis > 0) {
+      try {
+        Thread.sleep(updateMillis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    return updated(request);
+  }
+
+  private synchronized VersionUpdateOutcome updated(AwaitVersionUpdateRequest request) {
     calls.add("AwaitVersionUpdate " + request.targetVersion());
     version = request.targetVersion();
     return new VersionUpdateOutcome(request.updateId(), "Successful", version, "2026-11-23T10:00:00Z", 3);

@@ -258,6 +258,27 @@ class OperatorWorkflowTest {
   }
 
   @Test
+  void aBreachDuringAControlPlaneUpdateWhichCannotBeStoppedHoldsTheNextStep(WorkflowClient client, WorkflowOptions options) {
+    eks.updateMillis = 3000;
+    operator.value("apiserver-p99", when -> when.startsWith("while the control plane") ? 4.0 : 0.3);
+    ClusterUpgradeWorkflow upgrade = start(client, options, request(null, health(), null, true, "carol"));
+
+    UpgradeStatus held = awaitStatus(client, s -> s.pendingDecision() != null);
+    assertThat(held.pendingDecision().step()).isEqualTo("verify");
+    assertThat(held.pendingDecision().error())
+        .contains("health gates were breached while the last step ran")
+        .contains("health gate breached while the control plane updates to 1.34: apiserver-p99 = 4 s > max 1")
+        .contains("decide continue to go on");
+    assertThat(stepState(held, "control-plane-1.34")).as("the update itself went on").isEqualTo(StepState.SUCCEEDED);
+    assertThat(eks.mutatingCalls()).containsExactly("StartVersionUpdate 1.34");
+
+    upgrade.decideStep(new OperatorDecision("verify", DecisionAction.CONTINUE, "alice", "p99 was the update itself"));
+    UpgradeResult result = client.newUntypedWorkflowStub(ID).getResult(UpgradeResult.class);
+    assertThat(result.outcome()).isEqualTo(UpgradeOutcome.SUCCEEDED);
+    assertThat(result.status().health().breaches()).hasSize(1);
+  }
+
+  @Test
   void withoutPrometheusTheGatesAreSkippedAndTheStatusSaysSo(WorkflowClient client, WorkflowOptions options) {
     operator.value("istio-5xx", when -> 99.0);
     start(client, options, request(null, null, null, true, "carol"));
