@@ -60,7 +60,8 @@ final class AutoScalingHttpHandler extends QueryProtocolHandler {
 
   private final EksWorld world;
 
-  AutoScalingHttpHandler(EksWorld world, SimulatedClock clock, CallLog callLog, FaultInjector faults) {
+  AutoScalingHttpHandler(
+      EksWorld world, SimulatedClock clock, CallLog callLog, FaultInjector faults, AwsActionLog actions) {
     super(
         "autoscaling",
         Set.of(
@@ -71,7 +72,8 @@ final class AutoScalingHttpHandler extends QueryProtocolHandler {
             "DeleteAutoScalingGroup"),
         clock,
         callLog,
-        faults);
+        faults,
+        actions);
     this.world = world;
   }
 

@@ -26,13 +26,15 @@ final class Ec2HttpHandler extends QueryProtocolHandler {
 
   private final EksWorld world;
 
-  Ec2HttpHandler(EksWorld world, SimulatedClock clock, CallLog callLog, FaultInjector faults) {
+  Ec2HttpHandler(
+      EksWorld world, SimulatedClock clock, CallLog callLog, FaultInjector faults, AwsActionLog actions) {
     super(
         "ec2",
         Set.of("DescribeLaunchTemplateVersions", "CreateLaunchTemplateVersion", "DescribeSubnets"),
         clock,
         callLog,
-        faults);
+        faults,
+        actions);
     this.world = world;
   }
 

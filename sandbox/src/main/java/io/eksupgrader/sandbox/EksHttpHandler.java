@@ -67,15 +67,22 @@ final class EksHttpHandler implements HttpHandler {
   private final Scenario scenario;
   private final SimulatedClock clock;
   private final CallLog callLog;
+  private final AwsActionLog actions;
   private final FaultInjector faults;
   private final ObjectMapper mapper;
 
   EksHttpHandler(
-      EksWorld world, Scenario scenario, SimulatedClock clock, CallLog callLog, ObjectMapper mapper) {
+      EksWorld world,
+      Scenario scenario,
+      SimulatedClock clock,
+      CallLog callLog,
+      AwsActionLog actions,
+      ObjectMapper mapper) {
     this.world = world;
     this.scenario = scenario;
     this.clock = clock;
     this.callLog = callLog;
+    this.actions = actions;
     this.faults = new FaultInjector(scenario.faults());
     this.mapper = mapper;
   }
@@ -117,6 +124,9 @@ final class EksHttpHandler implements HttpHandler {
               "Missing Authentication Token: sign the request with SigV4 (the sandbox reads the"
                   + " region from its credential scope)",
               Map.of());
+        }
+        if (match != null) {
+          actions.record("eks", match.operation());
         }
         switch (faults.draw()) {
           case THROTTLING -> throw new AwsError(

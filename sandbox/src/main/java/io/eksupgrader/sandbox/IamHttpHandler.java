@@ -18,8 +18,9 @@ final class IamHttpHandler extends QueryProtocolHandler {
 
   private final EksWorld world;
 
-  IamHttpHandler(EksWorld world, SimulatedClock clock, CallLog callLog, FaultInjector faults) {
-    super("iam", Set.of("GetRole"), clock, callLog, faults);
+  IamHttpHandler(
+      EksWorld world, SimulatedClock clock, CallLog callLog, FaultInjector faults, AwsActionLog actions) {
+    super("iam", Set.of("GetRole"), clock, callLog, faults, actions);
     this.world = world;
   }
 

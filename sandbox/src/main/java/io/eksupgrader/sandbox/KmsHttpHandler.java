@@ -35,11 +35,13 @@ final class KmsHttpHandler implements HttpHandler {
   private final EksWorld world;
   private final SimulatedClock clock;
   private final FaultInjector faults;
+  private final AwsActionLog actions;
 
-  KmsHttpHandler(EksWorld world, SimulatedClock clock, FaultInjector faults) {
+  KmsHttpHandler(EksWorld world, SimulatedClock clock, FaultInjector faults, AwsActionLog actions) {
     this.world = world;
     this.clock = clock;
     this.faults = faults;
+    this.actions = actions;
   }
 
   @Override
@@ -50,6 +52,7 @@ final class KmsHttpHandler implements HttpHandler {
       String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
       String operation =
           target != null && target.startsWith("TrentService.") ? target.substring("TrentService.".length()) : "";
+      actions.record("kms", operation);
       try {
         switch (faults.draw()) {
           case THROTTLING -> throw new AwsError(

@@ -35,14 +35,21 @@ abstract class QueryProtocolHandler implements HttpHandler {
   private final SimulatedClock clock;
   private final CallLog callLog;
   private final FaultInjector faults;
+  private final AwsActionLog actions;
 
   QueryProtocolHandler(
-      String service, Set<String> operations, SimulatedClock clock, CallLog callLog, FaultInjector faults) {
+      String service,
+      Set<String> operations,
+      SimulatedClock clock,
+      CallLog callLog,
+      FaultInjector faults,
+      AwsActionLog actions) {
     this.service = service;
     this.operations = new TreeSet<>(operations);
     this.clock = clock;
     this.callLog = callLog;
     this.faults = faults;
+    this.actions = actions;
   }
 
   /** Runs one operation the service knows. */
@@ -88,6 +95,7 @@ abstract class QueryProtocolHandler implements HttpHandler {
         if (action == null) {
           throw new AwsError(400, "MissingAction", "The request must contain the parameter Action.", Map.of());
         }
+        actions.record(service, action);
         switch (faults.draw()) {
           case THROTTLING -> throw throttling();
           case SERVER_ERROR -> throw serverError();

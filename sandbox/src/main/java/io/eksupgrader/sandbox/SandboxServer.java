@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,6 +42,7 @@ public final class SandboxServer implements AutoCloseable {
   private final Scenario scenario;
   private final SimulatedClock clock;
   private final CallLog callLog = new CallLog();
+  private final AwsActionLog awsActions = new AwsActionLog();
   private final HttpServer http;
   private final ExecutorService executor;
   private final ObjectMapper mapper;
@@ -77,8 +79,8 @@ public final class SandboxServer implements AutoCloseable {
     http.createContext("/_sandbox/", this::sandboxApi);
     this.prometheus = new PrometheusHttpHandler(scenario.prometheus(), clock, callLog);
     http.createContext(PrometheusHttpHandler.PREFIX + "/", prometheus);
-    this.eks = new EksHttpHandler(world, scenario, clock, callLog, mapper);
-    http.createContext("/", new ServiceRouter(eks, world, clock, callLog));
+    this.eks = new EksHttpHandler(world, scenario, clock, callLog, awsActions, mapper);
+    http.createContext("/", new ServiceRouter(eks, world, clock, callLog, awsActions));
     http.setExecutor(executor);
     http.start();
     startKubernetes();
@@ -140,6 +142,15 @@ public final class SandboxServer implements AutoCloseable {
 
   public CallLog callLog() {
     return callLog;
+  }
+
+  /**
+   * Every AWS action a signed request asked for so far, reads included, as IAM names it (e.g.
+   * {@code eks:DescribeCluster}): what the worker's IAM policy must allow. The call log, which
+   * holds only mutating calls, is not changed by it.
+   */
+  public SortedSet<String> awsActionsSeen() {
+    return awsActions.actions();
   }
 
   public Scenario scenario() {

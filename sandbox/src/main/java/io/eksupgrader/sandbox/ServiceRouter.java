@@ -28,15 +28,16 @@ final class ServiceRouter implements HttpHandler {
   private final HttpHandler unsigned;
   private final Map<String, HttpHandler> services = new LinkedHashMap<>();
 
-  ServiceRouter(EksHttpHandler eks, EksWorld world, SimulatedClock clock, CallLog callLog) {
+  ServiceRouter(
+      EksHttpHandler eks, EksWorld world, SimulatedClock clock, CallLog callLog, AwsActionLog actions) {
     FaultInjector faults = eks.faults();
     this.unsigned = eks;
     services.put("eks", eks);
-    services.put("autoscaling", new AutoScalingHttpHandler(world, clock, callLog, faults));
-    services.put("ec2", new Ec2HttpHandler(world, clock, callLog, faults));
-    services.put("ssm", new SsmHttpHandler(world, faults));
-    services.put("iam", new IamHttpHandler(world, clock, callLog, faults));
-    services.put("kms", new KmsHttpHandler(world, clock, faults));
+    services.put("autoscaling", new AutoScalingHttpHandler(world, clock, callLog, faults, actions));
+    services.put("ec2", new Ec2HttpHandler(world, clock, callLog, faults, actions));
+    services.put("ssm", new SsmHttpHandler(world, faults, actions));
+    services.put("iam", new IamHttpHandler(world, clock, callLog, faults, actions));
+    services.put("kms", new KmsHttpHandler(world, clock, faults, actions));
   }
 
   /** The region and the signing name of a request's credential scope; null when unsigned. */

@@ -41,10 +41,12 @@ final class SsmHttpHandler implements HttpHandler {
 
   private final EksWorld world;
   private final FaultInjector faults;
+  private final AwsActionLog actions;
 
-  SsmHttpHandler(EksWorld world, FaultInjector faults) {
+  SsmHttpHandler(EksWorld world, FaultInjector faults, AwsActionLog actions) {
     this.world = world;
     this.faults = faults;
+    this.actions = actions;
   }
 
   /** One parameter's value, or null when there is no such parameter. */
@@ -89,6 +91,9 @@ final class SsmHttpHandler implements HttpHandler {
       String region = ServiceRouter.Scope.of(exchange).region();
       String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
       String operation = target != null && target.startsWith("AmazonSSM.") ? target.substring(10) : target;
+      if (target != null && target.startsWith("AmazonSSM.")) {
+        actions.record("ssm", operation);
+      }
       try {
         switch (faults.draw()) {
           case THROTTLING -> throw new AwsError(
