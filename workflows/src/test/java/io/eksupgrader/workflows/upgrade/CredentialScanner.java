@@ -37,7 +37,7 @@ final class CredentialScanner {
           Matcher m = pattern.matcher(text);
           while (m.find()) {
             String match = m.group();
-            findings.add(where + ": " + kind + ": " + match.substring(0, Math.min(match.length(), 24)) + "…");
+            findings.add(where + ": " + kind + ": " + match.substring(0, Math.min(match.length(), 12)) + "…");
           }
         });
     return findings;
