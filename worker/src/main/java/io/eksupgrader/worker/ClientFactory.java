@@ -6,6 +6,7 @@ import io.eksupgrader.activities.eks.DefaultEksClientProvider;
 import io.eksupgrader.activities.eks.EksClientProvider;
 import io.eksupgrader.activities.eks.EksClientSettings;
 import io.eksupgrader.activities.kube.EksKubernetesClientProvider;
+import io.eksupgrader.workflows.codec.PayloadEncryptionCodec;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.core.annotation.Nullable;
@@ -17,6 +18,7 @@ import io.temporal.worker.WorkerFactory;
 import jakarta.inject.Singleton;
 import java.net.URI;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,10 +45,23 @@ public class ClientFactory {
     return WorkflowServiceStubs.newServiceStubs(options.build());
   }
 
+  /**
+   * With {@code eks-upgrader.temporal.payload-encryption.key-file} set, every payload is encrypted
+   * before it reaches Temporal; payloads that arrive unencrypted (the UI's Send Signal) still decode.
+   */
   @Singleton
-  WorkflowClient workflowClient(WorkflowServiceStubs stubs, TemporalSettings temporal) {
+  WorkflowClient workflowClient(
+      WorkflowServiceStubs stubs, TemporalSettings temporal, PayloadEncryptionSettings encryption) {
+    Optional<PayloadEncryptionCodec> codec = PayloadEncryption.codec(encryption);
+    codec.ifPresentOrElse(
+        c -> log.info("Temporal payloads encrypted with AES-256-GCM, key id {}", c.currentKeyId()),
+        () -> log.info("Temporal payloads not encrypted ({}key-file is empty)", PayloadEncryption.PREFIX));
     return WorkflowClient.newInstance(
-        stubs, WorkflowClientOptions.newBuilder().setNamespace(temporal.getNamespace()).build());
+        stubs,
+        WorkflowClientOptions.newBuilder()
+            .setNamespace(temporal.getNamespace())
+            .setDataConverter(PayloadEncryption.dataConverter(codec))
+            .build());
   }
 
   @Singleton

@@ -65,6 +65,11 @@ class ClusterUpgradeWorkflowTest {
   }
 
   static TestWorkflowExtension extension(Object... activities) {
+    return extensionBuilder(activities).build();
+  }
+
+  /** The test environment of {@link #extension}, for tests that add client options (a data converter). */
+  static TestWorkflowExtension.Builder extensionBuilder(Object... activities) {
     TestWorkflowExtension.Builder builder =
         TestWorkflowExtension.newBuilder()
             .registerWorkflowImplementationTypes(
@@ -75,7 +80,7 @@ class ClusterUpgradeWorkflowTest {
             .setActivityImplementations(withKarpenterAndFargate(activities));
     UpgradeSearchAttributes.ALL.forEach(
         key -> builder.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
-    return builder.build();
+    return builder;
   }
 
   @Test
