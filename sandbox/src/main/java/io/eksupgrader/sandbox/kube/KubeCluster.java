@@ -114,6 +114,12 @@ public final class KubeCluster implements ClusterNodes, AutoCloseable {
             cluster.fargateProfiles(),
             durations.fargatePodStart());
     api.serve(budgets, controllers);
+    Scenario.RbacSpec rbac = cluster.kubernetes().rbac();
+    if (rbac != null) {
+      api.authorizeWith(
+          new RbacAuthorizer(
+              cluster.name(), RbacPolicy.load(rbac.file(), rbac.groups()), rbac.enforce()));
+    }
     api.serveKarpenter(cluster.karpenter().installed());
     api.serveVelero(cluster.velero().installed());
     api.reportDeprecatedApiRequests(cluster.kubernetes().deprecatedApiRequests());
@@ -306,6 +312,15 @@ public final class KubeCluster implements ClusterNodes, AutoCloseable {
       adminClient = new KubernetesClientBuilder().withConfig(config).build();
     }
     return adminClient;
+  }
+
+  /**
+   * The worker's requests that the scenario's RBAC refused (or would have, when it only audits),
+   * oldest first; empty without {@code kubernetes.rbac}.
+   */
+  public List<RbacRefusal> rbacRefusals() {
+    RbacAuthorizer rbac = api.rbac();
+    return rbac == null ? List.of() : rbac.refusals();
   }
 
   /** Every time a PodDisruptionBudget fell below what it demands, oldest first. */
