@@ -1155,9 +1155,6 @@ final class ScenarioParser {
       throw fail(path + ".file", "no file '" + name + "'");
     }
     List<String> groups = r.has("groups") ? r.texts("groups") : List.of("eks-upgrader");
-    if (groups.isEmpty()) {
-      throw fail(path + ".groups", "name at least one group");
-    }
     boolean enforce = !r.has("enforce") || r.bool("enforce");
     try {
       io.eksupgrader.sandbox.kube.RbacPolicy.load(file, groups);

@@ -57,6 +57,10 @@ import org.slf4j.LoggerFactory;
  * presigned STS GetCallerIdentity URL>}; {@link #tokenFor} makes one. DescribeCluster reports the
  * https URL and, as CA data, the certificate the https front presents, so clients verify the server
  * as they would an EKS endpoint (client-go sends bearer tokens only over TLS).
+ *
+ * <p>With the scenario's {@code kubernetes.rbac} the API server authorizes every request made with
+ * any other token than {@link #tokenFor}'s, i.e. the worker's, against the RBAC file's ClusterRoles
+ * ({@link RbacAuthorizer}); {@link #rbacRefusals} lists what it refused.
  */
 public final class KubeCluster implements ClusterNodes, AutoCloseable {
 

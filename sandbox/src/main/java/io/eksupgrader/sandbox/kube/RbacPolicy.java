@@ -11,8 +11,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The ClusterRoles an RBAC file grants to some groups, and the Kubernetes RBAC authorizer's
@@ -235,7 +237,7 @@ public final class RbacPolicy {
       case "PUT" -> resource ? "update" : "put";
       case "PATCH" -> "patch";
       case "DELETE" -> resource && call.name() == null ? "deletecollection" : "delete";
-      default -> call.method().toLowerCase(java.util.Locale.ROOT);
+      default -> call.method().toLowerCase(Locale.ROOT);
     };
   }
 
@@ -254,7 +256,7 @@ public final class RbacPolicy {
     return anyRule(rule -> rule.allows(verb, call.group(), resource, call.name()));
   }
 
-  private boolean anyRule(java.util.function.Predicate<Rule> test) {
+  private boolean anyRule(Predicate<Rule> test) {
     if (AUTHENTICATED_DEFAULTS.stream().anyMatch(test)) {
       return true;
     }
