@@ -604,7 +604,8 @@ public record Scenario(
       List<PdbSpec> pdbs,
       List<DeprecatedApiRequestSpec> deprecatedApiRequests,
       List<AppliedSpec> applied,
-      List<HelmReleaseSpec> helmReleases) {
+      List<HelmReleaseSpec> helmReleases,
+      RbacSpec rbac) {
 
     public KubernetesSpec {
       workloads = List.copyOf(workloads);
@@ -614,12 +615,34 @@ public record Scenario(
       helmReleases = List.copyOf(helmReleases);
     }
 
+    public KubernetesSpec(
+        List<WorkloadSpec> workloads,
+        List<PdbSpec> pdbs,
+        List<DeprecatedApiRequestSpec> deprecatedApiRequests,
+        List<AppliedSpec> applied,
+        List<HelmReleaseSpec> helmReleases) {
+      this(workloads, pdbs, deprecatedApiRequests, applied, helmReleases, null);
+    }
+
     public KubernetesSpec(List<WorkloadSpec> workloads, List<PdbSpec> pdbs) {
       this(workloads, pdbs, List.of(), List.of(), List.of());
     }
 
     public static KubernetesSpec empty() {
       return new KubernetesSpec(List.of(), List.of());
+    }
+  }
+
+  /**
+   * The RBAC the cluster's API server enforces on the worker's requests: the ClusterRoles that
+   * the file's ClusterRoleBindings bind to the groups (those an EKS access entry would give the
+   * worker's IAM role).
+   *
+   * @param enforce false to serve refused requests anyway and only record them
+   */
+  public record RbacSpec(java.nio.file.Path file, List<String> groups, boolean enforce) {
+    public RbacSpec {
+      groups = List.copyOf(groups);
     }
   }
 

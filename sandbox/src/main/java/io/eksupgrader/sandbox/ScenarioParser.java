@@ -1065,7 +1065,7 @@ final class ScenarioParser {
   }
 
   private KubernetesSpec kubernetes(JsonNode node, String path) {
-    Obj k = obj(node, path, "workloads", "pdbs", "deprecatedApiRequests", "applied", "helmReleases");
+    Obj k = obj(node, path, "workloads", "pdbs", "deprecatedApiRequests", "applied", "helmReleases", "rbac");
     List<WorkloadSpec> workloads = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     if (k.has("workloads")) {
@@ -1129,7 +1129,39 @@ final class ScenarioParser {
       }
       releases.add(r);
     }
-    return new KubernetesSpec(workloads, pdbs, requests, applied, releases);
+    Scenario.RbacSpec rbac = k.has("rbac") ? rbac(k.node("rbac"), path + ".rbac") : null;
+    return new KubernetesSpec(workloads, pdbs, requests, applied, releases, rbac);
+  }
+
+  /**
+   * file (relative paths resolve against the working directory, else against its parents, so
+   * that {@code deploy/rbac.yaml} names the repository's file from a module too), groups (default
+   * [eks-upgrader]), enforce (default true).
+   */
+  private Scenario.RbacSpec rbac(JsonNode node, String path) {
+    Obj r = obj(node, path, "file", "groups", "enforce");
+    String name = r.requiredText("file");
+    java.nio.file.Path file = java.nio.file.Path.of(name);
+    if (!file.isAbsolute()) {
+      java.nio.file.Path dir = java.nio.file.Path.of("").toAbsolutePath();
+      while (dir != null && !java.nio.file.Files.isRegularFile(dir.resolve(name))) {
+        dir = dir.getParent();
+      }
+      if (dir == null) {
+        throw fail(path + ".file", "no file '" + name + "' in the working directory or above it");
+      }
+      file = dir.resolve(name);
+    } else if (!java.nio.file.Files.isRegularFile(file)) {
+      throw fail(path + ".file", "no file '" + name + "'");
+    }
+    List<String> groups = r.has("groups") ? r.texts("groups") : List.of("eks-upgrader");
+    boolean enforce = !r.has("enforce") || r.bool("enforce");
+    try {
+      io.eksupgrader.sandbox.kube.RbacPolicy.load(file, groups);
+    } catch (IllegalArgumentException e) {
+      throw fail(path, e.getMessage());
+    }
+    return new Scenario.RbacSpec(file, groups, enforce);
   }
 
   /** One deprecated API requested: group (core when left out), version, resource, removedRelease. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.eksupgrader.sandbox.Scenario;
+import io.eksupgrader.sandbox.kube.RbacRefusal;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -59,6 +60,8 @@ class ComponentsEndToEndTest {
                 - {name: default, alias: al2023@latest}
               nodePools:
                 - {name: general, nodes: 1, driftBudget: "1"}
+            kubernetes:
+              rbac: {file: deploy/rbac.yaml}
         """;
     try (LocalEnvironment env = LocalEnvironment.start(Scenario.parse(scenario, "gitops"), 0, 0, "gitops")) {
       env.startWorker();
@@ -95,6 +98,10 @@ class ComponentsEndToEndTest {
       assertThat(env.sandbox.callLog().entries().stream().map(e -> e.operation()).collect(Collectors.toSet()))
           .as("with GitOps the worker ran no Helm and patched no Karpenter object")
           .doesNotContain("CreateSecret", "UpdateSecret", "PatchEC2NodeClass", "UpdateEC2NodeClass");
+      assertThat(env.sandbox.kubernetes("eu-west-1", "shop").rbacRefusals())
+          .as("deploy/rbac.yaml grants all the worker asked for")
+          .extracting(RbacRefusal::rule)
+          .isEmpty();
     }
   }
 
@@ -121,6 +128,7 @@ class ComponentsEndToEndTest {
               gateways:
                 - {namespace: istio-ingress, name: istio-ingressgateway, replicas: 2, revision: 1-26}
             kubernetes:
+              rbac: {file: deploy/rbac.yaml}
               workloads:
                 - {namespace: shop, name: web, replicas: 3}
                 - {namespace: billing, name: invoicer, replicas: 2}
@@ -168,6 +176,10 @@ class ComponentsEndToEndTest {
       assertThat(kube.namespaces().withName("billing").get().getMetadata().getLabels()).containsEntry("istio.io/rev", "1-26");
       assertThat(env.sandbox.callLog().entries("UpdateClusterVersion")).as("the control plane never moved").isEmpty();
       assertThat(env.sandbox.kubernetes("eu-west-1", "shop").pdbBreaches()).isEmpty();
+      assertThat(env.sandbox.kubernetes("eu-west-1", "shop").rbacRefusals())
+          .as("deploy/rbac.yaml grants all the worker asked for, rollback included")
+          .extracting(RbacRefusal::rule)
+          .isEmpty();
     }
   }
 

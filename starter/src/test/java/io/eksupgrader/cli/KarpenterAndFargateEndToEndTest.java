@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.eksupgrader.sandbox.CallLog;
 import io.eksupgrader.sandbox.Scenario;
+import io.eksupgrader.sandbox.kube.RbacRefusal;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
@@ -37,6 +38,7 @@ class KarpenterAndFargateEndToEndTest {
               selectors:
                 - {namespace: batch}
           kubernetes:
+            rbac: {file: deploy/rbac.yaml}
             workloads:
               - {namespace: search, name: indexer, replicas: 2, nodeSelector: {karpenter.sh/nodepool: general}}
               - {namespace: batch, name: report, replicas: 2}
@@ -120,6 +122,10 @@ class KarpenterAndFargateEndToEndTest {
           .singleElement()
           .satisfies(e -> assertThat(e.resourceId()).isEqualTo("batch/report"));
       assertThat(log.entries("DeletePod")).as("the bare pod is the operator's to delete").isEmpty();
+      assertThat(kube.rbacRefusals())
+          .as("deploy/rbac.yaml grants all the worker asked for")
+          .extracting(RbacRefusal::rule)
+          .isEmpty();
     }
   }
 

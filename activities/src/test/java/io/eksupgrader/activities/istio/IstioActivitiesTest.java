@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.eksupgrader.activities.helm.ComponentHarness;
+import io.eksupgrader.sandbox.kube.RbacRefusal;
 import io.eksupgrader.workflows.activities.FailureTypes;
 import io.eksupgrader.workflows.activities.HelmActivities;
 import io.eksupgrader.workflows.activities.IstioActivities;
@@ -49,6 +50,7 @@ class IstioActivitiesTest {
         gateways:
           - {namespace: istio-ingress, name: istio-ingressgateway, replicas: 2, revision: 1-26}
       kubernetes:
+        rbac: {file: deploy/rbac.yaml}
         workloads:
           - {namespace: shop, name: web, replicas: 3}
           - {namespace: shop, name: cache, kind: StatefulSet, replicas: 2}
@@ -59,9 +61,14 @@ class IstioActivitiesTest {
   @TempDir Path work;
   private ComponentHarness cluster;
 
+  /** The worker's RBAC of deploy/rbac.yaml is enforced; no test may need more than it grants. */
   @AfterEach
   void close() {
-    cluster.close();
+    try {
+      assertThat(cluster.kube().rbacRefusals()).extracting(RbacRefusal::rule).isEmpty();
+    } finally {
+      cluster.close();
+    }
   }
 
   private IstioActivities istio(Path istioctl) {

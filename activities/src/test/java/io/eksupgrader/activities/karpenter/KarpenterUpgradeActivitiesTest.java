@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.eksupgrader.activities.helm.ComponentHarness;
+import io.eksupgrader.sandbox.kube.RbacRefusal;
 import io.eksupgrader.workflows.activities.FailureTypes;
 import io.eksupgrader.workflows.activities.HelmActivities;
 import io.eksupgrader.workflows.activities.KarpenterUpgradeActivities;
@@ -45,14 +46,21 @@ class KarpenterUpgradeActivitiesTest {
           - {name: default, alias: al2@latest}
         nodePools:
           - {name: general, nodes: 2, driftBudget: "1", nodeClass: default}
+      kubernetes:
+        rbac: {file: deploy/rbac.yaml}
       """;
 
   @TempDir Path work;
   private ComponentHarness cluster;
 
+  /** The worker's RBAC of deploy/rbac.yaml is enforced; no test may need more than it grants. */
   @AfterEach
   void close() {
-    cluster.close();
+    try {
+      assertThat(cluster.kube().rbacRefusals()).extracting(RbacRefusal::rule).isEmpty();
+    } finally {
+      cluster.close();
+    }
   }
 
   private KarpenterUpgradeActivities karpenter() {

@@ -42,6 +42,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Without {@code Authorization: Bearer k8s-aws-v1.…} of the right shape ({@link
  *       EksBearerToken}): 401 Unauthorized. {@code /version}, {@code /healthz}, {@code /livez} and
  *       {@code /readyz} are open, as EKS leaves them to anonymous users.
+ *   <li>With the scenario's {@code kubernetes.rbac}: a request of the worker that the bound
+ *       ClusterRoles do not allow answers 403 Forbidden ({@link RbacAuthorizer}).
  *   <li>{@code POST pods/{name}/eviction}: the eviction subresource with PodDisruptionBudget
  *       semantics ({@link DisruptionBudgets#admit}); an accepted eviction deletes the pod
  *       gracefully.
@@ -128,6 +130,7 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
   private final KubernetesSerialization json;
   private DisruptionBudgets budgets;
   private ClusterControllers controllers;
+  private volatile RbacAuthorizer rbac;
 
   ApiServerDispatcher(
       SimulatedClock clock,
@@ -151,6 +154,15 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
     return store;
   }
 
+  /** Authorizes the worker's requests from now on; see {@link RbacAuthorizer}. */
+  void authorizeWith(RbacAuthorizer authorizer) {
+    this.rbac = authorizer;
+  }
+
+  RbacAuthorizer rbac() {
+    return rbac;
+  }
+
   /** Connects the controllers; called once, before the server starts. */
   void serve(DisruptionBudgets budgets, ClusterControllers controllers) {
     this.budgets = budgets;
@@ -171,6 +183,12 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
       }
       if (!isAnonymousPath(call) && !EksBearerToken.accepts(request.getHeader("Authorization"))) {
         return answerRefused(call, ApiStatus.unauthorized(), now);
+      }
+      if (rbac != null && !isAnonymousPath(call)) {
+        Optional<Status> forbidden = rbac.authorize(call, request.getHeader("Authorization"), now);
+        if (forbidden.isPresent()) {
+          return answerRefused(call, forbidden.get(), now);
+        }
       }
       if (ProtobufBodies.isProtobuf(request.getHeader("Content-Type")) && call.body().length > 0) {
         return protobufWrite(call, request, now);

@@ -57,6 +57,10 @@ import org.slf4j.LoggerFactory;
  * presigned STS GetCallerIdentity URL>}; {@link #tokenFor} makes one. DescribeCluster reports the
  * https URL and, as CA data, the certificate the https front presents, so clients verify the server
  * as they would an EKS endpoint (client-go sends bearer tokens only over TLS).
+ *
+ * <p>With the scenario's {@code kubernetes.rbac} the API server authorizes every request made with
+ * any other token than {@link #tokenFor}'s, i.e. the worker's, against the RBAC file's ClusterRoles
+ * ({@link RbacAuthorizer}); {@link #rbacRefusals} lists what it refused.
  */
 public final class KubeCluster implements ClusterNodes, AutoCloseable {
 
@@ -114,6 +118,12 @@ public final class KubeCluster implements ClusterNodes, AutoCloseable {
             cluster.fargateProfiles(),
             durations.fargatePodStart());
     api.serve(budgets, controllers);
+    Scenario.RbacSpec rbac = cluster.kubernetes().rbac();
+    if (rbac != null) {
+      api.authorizeWith(
+          new RbacAuthorizer(
+              cluster.name(), RbacPolicy.load(rbac.file(), rbac.groups()), rbac.enforce()));
+    }
     api.serveKarpenter(cluster.karpenter().installed());
     api.serveVelero(cluster.velero().installed());
     api.reportDeprecatedApiRequests(cluster.kubernetes().deprecatedApiRequests());
@@ -306,6 +316,15 @@ public final class KubeCluster implements ClusterNodes, AutoCloseable {
       adminClient = new KubernetesClientBuilder().withConfig(config).build();
     }
     return adminClient;
+  }
+
+  /**
+   * The worker's requests that the scenario's RBAC refused (or would have, when it only audits),
+   * oldest first; empty without {@code kubernetes.rbac}.
+   */
+  public List<RbacRefusal> rbacRefusals() {
+    RbacAuthorizer rbac = api.rbac();
+    return rbac == null ? List.of() : rbac.refusals();
   }
 
   /** Every time a PodDisruptionBudget fell below what it demands, oldest first. */
