@@ -45,11 +45,11 @@ class BlockedDrainEndToEndTest {
         "--cluster", "shop", "--region", "eu-central-1"
       };
       CliRun started =
-          CliRun.of(concat(new String[] {"start", "--to", "1.34", "--auto-approve", "--drain-timeout", "3s"}, where));
+          CliRun.of(CliRun.concat(new String[] {"start", "--to", "1.34", "--auto-approve", "--drain-timeout", "3s"}, where));
       assertThat(started.exitCode()).as(started.toString()).isEqualTo(ExitCodes.OK);
 
       await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
-        CliRun status = CliRun.of(concat(new String[] {"status"}, where));
+        CliRun status = CliRun.of(CliRun.concat(new String[] {"status"}, where));
         assertThat(status.out())
             .contains("Step `nodegroup-apps` FAILED")
             .contains("DrainBlocked")
@@ -68,9 +68,9 @@ class BlockedDrainEndToEndTest {
       assertThat(env.sandbox.kubernetes("eu-central-1", "shop").pdbBreaches()).isEmpty();
 
       CliRun forced =
-          CliRun.of(concat(new String[] {"decide", "--step", "nodegroup-apps", "--force", "--comment", "INC-7: writer is stuck"}, where));
+          CliRun.of(CliRun.concat(new String[] {"decide", "--step", "nodegroup-apps", "--force", "--comment", "INC-7: writer is stuck"}, where));
       assertThat(forced.exitCode()).as(forced.toString()).isEqualTo(ExitCodes.OK);
-      CliRun watched = CliRun.of(concat(new String[] {"status", "--watch", "--json"}, where));
+      CliRun watched = CliRun.of(CliRun.concat(new String[] {"status", "--watch", "--json"}, where));
       assertThat(watched.exitCode()).as(watched.toString()).isEqualTo(ExitCodes.OK);
       assertThat(watched.out())
           .contains("\"outcome\" : \"SUCCEEDED\"")
@@ -87,10 +87,4 @@ class BlockedDrainEndToEndTest {
     }
   }
 
-  private static String[] concat(String[] a, String[] b) {
-    String[] all = new String[a.length + b.length];
-    System.arraycopy(a, 0, all, 0, a.length);
-    System.arraycopy(b, 0, all, a.length, b.length);
-    return all;
-  }
 }

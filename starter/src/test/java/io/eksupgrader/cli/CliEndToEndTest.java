@@ -28,12 +28,6 @@ class CliEndToEndTest {
     env.close();
   }
 
-  private static String[] concat(String[] a, String[] b) {
-    String[] all = new String[a.length + b.length];
-    System.arraycopy(a, 0, all, 0, a.length);
-    System.arraycopy(b, 0, all, a.length, b.length);
-    return all;
-  }
 
   private static String[] args(String command, String... more) {
     String[] common = {
@@ -67,7 +61,7 @@ class CliEndToEndTest {
 
     // The plan first: with kubectl drain's defaults, the meshed pods' emptyDir and a bare pod block.
     int callsBefore = env.sandbox.callLog().entries().size();
-    CliRun blocked = CliRun.of(args("plan", concat(new String[] {"--to", "1.34", "--format", "json"}, charts)));
+    CliRun blocked = CliRun.of(args("plan", CliRun.concat(new String[] {"--to", "1.34", "--format", "json"}, charts)));
     assertThat(blocked.exitCode()).as(blocked.toString()).isEqualTo(ExitCodes.PLAN_BLOCKERS);
     assertThat(blocked.out())
         .contains("\"outcome\" : \"PLANNED\"")
@@ -77,14 +71,14 @@ class CliEndToEndTest {
         .contains("\"id\" : \"control-plane-1.34\"");
     CliRun markdown =
         CliRun.of(
-            args("plan", concat(new String[] {"--to", "1.34", "--format", "markdown", "--delete-emptydir-data", "--drain-force"}, charts)));
+            args("plan", CliRun.concat(new String[] {"--to", "1.34", "--format", "markdown", "--delete-emptydir-data", "--drain-force"}, charts)));
     assertThat(markdown.exitCode()).as("warnings only: " + markdown).isEqualTo(ExitCodes.PLAN_WARNINGS);
     assertThat(markdown.out())
         .contains("| 2 | `preflight-review` |")
         .contains("| WARNING | `pod-without-controller` | ops/debug-shell (Pod) |")
         .contains("| WARNING | `control-plane-logging` |")
         .doesNotContain("| BLOCKER |");
-    CliRun text = CliRun.of(args("plan", concat(new String[] {"--to", "1.33", "--delete-emptydir-data"}, charts)));
+    CliRun text = CliRun.of(args("plan", CliRun.concat(new String[] {"--to", "1.33", "--delete-emptydir-data"}, charts)));
     assertThat(text.exitCode()).as(text.toString()).isEqualTo(ExitCodes.PLAN_BLOCKERS);
     assertThat(text.out())
         .contains("Plan for us-east-1/demo: 1.32 → 1.33")
@@ -95,7 +89,7 @@ class CliEndToEndTest {
         .doesNotContain("control-plane-1.34");
     assertThat(env.sandbox.callLog().entries()).as("three dry runs changed nothing").hasSize(callsBefore);
 
-    CliRun started = CliRun.of(args("start", concat(new String[] {"--to", "1.34", "--delete-emptydir-data"}, charts)));
+    CliRun started = CliRun.of(args("start", CliRun.concat(new String[] {"--to", "1.34", "--delete-emptydir-data"}, charts)));
     assertThat(started.exitCode()).as(started.toString()).isEqualTo(ExitCodes.REFUSED);
     assertThat(started.out())
         .contains("Started upgrade eks-upgrade/us-east-1/demo")

@@ -17,6 +17,14 @@ record CliRun(int exitCode, String out, String err) {
     return new CliRun(code, out.toString(), err.toString());
   }
 
+  /** The command's own arguments followed by the ones every call of a test shares. */
+  static String[] concat(String[] a, String... b) {
+    String[] all = new String[a.length + b.length];
+    System.arraycopy(a, 0, all, 0, a.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
+
   @Override
   public String toString() {
     return "exit " + exitCode + "\n--- out ---\n" + out + "--- err ---\n" + err;

@@ -27,16 +27,10 @@ import org.junit.jupiter.api.Test;
  */
 class ComponentsEndToEndTest {
 
-  private static String[] concat(String[] a, String... b) {
-    String[] all = new String[a.length + b.length];
-    System.arraycopy(a, 0, all, 0, a.length);
-    System.arraycopy(b, 0, all, a.length, b.length);
-    return all;
-  }
 
   private static void awaitStatus(String[] where, String... texts) {
     await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
-      CliRun status = CliRun.of(concat(new String[] {"status"}, where));
+      CliRun status = CliRun.of(CliRun.concat(new String[] {"status"}, where));
       assertThat(status.out()).contains(texts);
     });
   }
@@ -68,15 +62,15 @@ class ComponentsEndToEndTest {
       String[] where = {
         "--temporal", env.temporalTarget(), "--task-queue", "gitops", "--identity", "carol", "--cluster", "shop", "--region", "eu-west-1"
       };
-      CliRun started = CliRun.of(concat(new String[] {"start", "--to", "1.34", "--karpenter-strategy", "external"}, where));
+      CliRun started = CliRun.of(CliRun.concat(new String[] {"start", "--to", "1.34", "--karpenter-strategy", "external"}, where));
       assertThat(started.exitCode()).as(started.toString()).isEqualTo(ExitCodes.OK);
       assertThat(started.out()).contains("verify the Karpenter change made through GitOps: Karpenter 1.5.4 → 1.6.3");
       // Control-plane logging is off in this world: a warning to read at gate preflight.
       awaitStatus(where, "Waiting for approval** of gate `preflight`", "control-plane logging is off for api, audit");
-      assertThat(CliRun.of(concat(new String[] {"approve", "--gate", "preflight"}, where)).exitCode()).isEqualTo(ExitCodes.OK);
+      assertThat(CliRun.of(CliRun.concat(new String[] {"approve", "--gate", "preflight"}, where)).exitCode()).isEqualTo(ExitCodes.OK);
       awaitStatus(where, "apply these through your GitOps (chart karpenter-crd 1.6.3 before chart karpenter 1.6.3), then approve");
 
-      CliRun approved = CliRun.of(concat(new String[] {"approve", "--gate", "karpenter", "--comment", "PR #12 merged"}, where));
+      CliRun approved = CliRun.of(CliRun.concat(new String[] {"approve", "--gate", "karpenter", "--comment", "PR #12 merged"}, where));
       assertThat(approved.exitCode()).as(approved.toString()).isEqualTo(ExitCodes.OK);
       awaitStatus(where, "Step `karpenter` FAILED", "ComponentNotReady", "Deployment kube-system/karpenter runs 1.5.4, not 1.6.3");
 
@@ -91,7 +85,7 @@ class ComponentsEndToEndTest {
         return d.getStatus() != null && Integer.valueOf(2).equals(d.getStatus().getUpdatedReplicas())
             && Integer.valueOf(2).equals(d.getStatus().getReadyReplicas()) && Integer.valueOf(2).equals(d.getStatus().getReplicas());
       });
-      CliRun retried = CliRun.of(concat(new String[] {"decide", "--step", "karpenter", "--retry", "--comment", "synced"}, where));
+      CliRun retried = CliRun.of(CliRun.concat(new String[] {"decide", "--step", "karpenter", "--retry", "--comment", "synced"}, where));
       assertThat(retried.exitCode()).as(retried.toString()).isEqualTo(ExitCodes.OK);
       awaitStatus(where, "| karpenter | SUCCEEDED | 2 |", "Karpenter runs 1.6.3 with 2 Ready replica(s)");
 
@@ -145,7 +139,7 @@ class ComponentsEndToEndTest {
       };
       CliRun started =
           CliRun.of(
-              concat(
+              CliRun.concat(
                   new String[] {
                     "start", "--to", "1.34", "--istio-chart-source", env.chartSource(), "--istio-restart-batch", "1",
                     "--delete-emptydir-data"
@@ -154,18 +148,18 @@ class ComponentsEndToEndTest {
       assertThat(started.exitCode()).as(started.toString()).isEqualTo(ExitCodes.OK);
       // Sidecars keep their istio-envoy emptyDir: with delete-emptydir-data that is a warning of what is lost.
       awaitStatus(where, "Waiting for approval** of gate `preflight`", "`pod-emptydir` shop/web (Deployment)");
-      assertThat(CliRun.of(concat(new String[] {"approve", "--gate", "preflight"}, where)).exitCode()).isEqualTo(ExitCodes.OK);
+      assertThat(CliRun.of(CliRun.concat(new String[] {"approve", "--gate", "preflight"}, where)).exitCode()).isEqualTo(ExitCodes.OK);
       awaitStatus(where, "Waiting for approval** of gate `istio-1.27`");
-      assertThat(CliRun.of(concat(new String[] {"approve", "--gate", "istio-1.27"}, where)).exitCode()).isEqualTo(ExitCodes.OK);
+      assertThat(CliRun.of(CliRun.concat(new String[] {"approve", "--gate", "istio-1.27"}, where)).exitCode()).isEqualTo(ExitCodes.OK);
       awaitStatus(where, "Step `istio-1.27-gateways` FAILED", "HelmReleaseFailed", "chart gateway 1.27.0 is not in");
 
       KubernetesClient kube = env.sandbox.kubernetes("eu-west-1", "shop").adminClient();
       assertThat(revisions(kube, "billing")).as("the mesh had moved").containsExactly("1-27");
       assertThat(kube.namespaces().withName("billing").get().getMetadata().getLabels()).containsEntry("istio.io/rev", "1-27");
 
-      CliRun aborted = CliRun.of(concat(new String[] {"decide", "--step", "istio-1.27-gateways", "--abort", "--comment", "chart missing"}, where));
+      CliRun aborted = CliRun.of(CliRun.concat(new String[] {"decide", "--step", "istio-1.27-gateways", "--abort", "--comment", "chart missing"}, where));
       assertThat(aborted.exitCode()).as(aborted.toString()).isEqualTo(ExitCodes.OK);
-      CliRun watched = CliRun.of(concat(new String[] {"status", "--watch"}, where));
+      CliRun watched = CliRun.of(CliRun.concat(new String[] {"status", "--watch"}, where));
       assertThat(watched.exitCode()).as(watched.toString()).isEqualTo(ExitCodes.UPGRADE_NOT_SUCCEEDED);
       assertThat(watched.out())
           .contains("ABORTED")

@@ -39,14 +39,14 @@ class DegradedAddonEndToEndTest {
         "--cluster", "shop", "--region", "eu-central-1"
       };
       CliRun started =
-          CliRun.of(concat(new String[] {"start", "--to", "1.34", "--auto-approve", "--addon-resolve-conflicts", "OVERWRITE"}, where));
+          CliRun.of(CliRun.concat(new String[] {"start", "--to", "1.34", "--auto-approve", "--addon-resolve-conflicts", "OVERWRITE"}, where));
       assertThat(started.exitCode()).as(started.toString()).isEqualTo(ExitCodes.OK);
       assertThat(started.out())
           .containsPattern("addon-vpc-cni-1\\.34 +update add-on vpc-cni \\(v1\\.19\\.5-eksbuild\\.3\\) to its version for 1\\.34, before the control plane")
           .contains("[gate control-plane-1.34]");
 
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
-        CliRun status = CliRun.of(concat(new String[] {"status"}, where));
+        CliRun status = CliRun.of(CliRun.concat(new String[] {"status"}, where));
         assertThat(status.out())
             .contains("Step `addon-coredns-1.34` FAILED")
             .contains("AddonUpdateFailed")
@@ -54,10 +54,10 @@ class DegradedAddonEndToEndTest {
             .contains("[InsufficientNumberOfReplicas]");
       });
       CliRun skipped =
-          CliRun.of(concat(new String[] {"decide", "--step", "addon-coredns-1.34", "--skip", "--comment", "AWS case 42"}, where));
+          CliRun.of(CliRun.concat(new String[] {"decide", "--step", "addon-coredns-1.34", "--skip", "--comment", "AWS case 42"}, where));
       assertThat(skipped.exitCode()).as(skipped.toString()).isEqualTo(ExitCodes.OK);
 
-      CliRun watched = CliRun.of(concat(new String[] {"status", "--watch", "--json"}, where));
+      CliRun watched = CliRun.of(CliRun.concat(new String[] {"status", "--watch", "--json"}, where));
       assertThat(watched.exitCode()).as(watched.toString()).isEqualTo(ExitCodes.OK);
       assertThat(watched.out())
           .contains("\"outcome\" : \"SUCCEEDED\"")
@@ -74,10 +74,4 @@ class DegradedAddonEndToEndTest {
     }
   }
 
-  private static String[] concat(String[] a, String[] b) {
-    String[] all = new String[a.length + b.length];
-    System.arraycopy(a, 0, all, 0, a.length);
-    System.arraycopy(b, 0, all, a.length, b.length);
-    return all;
-  }
 }

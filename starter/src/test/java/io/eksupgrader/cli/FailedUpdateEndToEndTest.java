@@ -34,11 +34,11 @@ class FailedUpdateEndToEndTest {
         "--temporal", env.temporalTarget(), "--task-queue", "failing", "--identity", "bob",
         "--cluster", "shop", "--region", "ap-northeast-2"
       };
-      CliRun started = CliRun.of(concat(new String[] {"start", "--to", "1.34", "--auto-approve"}, where));
+      CliRun started = CliRun.of(CliRun.concat(new String[] {"start", "--to", "1.34", "--auto-approve"}, where));
       assertThat(started.exitCode()).as(started.toString()).isEqualTo(ExitCodes.OK);
 
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
-        CliRun status = CliRun.of(concat(new String[] {"status"}, where));
+        CliRun status = CliRun.of(CliRun.concat(new String[] {"status"}, where));
         assertThat(status.out())
             .contains("Step `control-plane-1.34` FAILED")
             .contains("EksUpdateFailed")
@@ -46,14 +46,14 @@ class FailedUpdateEndToEndTest {
       });
       assertThat(env.sandbox.callLog().count("UpdateClusterVersion", CallLog.Effect.CREATED)).isEqualTo(2);
 
-      CliRun wrongStep = CliRun.of(concat(new String[] {"decide", "--step", "control-plane-1.33", "--skip"}, where));
+      CliRun wrongStep = CliRun.of(CliRun.concat(new String[] {"decide", "--step", "control-plane-1.33", "--skip"}, where));
       assertThat(wrongStep.exitCode()).as(wrongStep.toString()).isEqualTo(ExitCodes.REFUSED);
       assertThat(wrongStep.err()).contains("step 'control-plane-1.33' does not wait for a decision");
 
-      CliRun retry = CliRun.of(concat(new String[] {"decide", "--step", "control-plane-1.34", "--retry"}, where));
+      CliRun retry = CliRun.of(CliRun.concat(new String[] {"decide", "--step", "control-plane-1.34", "--retry"}, where));
       assertThat(retry.exitCode()).as(retry.toString()).isEqualTo(ExitCodes.OK);
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
-        CliRun status = CliRun.of(concat(new String[] {"status", "--json"}, where));
+        CliRun status = CliRun.of(CliRun.concat(new String[] {"status", "--json"}, where));
         assertThat(status.out()).contains("\"attempts\" : 2").contains("\"pendingDecision\" : {");
       });
       assertThat(env.sandbox.callLog().entries("UpdateClusterVersion"))
@@ -64,9 +64,9 @@ class FailedUpdateEndToEndTest {
               org.assertj.core.groups.Tuple.tuple("1.34", CallLog.Effect.CREATED),
               org.assertj.core.groups.Tuple.tuple("1.34", CallLog.Effect.CREATED));
 
-      CliRun abort = CliRun.of(concat(new String[] {"decide", "--step", "control-plane-1.34", "--abort", "--comment", "open a case"}, where));
+      CliRun abort = CliRun.of(CliRun.concat(new String[] {"decide", "--step", "control-plane-1.34", "--abort", "--comment", "open a case"}, where));
       assertThat(abort.exitCode()).as(abort.toString()).isEqualTo(ExitCodes.OK);
-      CliRun watched = CliRun.of(concat(new String[] {"status", "--watch"}, where));
+      CliRun watched = CliRun.of(CliRun.concat(new String[] {"status", "--watch"}, where));
       assertThat(watched.exitCode()).as(watched.toString()).isEqualTo(ExitCodes.UPGRADE_NOT_SUCCEEDED);
       assertThat(watched.out())
           .contains("— ABORTED")
@@ -76,10 +76,4 @@ class FailedUpdateEndToEndTest {
     }
   }
 
-  private static String[] concat(String[] a, String[] b) {
-    String[] all = new String[a.length + b.length];
-    System.arraycopy(a, 0, all, 0, a.length);
-    System.arraycopy(b, 0, all, a.length, b.length);
-    return all;
-  }
 }

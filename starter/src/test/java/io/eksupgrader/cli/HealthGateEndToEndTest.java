@@ -58,7 +58,7 @@ class HealthGateEndToEndTest {
       };
       CliRun started =
           CliRun.of(
-              concat(
+              CliRun.concat(
                   new String[] {
                     "start", "--to", "1.34", "--auto-approve", "--prometheus-url", env.sandbox.prometheusUrl().toString(),
                     "--health-interval", "1s"
@@ -67,7 +67,7 @@ class HealthGateEndToEndTest {
       assertThat(started.exitCode()).as(started.toString()).isEqualTo(ExitCodes.OK);
 
       await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
-        CliRun status = CliRun.of(concat(new String[] {"status"}, where));
+        CliRun status = CliRun.of(CliRun.concat(new String[] {"status"}, where));
         assertThat(status.out())
             .contains("Step `nodegroup-apps` FAILED")
             .contains("health gate breached while node group apps is replaced")
@@ -92,9 +92,9 @@ class HealthGateEndToEndTest {
             .create();
       }
       CliRun retried =
-          CliRun.of(concat(new String[] {"decide", "--step", "nodegroup-apps", "--retry", "--comment", "bad release rolled back"}, where));
+          CliRun.of(CliRun.concat(new String[] {"decide", "--step", "nodegroup-apps", "--retry", "--comment", "bad release rolled back"}, where));
       assertThat(retried.exitCode()).as(retried.toString()).isEqualTo(ExitCodes.OK);
-      CliRun watched = CliRun.of(concat(new String[] {"status", "--watch", "--json"}, where));
+      CliRun watched = CliRun.of(CliRun.concat(new String[] {"status", "--watch", "--json"}, where));
       assertThat(watched.exitCode()).as(watched.toString()).isEqualTo(ExitCodes.OK);
       assertThat(watched.out()).contains("\"outcome\" : \"SUCCEEDED\"").contains("bad release rolled back");
 
@@ -112,10 +112,4 @@ class HealthGateEndToEndTest {
         .toList();
   }
 
-  private static String[] concat(String[] a, String[] b) {
-    String[] all = new String[a.length + b.length];
-    System.arraycopy(a, 0, all, 0, a.length);
-    System.arraycopy(b, 0, all, a.length, b.length);
-    return all;
-  }
 }

@@ -99,8 +99,8 @@ class IamPolicyCoverageTest {
     // A dry run first: pre-flight's reads and the plan, nothing changed.
     CliRun plan =
         CliRun.of(
-            concat(
-                concat(new String[] {"plan"}, common),
+            CliRun.concat(
+                CliRun.concat(new String[] {"plan"}, common),
                 new String[] {
                   "--to", "1.34", "--delete-emptydir-data", "--drain-force",
                   "--karpenter-chart-source", env.chartSource(), "--istio-chart-source", env.chartSource()
@@ -301,12 +301,6 @@ class IamPolicyCoverageTest {
     return Pattern.compile(regex.toString(), Pattern.CASE_INSENSITIVE).matcher(action).matches();
   }
 
-  private static String[] concat(String[] a, String[] b) {
-    String[] all = new String[a.length + b.length];
-    System.arraycopy(a, 0, all, 0, a.length);
-    System.arraycopy(b, 0, all, a.length, b.length);
-    return all;
-  }
 
   @Test
   void wildcardsMatchAsIamMatchesThem() {

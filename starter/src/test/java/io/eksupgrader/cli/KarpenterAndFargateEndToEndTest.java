@@ -65,11 +65,11 @@ class KarpenterAndFargateEndToEndTest {
         "--temporal", env.temporalTarget(), "--task-queue", "karpenter-fargate", "--identity", "bob",
         "--cluster", "shop", "--region", "eu-central-1"
       };
-      CliRun started = CliRun.of(concat(new String[] {"start", "--to", "1.34", "--auto-approve"}, where));
+      CliRun started = CliRun.of(CliRun.concat(new String[] {"start", "--to", "1.34", "--auto-approve"}, where));
       assertThat(started.exitCode()).as(started.toString()).isEqualTo(ExitCodes.OK);
 
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
-        CliRun status = CliRun.of(concat(new String[] {"status"}, where));
+        CliRun status = CliRun.of(CliRun.concat(new String[] {"status"}, where));
         assertThat(status.out())
             .contains("Step `karpenter-drift` FAILED")
             .contains("KarpenterDriftStalled")
@@ -87,27 +87,27 @@ class KarpenterAndFargateEndToEndTest {
           .withName("general")
           .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"disruption\":{\"budgets\":[{\"nodes\":\"1\"}]}}}");
       CliRun retried =
-          CliRun.of(concat(new String[] {"decide", "--step", "karpenter-drift", "--retry", "--comment", "budget raised to 1"}, where));
+          CliRun.of(CliRun.concat(new String[] {"decide", "--step", "karpenter-drift", "--retry", "--comment", "budget raised to 1"}, where));
       assertThat(retried.exitCode()).as(retried.toString()).isEqualTo(ExitCodes.OK);
 
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
-        CliRun status = CliRun.of(concat(new String[] {"status"}, where));
+        CliRun status = CliRun.of(CliRun.concat(new String[] {"status"}, where));
         assertThat(status.out())
             .contains("Step `fargate-batch` FAILED")
             .contains("FargatePodsNotRecycled")
             .contains("no Deployment or StatefulSet recreates: batch/oneoff (1.33)");
       });
-      CliRun again = CliRun.of(concat(new String[] {"decide", "--step", "fargate-batch", "--retry"}, where));
+      CliRun again = CliRun.of(CliRun.concat(new String[] {"decide", "--step", "fargate-batch", "--retry"}, where));
       assertThat(again.exitCode()).as(again.toString()).isEqualTo(ExitCodes.OK);
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
-        CliRun status = CliRun.of(concat(new String[] {"status"}, where));
+        CliRun status = CliRun.of(CliRun.concat(new String[] {"status"}, where));
         assertThat(status.out()).containsPattern("\\| fargate-batch \\| FAILED \\| 2 \\|");
       });
       CliRun skipped =
-          CliRun.of(concat(new String[] {"decide", "--step", "fargate-batch", "--skip", "--comment", "oneoff ends tonight"}, where));
+          CliRun.of(CliRun.concat(new String[] {"decide", "--step", "fargate-batch", "--skip", "--comment", "oneoff ends tonight"}, where));
       assertThat(skipped.exitCode()).as(skipped.toString()).isEqualTo(ExitCodes.OK);
 
-      CliRun watched = CliRun.of(concat(new String[] {"status", "--watch", "--json"}, where));
+      CliRun watched = CliRun.of(CliRun.concat(new String[] {"status", "--watch", "--json"}, where));
       assertThat(watched.exitCode()).as(watched.toString()).isEqualTo(ExitCodes.OK);
       assertThat(watched.out())
           .contains("\"outcome\" : \"SUCCEEDED\"")
@@ -129,10 +129,4 @@ class KarpenterAndFargateEndToEndTest {
     }
   }
 
-  private static String[] concat(String[] a, String[] b) {
-    String[] all = new String[a.length + b.length];
-    System.arraycopy(a, 0, all, 0, a.length);
-    System.arraycopy(b, 0, all, a.length, b.length);
-    return all;
-  }
 }

@@ -46,12 +46,12 @@ class RbacEndToEndTest {
 
   /** Starts the upgrade and waits until the drain is blocked by the writer's budget. */
   private static String[] startUntilBlocked(LocalEnvironment env) {
-    String[] where = concat(new String[] {"--temporal", env.temporalTarget()}, WHERE);
+    String[] where = CliRun.concat(new String[] {"--temporal", env.temporalTarget()}, WHERE);
     CliRun started =
-        CliRun.of(concat(new String[] {"start", "--to", "1.34", "--auto-approve", "--drain-timeout", "3s"}, where));
+        CliRun.of(CliRun.concat(new String[] {"start", "--to", "1.34", "--auto-approve", "--drain-timeout", "3s"}, where));
     assertThat(started.exitCode()).as(started.toString()).isEqualTo(ExitCodes.OK);
     await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
-      CliRun status = CliRun.of(concat(new String[] {"status"}, where));
+      CliRun status = CliRun.of(CliRun.concat(new String[] {"status"}, where));
       assertThat(status.out()).contains("Step `nodegroup-apps` FAILED").contains("DrainBlocked");
     });
     return where;
@@ -59,7 +59,7 @@ class RbacEndToEndTest {
 
   private static CliRun force(String[] where) {
     CliRun forced =
-        CliRun.of(concat(new String[] {"decide", "--step", "nodegroup-apps", "--force", "--comment", "INC-7"}, where));
+        CliRun.of(CliRun.concat(new String[] {"decide", "--step", "nodegroup-apps", "--force", "--comment", "INC-7"}, where));
     assertThat(forced.exitCode()).as(forced.toString()).isEqualTo(ExitCodes.OK);
     return forced;
   }
@@ -75,7 +75,7 @@ class RbacEndToEndTest {
       assertThat(kube.rbacRefusals()).extracting(RbacRefusal::rule).as("up to the blocked drain").isEmpty();
 
       force(where);
-      CliRun watched = CliRun.of(concat(new String[] {"status", "--watch", "--json"}, where));
+      CliRun watched = CliRun.of(CliRun.concat(new String[] {"status", "--watch", "--json"}, where));
 
       assertThat(watched.out()).as(watched.toString()).contains("\"outcome\" : \"SUCCEEDED\"");
       assertThat(env.sandbox.callLog().entries("DeletePod"))
@@ -110,10 +110,4 @@ class RbacEndToEndTest {
     }
   }
 
-  private static String[] concat(String[] a, String[] b) {
-    String[] all = new String[a.length + b.length];
-    System.arraycopy(a, 0, all, 0, a.length);
-    System.arraycopy(b, 0, all, a.length, b.length);
-    return all;
-  }
 }

@@ -61,22 +61,22 @@ class WatchProgressEndToEndTest {
         "--cluster", "shop", "--region", "eu-central-1"
       };
       CliRun started =
-          CliRun.of(concat(new String[] {"start", "--json", "--to", "1.34", "--auto-approve", "--drain-timeout", "20s"}, where));
+          CliRun.of(CliRun.concat(new String[] {"start", "--json", "--to", "1.34", "--auto-approve", "--drain-timeout", "20s"}, where));
       assertThat(started.exitCode()).as(started.toString()).isEqualTo(ExitCodes.OK);
       JsonNode start = CliJson.MAPPER.readTree(started.out());
       assertThat(start.path("workflowId").asText()).isEqualTo("eks-upgrade/eu-central-1/shop");
       assertThat(start.path("summary").asText()).isEqualTo("shop (eu-central-1) → 1.34");
       assertThat(start.path("status").path("plan").path("steps").findValuesAsText("id")).contains("nodegroup-apps");
 
-      Watching text = Watching.start(concat(new String[] {"status", "--watch", "--interval", "200ms"}, where));
-      Watching json = Watching.start(concat(new String[] {"status", "--watch", "--json", "--interval", "200ms"}, where));
+      Watching text = Watching.start(CliRun.concat(new String[] {"status", "--watch", "--interval", "200ms"}, where));
+      Watching json = Watching.start(CliRun.concat(new String[] {"status", "--watch", "--json", "--interval", "200ms"}, where));
 
       // The operator decides once both watchers have shown the failed step.
       await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
         assertThat(text.outSoFar()).contains("Step nodegroup-apps FAILED");
         assertThat(json.outSoFar()).containsPattern("\"pendingDecision\" : \\{\\s*\"step\" : \"nodegroup-apps\"");
       });
-      CliRun forced = CliRun.of(concat(new String[] {"decide", "--json", "--step", "nodegroup-apps", "--force", "--comment", "stuck"}, where));
+      CliRun forced = CliRun.of(CliRun.concat(new String[] {"decide", "--json", "--step", "nodegroup-apps", "--force", "--comment", "stuck"}, where));
       assertThat(forced.exitCode()).as(forced.toString()).isEqualTo(ExitCodes.OK);
       assertThat(CliJson.MAPPER.readTree(forced.out()).path("decision").path("action").asText()).isEqualTo("FORCE");
 
@@ -162,10 +162,4 @@ class WatchProgressEndToEndTest {
     return blocks;
   }
 
-  private static String[] concat(String[] a, String[] b) {
-    String[] all = new String[a.length + b.length];
-    System.arraycopy(a, 0, all, 0, a.length);
-    System.arraycopy(b, 0, all, a.length, b.length);
-    return all;
-  }
 }
