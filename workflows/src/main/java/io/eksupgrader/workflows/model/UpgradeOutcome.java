@@ -10,6 +10,11 @@ public enum UpgradeOutcome {
   REJECTED,
   /** An operator aborted after a failed step. */
   ABORTED,
+  /**
+   * The workflow was cancelled (eks-upgrader cancel, or Temporal's cancel): drains stopped, old
+   * nodes that still carried pods uncordoned, a control-plane update in flight observed to its end.
+   */
+  CANCELLED,
   /** A dry run ({@code plan}) ended: pre-flight ran, the plan was built, nothing was changed. */
   PLANNED
 }

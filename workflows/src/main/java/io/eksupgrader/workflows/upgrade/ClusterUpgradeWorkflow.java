@@ -1,6 +1,7 @@
 package io.eksupgrader.workflows.upgrade;
 
 import io.eksupgrader.workflows.model.Approval;
+import io.eksupgrader.workflows.model.CancelRequest;
 import io.eksupgrader.workflows.model.OperatorDecision;
 import io.eksupgrader.workflows.model.UpgradeRequest;
 import io.eksupgrader.workflows.model.UpgradeResult;
@@ -48,4 +49,15 @@ public interface ClusterUpgradeWorkflow {
 
   @UpdateValidatorMethod(updateName = UpgradeSignals.DECIDE_UPDATE)
   void validateDecideStep(OperatorDecision decision);
+
+  /**
+   * Records who is about to cancel the upgrade and why; refused when it ended or was started
+   * before it handled its own cancellation. The cancellation itself is Temporal's workflow cancel,
+   * which the caller sends next.
+   */
+  @UpdateMethod(name = UpgradeSignals.CANCEL_UPDATE)
+  String announceCancel(CancelRequest cancel);
+
+  @UpdateValidatorMethod(updateName = UpgradeSignals.CANCEL_UPDATE)
+  void validateAnnounceCancel(CancelRequest cancel);
 }

@@ -49,6 +49,7 @@ import io.eksupgrader.workflows.activities.NodeGroupActivities;
 import io.eksupgrader.workflows.activities.SelfManagedNodeGroupActivities;
 import io.eksupgrader.workflows.model.Approval;
 import io.eksupgrader.workflows.model.AuditEntry;
+import io.eksupgrader.workflows.model.CancelRequest;
 import io.eksupgrader.workflows.model.ClusterSnapshot;
 import io.eksupgrader.workflows.model.DataPlaneInventory;
 import io.eksupgrader.workflows.model.SelfManagedGroupInfo;
@@ -89,6 +90,7 @@ import io.temporal.common.SearchAttributeUpdate;
 import io.temporal.common.converter.EncodedValues;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.ChildWorkflowFailure;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Async;
@@ -147,12 +149,20 @@ import org.slf4j.Logger;
  * while a control-plane update or a drain runs (a breach stops the drain and waits for a decision;
  * a control-plane update cannot be stopped, so the breach holds the next step), and send
  * notifications without ever waiting for them, except briefly for the last one.
+ *
+ * <p>Upgrades started since {@value #CANCEL_CHANGE} version 1 handle their own cancellation
+ * ({@code eks-upgrader cancel}, or Temporal's cancel): no new step starts; the running node group
+ * children stop (each drain at its next heartbeat); the old groups stay, and the old nodes of a
+ * group whose drain did not finish are uncordoned (observed first); a control-plane update in
+ * flight cannot be stopped, so it is waited for until EKS reports its end, and that end is
+ * reported. The upgrade then ends {@link UpgradeOutcome#CANCELLED}.
  */
 public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
 
   public static final String UPGRADE_REFUSED = "UpgradeRefused";
   public static final String APPROVAL_REFUSED = "ApprovalRefused";
   public static final String DECISION_REFUSED = "DecisionRefused";
+  public static final String CANCEL_REFUSED = "CancelRefused";
 
   /** The change id of the data plane (node groups, drain, teardown) in the upgrade. */
   public static final String DATA_PLANE_CHANGE = "data-plane";
@@ -183,6 +193,12 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
    * Approval policy, health gates, notifications, the region search attribute and workflow metrics.
    */
   public static final String OPERATOR_CHANGE = "operator-experience";
+  /** The upgrade handles its own cancellation (see the class comment). */
+  public static final String CANCEL_CHANGE = "operator-cancel";
+  /** How long a cancelled upgrade waits for its node group children to stop. */
+  static final Duration CHILDREN_STOP_WAIT = Duration.ofMinutes(15);
+  /** How often the status is refreshed while a cancelled upgrade waits for a control-plane update. */
+  static final Duration CONTROL_PLANE_WAIT_REFRESH = Duration.ofMinutes(5);
   /** How long the upgrade's end waits for its notifications to be delivered. */
   static final Duration NOTIFICATION_GRACE = Duration.ofMinutes(2);
   /** Checks whose blockers concern every control-plane update, whatever minor they name. */
@@ -247,6 +263,14 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
   private String breachDuringStep;
   private final List<Promise<NotificationResult>> notifications = new ArrayList<>();
   private final Map<String, CancellationScope> nodeGroupScopes = new HashMap<>();
+  private boolean cancelHandled;
+  /** Who announced the cancellation through {@code eks-upgrader cancel}; null otherwise. */
+  private CancelRequest cancelRequest;
+  /** Every node group child started, by step id, so that a cancellation can wait for them to stop. */
+  private final Map<String, Promise<NodeGroupStepResult>> nodeGroupChildren = new LinkedHashMap<>();
+  /** The control-plane child that runs now, outside the cancellation: EKS cannot stop its update. */
+  private Promise<ControlPlaneStepResult> controlPlaneRunning;
+  private StepProgress controlPlaneStep;
   private KarpenterInstallation karpenterFound;
   private IstioInstallation istioFound;
   private KarpenterPhase karpenterPhase;
@@ -262,6 +286,20 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
 
   @Override
   public UpgradeResult upgrade(UpgradeRequest upgradeRequest) {
+    try {
+      return run(upgradeRequest);
+    } catch (CanceledFailure cancelled) {
+      if (cancelHandled) {
+        // Detached: the rollback and the wait for EKS must run although the workflow is cancelled.
+        Workflow.newDetachedCancellationScope(this::afterCancellation).run();
+      }
+      // Temporal closes a cancelled workflow as Canceled whatever it returns; the status query keeps
+      // the outcome and what was done.
+      throw cancelled;
+    }
+  }
+
+  private UpgradeResult run(UpgradeRequest upgradeRequest) {
     this.request = upgradeRequest;
     this.workflowId = Workflow.getInfo().getWorkflowId();
     this.startedAt = now();
@@ -277,6 +315,8 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
         componentsPlanned && Workflow.getVersion(PREFLIGHT_CHECKS_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
     operatorExperience =
         checksPlanned && Workflow.getVersion(OPERATOR_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
+    cancelHandled =
+        operatorExperience && Workflow.getVersion(CANCEL_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
 
     StepProgress preflight = new StepProgress(UpgradePlanner.preflightStep(null));
     steps.add(preflight);
@@ -698,7 +738,20 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
     ControlPlaneStepRequest stepRequest =
         new ControlPlaneStepRequest(request.cluster(), planStep.fromVersion(), planStep.toVersion(), token);
     ControlPlaneStepResult result;
-    if (operatorExperience) {
+    if (cancelHandled) {
+      // Outside the workflow's cancellation: a cancelled upgrade still observes the update to its end.
+      List<Promise<ControlPlaneStepResult>> started = new ArrayList<>();
+      Workflow.newDetachedCancellationScope(() -> started.add(Async.function(child::upgrade, stepRequest))).run();
+      controlPlaneRunning = started.get(0);
+      controlPlaneStep = step;
+      String breach = watchHealth(controlPlaneRunning, "while the control plane updates to " + planStep.toVersion());
+      if (breach != null) {
+        breachDuringStep = breach;
+      }
+      result = controlPlaneRunning.cancellableGet();
+      controlPlaneRunning = null;
+      controlPlaneStep = null;
+    } else if (operatorExperience) {
       Promise<ControlPlaneStepResult> running = Async.function(child::upgrade, stepRequest);
       // An EKS control-plane update cannot be stopped: a breach holds the step after it instead.
       String breach = watchHealth(running, "while the control plane updates to " + planStep.toVersion());
@@ -710,6 +763,10 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
       result = child.upgrade(stepRequest);
     }
     currentVersion = result.finalVersion();
+    return describe(result);
+  }
+
+  private static String describe(ControlPlaneStepResult result) {
     return result.how() == VersionUpdateHandle.How.ALREADY_AT_TARGET
         ? "already at " + result.finalVersion() + "; nothing was called"
         : "update "
@@ -1011,6 +1068,9 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
     CancellationScope scope = Workflow.newCancellationScope(() -> started.add(Async.function(child::replace, stepRequest)));
     scope.run();
     nodeGroupScopes.put(step.step.id(), scope);
+    if (cancelHandled) {
+      nodeGroupChildren.put(step.step.id(), started.get(0));
+    }
     return started.get(0);
   }
 
@@ -1300,6 +1360,10 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
         refreshDetails();
         return true;
       } catch (ActivityFailure | ChildWorkflowFailure | StepCheckFailed e) {
+        if (cancelHandled && CancellationScope.current().isCancelRequested()) {
+          // The step failed because the upgrade is cancelled: no decision, the cancellation ends it.
+          throw new CanceledFailure("the upgrade was cancelled during step " + step.step.id());
+        }
         step.state = StepState.FAILED;
         step.finishedAt = now();
         step.error = describe(e);
@@ -1941,6 +2005,155 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
     throw ApplicationFailure.newNonRetryableFailure(
         "upgrade" + where + " refused before any change: " + String.join("; ", blockers),
         UPGRADE_REFUSED);
+  }
+
+  // ---- cancellation -----------------------------------------------------------------------
+
+  /**
+   * What a cancelled upgrade does, in a detached scope: stop the node group children and wait until
+   * their drains stopped; per group whose replacement had not finished, observe its old nodes and
+   * uncordon them unless they were drained empty; wait for a control-plane update in flight until
+   * EKS ends it; then end CANCELLED. Nothing new is started, no group is deleted.
+   */
+  private void afterCancellation() {
+    String at =
+        gate != null
+            ? "gate " + gate.name
+            : pending != null ? pending.step + " (waiting for a decision)" : phase;
+    if (cancelRequest == null) {
+      record("cancel", workflowId, null, null, null, "temporal", cancelIdentity());
+    }
+    gate = null;
+    pending = null;
+    phase = "cancelling";
+    upsert(
+        SearchAttributeUpdate.valueSet(UpgradeSearchAttributes.PHASE, phase),
+        SearchAttributeUpdate.valueUnset(UpgradeSearchAttributes.AWAITING_GATE));
+    refreshDetails();
+    log.warn("Upgrade {} cancelled at {}; stopping what runs", workflowId, at);
+    List<String> done = new ArrayList<>();
+
+    nodeGroupScopes.values().forEach(CancellationScope::cancel);
+    Workflow.await(CHILDREN_STOP_WAIT, () -> nodeGroupChildren.values().stream().allMatch(Promise::isCompleted));
+    for (StepProgress step : steps) {
+      if (isReplacement(step.step.kind()) && (step.state == StepState.RUNNING || step.state == StepState.FAILED)) {
+        done.add(stopReplacement(step));
+      }
+    }
+    startedAhead.clear();
+    nodeGroupScopes.clear();
+
+    for (StepProgress step : steps) {
+      if ((step.state == StepState.RUNNING || step.state == StepState.FAILED) && step != controlPlaneStep) {
+        step.state = StepState.CANCELLED;
+        step.finishedAt = now();
+        step.detail = "stopped by the cancellation" + (step.error == null ? "" : " (it had failed: " + step.error + ")");
+      }
+    }
+    if (controlPlaneRunning != null) {
+      done.add(awaitControlPlaneAfterCancel(controlPlaneStep, controlPlaneRunning));
+    }
+    String who =
+        cancelRequest == null
+            ? "cancelled through Temporal"
+            : "cancelled by " + cancelRequest.by() + (isBlank(cancelRequest.reason()) ? "" : " (" + cancelRequest.reason() + ")");
+    String message =
+        who + " at " + at + (done.isEmpty() ? "" : "; " + String.join("; ", done)) + "; the cluster runs "
+            + currentVersion;
+    // The status keeps what the cancellation did: Temporal drops a cancelled workflow's result.
+    audit.add(
+        new AuditEntry(
+            now(), "cancelled", workflowId, cancelRequest == null ? null : cancelRequest.by(),
+            cancelRequest == null ? null : cancelRequest.reason(), true, message,
+            cancelRequest == null ? "temporal" : "update", cancelRequest == null ? cancelIdentity() : cancelRequest.identity()));
+    end(UpgradeOutcome.CANCELLED, message);
+  }
+
+  /** A replacement the cancellation stopped: observe its old nodes, give them back their pods' home. */
+  private String stopReplacement(StepProgress step) {
+    String group = step.step.nodeGroup();
+    Promise<NodeGroupStepResult> child = nodeGroupChildren.get(step.step.id());
+    step.finishedAt = now();
+    if (child != null && child.isCompleted() && child.getFailure() == null) {
+      // It finished before the cancellation reached it: its old nodes are drained and stay cordoned.
+      NodeGroupStepResult result = child.get();
+      drainChecks.put(result.oldNodeGroup(), result.check());
+      step.state = StepState.SUCCEEDED;
+      step.detail = describe(result);
+      return "node group " + group + " had been replaced; its old group stays";
+    }
+    step.state = StepState.CANCELLED;
+    try {
+      DrainedCheck check = drain.checkNodesDrained(oldNodes(group));
+      if (check.drained()) {
+        step.detail =
+            "stopped by the cancellation after its old nodes were drained empty; they stay cordoned and the old group"
+                + " stays";
+        return "node group " + group + " drained, kept cordoned, not deleted";
+      }
+      String uncordoned = uncordonOldNodes(step);
+      step.detail = "stopped by the cancellation; the old group stays; " + uncordoned;
+      return "node group " + group + " stays, " + uncordoned;
+    } catch (ActivityFailure e) {
+      step.detail =
+          "stopped by the cancellation; its old nodes could not be read (" + describe(e) + "): " + uncordonHint(group);
+      return "node group " + group + ": " + step.detail;
+    }
+  }
+
+  /** An EKS control-plane update cannot be stopped: wait until EKS reports its end, and report it. */
+  private String awaitControlPlaneAfterCancel(StepProgress step, Promise<ControlPlaneStepResult> running) {
+    step.detail =
+        "the upgrade was cancelled while EKS updates the control plane to " + step.step.toVersion()
+            + "; an EKS update cannot be stopped, so the upgrade waits until EKS reports it Successful or Failed";
+    refreshDetails();
+    while (!Workflow.await(CONTROL_PLANE_WAIT_REFRESH, running::isCompleted)) {
+      refreshDetails();
+    }
+    step.finishedAt = now();
+    if (running.getFailure() == null) {
+      ControlPlaneStepResult result = running.get();
+      currentVersion = result.finalVersion();
+      step.state = StepState.SUCCEEDED;
+      step.detail = describe(result) + " (observed to its end after the cancellation)";
+      return "the control-plane update to " + step.step.toVersion() + " was observed to its end: Successful";
+    }
+    step.state = StepState.FAILED;
+    step.error = describe(running.getFailure());
+    lastError = step.step.id() + ": " + step.error;
+    step.detail = "observed to its end after the cancellation: it failed";
+    return "the control-plane update to " + step.step.toVersion() + " was observed to its end: failed (" + step.error + ")";
+  }
+
+  /** Temporal keeps a cancel request's sender on its history event; the workflow cannot read it. */
+  private static String cancelIdentity() {
+    return "not known to the workflow: the Temporal server records the sender's identity and reason on the"
+        + " WorkflowExecutionCancelRequested history event";
+  }
+
+  @Override
+  public void validateAnnounceCancel(CancelRequest cancel) {
+    if (cancel == null || isBlank(cancel.by())) {
+      throw new IllegalArgumentException("malformed cancellation: by is required");
+    }
+  }
+
+  @Override
+  public String announceCancel(CancelRequest cancel) {
+    String refusal =
+        outcome != UpgradeOutcome.RUNNING
+            ? "the upgrade already ended " + outcome
+            : !cancelHandled
+                ? "this upgrade was started before upgrades handled their own cancellation: cancel it with"
+                    + " `temporal workflow cancel`, then uncordon its old nodes by hand"
+                : null;
+    record("cancel", workflowId, cancel.by(), cancel.reason(), refusal, "update", cancel.identity());
+    refreshDetails();
+    if (refusal != null) {
+      throw ApplicationFailure.newNonRetryableFailure(refusal, CANCEL_REFUSED);
+    }
+    cancelRequest = cancel;
+    return "cancellation of " + workflowId + " announced by " + cancel.by() + " at " + phase;
   }
 
   private UpgradeResult end(UpgradeOutcome finalOutcome, String message) {

@@ -17,11 +17,15 @@ import io.eksupgrader.workflows.model.NodeGroupStepResult;
 import io.eksupgrader.workflows.model.NodeSetResult;
 import io.eksupgrader.workflows.model.ReplacementNodeGroupRequest;
 import io.eksupgrader.workflows.model.SelfManagedReplacementRequest;
+import io.temporal.activity.ActivityCancellationType;
+import io.temporal.activity.ActivityOptions;
 import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -50,7 +54,10 @@ import org.slf4j.Logger;
  *   <li>CheckNodesDrained: what the operator sees at the teardown gate.
  * </ol>
  *
- * A blocked drain ends this workflow with {@link FailureTypes#DRAIN_BLOCKED} carrying every
+ * Cancelled (the upgrade was cancelled, or a health gate stopped it), it ends once every drain in
+ * flight has stopped at its next heartbeat (upgrades started since {@value
+ * ClusterUpgradeWorkflowImpl#CANCEL_CHANGE} version 1), so that the parent's rollback never races a
+ * drain that still evicts. A blocked drain ends this workflow with {@link FailureTypes#DRAIN_BLOCKED} carrying every
  * blocking pod ({@link DrainBlockage}); the parent turns it into an operator decision. Deleting the
  * old group is not this workflow's job: it happens after the service was checked.
  */
@@ -63,11 +70,18 @@ public class NodeGroupUpgradeWorkflowImpl implements NodeGroupUpgradeWorkflow {
   private final SelfManagedNodeGroupActivities selfManaged =
       Workflow.newActivityStub(SelfManagedNodeGroupActivities.class);
 
+  /** How long a cancelled child waits for its drains to acknowledge; a heartbeat timeout ends them first. */
+  static final Duration DRAIN_STOP_WAIT = Duration.ofMinutes(10);
+
   private boolean summaries;
+  private boolean drainsStopBeforeEnd;
 
   @Override
   public NodeGroupStepResult replace(NodeGroupStepRequest request) {
     summaries = Workflow.getVersion(ActivitySummaries.CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
+    drainsStopBeforeEnd =
+        summaries
+            && Workflow.getVersion(ClusterUpgradeWorkflowImpl.CANCEL_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
     NodeGroupHandle handle =
         request.selfManaged()
             ? selfManaged.createReplacementAutoScalingGroup(
@@ -136,17 +150,25 @@ public class NodeGroupUpgradeWorkflowImpl implements NodeGroupUpgradeWorkflow {
     while (!waiting.isEmpty() || !inFlight.isEmpty()) {
       while (inFlight.size() < options.concurrencyOrDefault() && !waiting.isEmpty()) {
         String node = waiting.removeFirst();
-        NodeDrainActivities drainer =
-            summaries
-                ? ActivitySummaries.stub(
-                    NodeDrainActivities.class, "drain " + node + " of node group " + request.oldNodeGroup())
-                : drain;
+        NodeDrainActivities drainer = drainer(node, request.oldNodeGroup());
         inFlight.put(
             node,
             Async.function(
                 drainer::drainNode, new DrainNodeRequest(request.cluster(), node, options, force)));
       }
-      Workflow.await(() -> inFlight.values().stream().anyMatch(Promise::isCompleted));
+      try {
+        Workflow.await(() -> inFlight.values().stream().anyMatch(Promise::isCompleted));
+      } catch (CanceledFailure cancelled) {
+        if (drainsStopBeforeEnd) {
+          // Each drain sees the cancellation at its next heartbeat and stops evicting.
+          Workflow.newDetachedCancellationScope(
+                  () -> Workflow.await(
+                      DRAIN_STOP_WAIT, () -> inFlight.values().stream().allMatch(Promise::isCompleted)))
+              .run();
+          log.info("Node group {}: cancelled; the drains of {} stopped", request.oldNodeGroup(), inFlight.keySet());
+        }
+        throw cancelled;
+      }
       for (String node : List.copyOf(inFlight.keySet())) {
         Promise<DrainNodeResult> promise = inFlight.get(node);
         if (!promise.isCompleted()) {
@@ -189,6 +211,26 @@ public class NodeGroupUpgradeWorkflowImpl implements NodeGroupUpgradeWorkflow {
           FailureTypes.DRAIN_BLOCKED);
     }
     return nodes.stream().map(done::get).toList();
+  }
+
+  /**
+   * The stub of one node's drain. Since {@value ClusterUpgradeWorkflowImpl#CANCEL_CHANGE} a
+   * cancelled drain counts as stopped only once the activity itself acknowledged it.
+   */
+  private NodeDrainActivities drainer(String node, String group) {
+    if (!summaries) {
+      return drain;
+    }
+    String summary = "drain " + node + " of node group " + group;
+    if (!drainsStopBeforeEnd) {
+      return ActivitySummaries.stub(NodeDrainActivities.class, summary);
+    }
+    return Workflow.newActivityStub(
+        NodeDrainActivities.class,
+        ActivityOptions.newBuilder()
+            .setSummary(summary)
+            .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
+            .build());
   }
 
   /** The blockage a DrainNode failure carries, or null for any other failure. */

@@ -16,6 +16,8 @@ public final class UpgradeSignals {
   public static final String APPROVE_UPDATE = "approveGate";
   public static final String REJECT_UPDATE = "rejectGate";
   public static final String DECIDE_UPDATE = "decideStep";
+  /** Update sent before the workflow is cancelled, so that the audit says who cancelled and why. */
+  public static final String CANCEL_UPDATE = "announceCancel";
 
   private UpgradeSignals() {}
 

@@ -57,7 +57,7 @@ class OperatorWorkflowTest {
   @RegisterExtension final TestWorkflowExtension testWorkflow = extension(eks, nodes, operator, addons);
 
   /** Drains heartbeat every 2 s at most, so that a cancelled drain learns it within seconds. */
-  private static TestWorkflowExtension extension(Object... activities) {
+  static TestWorkflowExtension extension(Object... activities) {
     Map<String, ActivityOptions> options = new java.util.LinkedHashMap<>(UpgradeActivityOptions.defaults());
     options.put(
         ActivityTypes.DRAIN_NODE,

@@ -139,6 +139,25 @@ class WorkflowReplayTest {
   }
 
   @Test
+  void theRecordedCancellationMidDrainReplays() {
+    Worker worker = registered(ClusterUpgradeWorkflowImpl.class);
+    assertThatCode(() -> worker.replayWorkflowExecution(history("cancel-mid-drain.json", UPGRADE_ID)))
+        .doesNotThrowAnyException();
+    assertThatCode(
+            () ->
+                worker.replayWorkflowExecution(
+                    history("cancel-mid-drain-nodegroup-apps.json", UPGRADE_ID + "/nodegroup-apps")))
+        .doesNotThrowAnyException();
+  }
+
+  @Test
+  void theRecordedCancellationMidControlPlaneUpdateReplays() {
+    Worker worker = registered(ClusterUpgradeWorkflowImpl.class);
+    assertThatCode(() -> worker.replayWorkflowExecution(history("cancel-mid-control-plane.json", UPGRADE_ID)))
+        .doesNotThrowAnyException();
+  }
+
+  @Test
   void anUnguardedChangeToTheWorkflowIsCaughtByReplay() {
     Worker worker = registered(ChangedWithoutGetVersion.class);
     assertThatThrownBy(() -> worker.replayWorkflowExecution(history("cluster-upgrade-1.32-to-1.34.json", UPGRADE_ID)))
@@ -205,6 +224,16 @@ class WorkflowReplayTest {
     @Override
     public void validateDecideStep(OperatorDecision decision) {
       released.validateDecideStep(decision);
+    }
+
+    @Override
+    public String announceCancel(io.eksupgrader.workflows.model.CancelRequest cancel) {
+      return released.announceCancel(cancel);
+    }
+
+    @Override
+    public void validateAnnounceCancel(io.eksupgrader.workflows.model.CancelRequest cancel) {
+      released.validateAnnounceCancel(cancel);
     }
   }
 }
