@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
       StatusCommand.class,
       ApproveCommand.class,
       RejectCommand.class,
-      DecideCommand.class,
+      DecideCommand.class, CancelCommand.class,
       ListCommand.class,
       CallsCommand.class,
       DemoCommand.class,
