@@ -54,6 +54,21 @@ class CancelEndToEndTest {
         nodesNeverReady: [apps-1-34]
       """;
 
+  /** A control-plane update of 15 s real time, long enough to cancel in the middle of it. */
+  private static final String SLOW_CONTROL_PLANE =
+      """
+      name: slow-control-plane
+      timeScale: 20
+      clusters:
+        - name: shop
+          region: eu-central-1
+          version: "1.33"
+          nodeGroups:
+            - {name: apps, version: "1.33", desiredSize: 1, labels: {role: apps}}
+      durations:
+        controlPlaneUpdate: 5m
+      """;
+
   private static final String[] WHERE = {"--cluster", "shop", "--region", "eu-central-1"};
 
   @Test
@@ -97,6 +112,42 @@ class CancelEndToEndTest {
   }
 
   @Test
+  void aCancelMidControlPlaneUpdateWaitsForEksToEndItReportsItAndStartsNothingElse() {
+    try (LocalEnvironment env =
+        LocalEnvironment.start(Scenario.parse(SLOW_CONTROL_PLANE, "slow-control-plane"), 0, 0, "slow-cp")) {
+      env.startWorker();
+      String[] where = where(env, "slow-cp");
+      CliRun started = CliRun.of(CliRun.concat(new String[] {"start", "--to", "1.34", "--auto-approve"}, where));
+      assertThat(started.exitCode()).as(started.toString()).isEqualTo(ExitCodes.OK);
+      CallLog log = env.sandbox.callLog();
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
+          .until(() -> !log.entries("UpdateClusterVersion").isEmpty());
+
+      CliRun cancelled = CliRun.of(CliRun.concat(new String[] {"cancel", "--reason", "wrong window"}, where));
+      assertThat(cancelled.exitCode()).as(cancelled.toString()).isEqualTo(ExitCodes.OK);
+      assertThat(cancelled.out()).contains("announced by bob at control-plane-1.34");
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
+        CliRun status = CliRun.of(CliRun.concat(new String[] {"status", "--json"}, where));
+        assertThat(status.out())
+            .contains("\"phase\" : \"cancelling\"")
+            .contains("an EKS update cannot be stopped, so the upgrade waits until EKS reports it Successful or Failed");
+      });
+
+      CliRun watched = CliRun.of(CliRun.concat(new String[] {"status", "--watch", "--json"}, where));
+      assertThat(watched.exitCode()).as(watched.toString()).isEqualTo(ExitCodes.UPGRADE_NOT_SUCCEEDED);
+      assertThat(watched.out())
+          .contains("\"outcome\" : \"CANCELLED\"")
+          .contains("cancelled by bob (wrong window) at control-plane-1.34")
+          .contains("the control-plane update to 1.34 was observed to its end: Successful")
+          .contains("the cluster runs 1.34")
+          .contains("(observed to its end after the cancellation)");
+      assertThat(log.entries("UpdateClusterVersion")).as("one update, not restarted").hasSize(1);
+      assertThat(log.entries("CreateNodegroup")).as("nothing new starts after the cancellation").isEmpty();
+      assertThat(log.entries("PatchNode")).isEmpty();
+    }
+  }
+
+  @Test
   void newNodesThatNeverTurnReadyFailBeforeAnyOldNodeIsTouchedAndAbortLeavesTheOldGroupAsItWas() {
     try (LocalEnvironment env = LocalEnvironment.start(Scenario.parse(NEVER_READY, "never-ready"), 0, 0, "never-ready")) {
       env.startWorker();
@@ -127,6 +178,10 @@ class CancelEndToEndTest {
       assertThat(log.entries("CreateEviction")).as("no eviction").isEmpty();
       assertThat(log.entries("DeleteNodegroup")).as("not deleted").isEmpty();
       assertThat(log.entries("DeletePod")).isEmpty();
+
+      CliRun none = CliRun.of("cancel", "--temporal", env.temporalTarget(), "--cluster", "other", "--region", "eu-central-1");
+      assertThat(none.exitCode()).as(none.toString()).isEqualTo(ExitCodes.NOT_FOUND);
+      assertThat(none.err()).contains("no upgrade of eu-central-1/other found");
     }
   }
 
