@@ -185,6 +185,43 @@ class CancelWorkflowTest {
   }
 
   @Test
+  void aCancelWhileABlockedDrainWaitsForADecisionUncordonsAndAsksNothingMore(
+      WorkflowClient client, WorkflowOptions options) {
+    nodes.addGroup("apps", "1.33", 2);
+    nodes.blockDrain("apps-node-1", "web-0", "uid-web-0");
+    nodes.leavePodOn("apps");
+    ClusterUpgradeWorkflow upgrade = DataPlaneWorkflowTest.start(client, options, autoApproved());
+    DataPlaneWorkflowTest.awaitStatus(client, s -> s.pendingDecision() != null);
+    upgrade.announceCancel(new CancelRequest("alice", null, null));
+    client.newUntypedWorkflowStub(ID).cancel();
+
+    Ended result = ended(client);
+    assertThat(result.message())
+        .startsWith("cancelled by alice at nodegroup-apps (waiting for a decision)")
+        .contains("old nodes of apps uncordoned: 2 of 2");
+    assertThat(result.status().pendingDecision()).isNull();
+    StepStatus step = step(result.status(), "nodegroup-apps");
+    assertThat(step.state()).isEqualTo(StepState.CANCELLED);
+    assertThat(step.error()).as("why it had stopped stays visible").contains("web-0");
+    assertThat(nodes.isCordoned("apps-node-1")).isFalse();
+  }
+
+  @Test
+  void oldNodesThatWereDrainedEmptyStayCordonedAfterACancellation(WorkflowClient client, WorkflowOptions options) {
+    nodes.addGroup("apps", "1.33", 1);
+    nodes.slowDrains = new CountDownLatch(1);
+    ClusterUpgradeWorkflow upgrade = DataPlaneWorkflowTest.start(client, options, autoApproved());
+    await().atMost(Duration.ofSeconds(30)).until(() -> nodes.calls().contains("DrainNode started apps-node-1"));
+    upgrade.announceCancel(new CancelRequest("alice", null, null));
+    client.newUntypedWorkflowStub(ID).cancel();
+
+    Ended result = ended(client);
+    assertThat(result.message()).contains("node group apps drained, kept cordoned, not deleted");
+    assertThat(nodes.calls()).contains("CheckNodesDrained apps").doesNotContain("UncordonNodes apps");
+    assertThat(nodes.isCordoned("apps-node-1")).as("no pod left, so it stays ready for a later teardown").isTrue();
+  }
+
+  @Test
   void aCancellationThroughTemporalAloneIsAuditedWithWhereItsSenderIsRecorded(
       WorkflowClient client, WorkflowOptions options) {
     UpgradeRequest request =
@@ -230,7 +267,8 @@ class CancelWorkflowTest {
   record Ended(UpgradeStatus status, String message, String finalVersion) {}
 
   private static Ended ended(WorkflowClient client) {
-    assertThatThrownBy(() -> client.newUntypedWorkflowStub(ID).getResult(UpgradeResult.class))
+    // Bounded: a cancellation path that throws fails its workflow task again and again, never closing.
+    assertThatThrownBy(() -> client.newUntypedWorkflowStub(ID).getResult(60, java.util.concurrent.TimeUnit.SECONDS, UpgradeResult.class))
         .isInstanceOf(WorkflowFailedException.class)
         .hasCauseInstanceOf(CanceledFailure.class);
     UpgradeStatus status = client.newWorkflowStub(ClusterUpgradeWorkflow.class, ID).status();
