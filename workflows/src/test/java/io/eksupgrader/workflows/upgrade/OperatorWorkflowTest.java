@@ -318,17 +318,22 @@ class OperatorWorkflowTest {
     assertThat(result.outcome()).isEqualTo(UpgradeOutcome.SUCCEEDED);
     assertThat(operator.notifications())
         .extracting(Notification::event)
-        .containsExactly(Events.GATE_OPENED, Events.STEP_FAILED, Events.UPGRADE_ENDED);
+        // Notifications are sent without waiting, so they may arrive in another order than sent.
+        .containsExactlyInAnyOrder(Events.GATE_OPENED, Events.STEP_FAILED, Events.UPGRADE_ENDED);
     assertThat(operator.notifications()).extracting(Notification::channel).containsOnly("payments-oncall");
-    Notification gate = operator.notifications().get(0);
+    Notification gate = notification(Events.GATE_OPENED);
     assertThat(gate.title()).isEqualTo("us-east-1/payments: gate control-plane-1.34 waits for approval");
     assertThat(gate.text())
         .contains("eks-upgrader approve --gate control-plane-1.34 --cluster payments --region us-east-1")
         .contains("{\"gate\":\"control-plane-1.34\",\"by\":\"<your name>\",\"comment\":\"<why>\"}");
-    assertThat(operator.notifications().get(1).text()).contains("eks-upgrader decide --step control-plane-1.34 --retry");
-    assertThat(operator.notifications().get(2).title()).isEqualTo("us-east-1/payments: upgrade succeeded");
+    assertThat(notification(Events.STEP_FAILED).text()).contains("eks-upgrader decide --step control-plane-1.34 --retry");
+    assertThat(notification(Events.UPGRADE_ENDED).title()).isEqualTo("us-east-1/payments: upgrade succeeded");
     var attributes = client.newUntypedWorkflowStub(ID).describe().getTypedSearchAttributes();
     assertThat(attributes.get(UpgradeSearchAttributes.REGION)).isEqualTo("us-east-1");
+  }
+
+  private Notification notification(String event) {
+    return operator.notifications().stream().filter(n -> n.event().equals(event)).findFirst().orElseThrow();
   }
 
   @Test
