@@ -139,6 +139,23 @@ class WorkflowReplayTest {
   }
 
   @Test
+  void theRecordedHealthPauseClearedByRetryAndTheDataPlaneGateRejectedByUpdateReplay() {
+    Worker worker = registered(ClusterUpgradeWorkflowImpl.class);
+    assertThatCode(() -> worker.replayWorkflowExecution(history("cluster-upgrade-health-retry-rejected.json", UPGRADE_ID)))
+        .doesNotThrowAnyException();
+  }
+
+  @Test
+  void theRecordedAutoApprovalsAndAPolicyHeldTeardownGateRejectedBySignalReplay() {
+    Worker worker = registered(ClusterUpgradeWorkflowImpl.class);
+    assertThatCode(
+            () ->
+                worker.replayWorkflowExecution(
+                    history("cluster-upgrade-auto-approved-rejected-by-signal.json", UPGRADE_ID)))
+        .doesNotThrowAnyException();
+  }
+
+  @Test
   void anUnguardedChangeToTheWorkflowIsCaughtByReplay() {
     Worker worker = registered(ChangedWithoutGetVersion.class);
     assertThatThrownBy(() -> worker.replayWorkflowExecution(history("cluster-upgrade-1.32-to-1.34.json", UPGRADE_ID)))
