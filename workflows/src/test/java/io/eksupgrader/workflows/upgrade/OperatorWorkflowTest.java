@@ -460,6 +460,27 @@ class OperatorWorkflowTest {
         client.fetchHistory(ID).toJson(true));
   }
 
+  /** A gate that waits past two reminders (each a notification) before it is approved. */
+  @org.junit.jupiter.api.Disabled("recorded from the code of 2026-12-07 (operator-experience 1); never re-record it")
+  @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "record.histories", matches = "true")
+  @Test
+  void recordAGateThatRemindsTwiceBeforeItIsApproved(
+      WorkflowClient client, WorkflowOptions options, io.temporal.testing.TestWorkflowEnvironment env) throws Exception {
+    ClusterUpgradeWorkflow upgrade =
+        start(client, options, request(null, null, NotificationOptions.defaults(), false, "carol"));
+    awaitGate(client, "control-plane-1.34");
+    env.sleep(Duration.ofMinutes(61));
+    awaitStatus(client, s -> s.openGate() != null && s.openGate().reminders() == 2);
+    upgrade.approveGate(new Approval("control-plane-1.34", "bob", "after two reminders"));
+    UpgradeResult result = client.newUntypedWorkflowStub(ID).getResult(UpgradeResult.class);
+    assertThat(result.outcome()).isEqualTo(UpgradeOutcome.SUCCEEDED);
+    assertThat(operator.notifications()).extracting(Notification::event).contains(Events.GATE_REMINDER);
+
+    java.nio.file.Files.createDirectories(RecordHistoriesTest.DIR);
+    java.nio.file.Files.writeString(
+        RecordHistoriesTest.DIR.resolve("cluster-upgrade-gate-reminders.json"), client.fetchHistory(ID).toJson(true));
+  }
+
   @Test
   void withoutTheDataPlaneAndAddonPhasesOnlyTheControlPlaneMovesBehindItsOwnGate(
       WorkflowClient client, WorkflowOptions options) {
