@@ -163,6 +163,13 @@ class WorkflowReplayTest {
   }
 
   @Test
+  void theRecordedKarpenterExternalStrategyVerifiedAfterARetryReplays() {
+    Worker worker = registered(ClusterUpgradeWorkflowImpl.class);
+    assertThatCode(() -> worker.replayWorkflowExecution(history("cluster-upgrade-karpenter-external.json", UPGRADE_ID)))
+        .doesNotThrowAnyException();
+  }
+
+  @Test
   void anUnguardedChangeToTheWorkflowIsCaughtByReplay() {
     Worker worker = registered(ChangedWithoutGetVersion.class);
     assertThatThrownBy(() -> worker.replayWorkflowExecution(history("cluster-upgrade-1.32-to-1.34.json", UPGRADE_ID)))
