@@ -103,6 +103,9 @@ class LogSecretScanEndToEndTest {
           log.lines().count(), log.lines().filter(l -> l.contains(" DEBUG ")).count(), runs.size(), histories.size(), payloads);
 
       assertThat(log).as("the worker logged at DEBUG").contains(" DEBUG ");
+      assertThat(log)
+          .as("Prometheus answered the worker's token: a refused query would have been a breach")
+          .containsPattern("Health gates before gate control-plane-1\\.33 at \\S+: 5 read, no breach");
       assertThat(histories.keySet())
           .as("the upgrade and its children: control planes, node groups")
           .contains(WorkflowIds.clusterUpgrade(DEMO), WorkflowIds.clusterUpgrade(DEMO) + "/control-plane-1.33")
