@@ -119,6 +119,16 @@ final class LocalEnvironment implements AutoCloseable {
     return properties;
   }
 
+  /** A client of this environment's Temporal on its task queue, as a test or a command uses one. */
+  TemporalConnection connect(String identity) {
+    TemporalOptions options = new TemporalOptions();
+    options.target = temporalTarget();
+    options.namespace = NAMESPACE;
+    options.taskQueue = taskQueue;
+    options.identity = identity;
+    return options.connect();
+  }
+
   void startWorker() {
     startWorker(Map.of());
   }

@@ -11,6 +11,7 @@ import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowQueryException;
 import io.temporal.client.WorkflowServiceException;
 import io.temporal.client.WorkflowUpdateException;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -59,7 +60,7 @@ public final class TemporalConnection implements AutoCloseable {
     try {
       return call.apply(upgrade(cluster));
     } catch (WorkflowUpdateException e) {
-      throw new CliFailure(ExitCodes.REFUSED, "refused: " + rootMessage(e));
+      throw new CliFailure(ExitCodes.REFUSED, "refused: " + refusal(e));
     } catch (WorkflowNotFoundException e) {
       throw new CliFailure(ExitCodes.NOT_FOUND, "no running upgrade of " + cluster + " to answer");
     } catch (WorkflowServiceException e) {
@@ -85,6 +86,19 @@ public final class TemporalConnection implements AutoCloseable {
       }
     }
     return null;
+  }
+
+  /**
+   * The validator's own words: an ApplicationFailure's message also carries its type and
+   * retry flag, which tell an operator nothing.
+   */
+  static String refusal(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ApplicationFailure failure) {
+        return failure.getOriginalMessage();
+      }
+    }
+    return rootMessage(e);
   }
 
   static String rootMessage(Throwable e) {

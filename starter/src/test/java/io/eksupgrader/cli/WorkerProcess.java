@@ -24,6 +24,11 @@ final class WorkerProcess implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(java.toString());
     command.add("-Xmx256m");
+    // The worker logs as this JVM does unless told otherwise (see the starter's surefire settings).
+    String logConfig = System.getProperty("logback.configurationFile");
+    if (logConfig != null && !properties.containsKey("logback.configurationFile")) {
+      command.add("-Dlogback.configurationFile=" + logConfig);
+    }
     properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
     command.add("-cp");
     command.add(classPath);

@@ -12,11 +12,12 @@ import java.util.regex.Pattern;
 
 /**
  * Looks for credentials in text a person may read: recorded histories (their payloads decoded from
- * base64) and logs. Each pattern is one kind of secret the worker handles somewhere.
+ * base64) and logs. Each pattern is one kind of secret the worker handles somewhere. Shared with
+ * the starter's end-to-end tests through this module's test-jar.
  */
-final class CredentialScanner {
+public final class CredentialScanner {
 
-  static final Map<String, Pattern> PATTERNS =
+  public static final Map<String, Pattern> PATTERNS =
       Map.of(
           "EKS bearer token", Pattern.compile("k8s-aws-v1\\.[A-Za-z0-9_-]{16,}"),
           "AWS access key id", Pattern.compile("\\b(?:AKIA|ASIA)[A-Z0-9]{16}\\b"),
@@ -30,7 +31,7 @@ final class CredentialScanner {
   private CredentialScanner() {}
 
   /** Every finding in {@code text}, as "kind: the match, cut short" — never the whole secret. */
-  static List<String> scan(String where, String text) {
+  public static List<String> scan(String where, String text) {
     List<String> findings = new ArrayList<>();
     PATTERNS.forEach(
         (kind, pattern) -> {
@@ -44,10 +45,15 @@ final class CredentialScanner {
   }
 
   /** The history's JSON and the decoded text of each of its payloads. */
-  static List<String> scanHistory(String where, String json) {
-    List<String> findings = new ArrayList<>(scan(where, json));
+  public static List<String> scanHistory(String where, String json) {
+    return scanHistory(where, WorkflowExecutionHistory.fromJson(json));
+  }
+
+  /** As {@link #scanHistory(String, String)}, for a history fetched from Temporal. */
+  public static List<String> scanHistory(String where, WorkflowExecutionHistory history) {
+    List<String> findings = new ArrayList<>(scan(where, history.toJson(true)));
     List<Payload> payloads = new ArrayList<>();
-    collect(WorkflowExecutionHistory.fromJson(json).getHistory(), payloads);
+    collect(history.getHistory(), payloads);
     for (int i = 0; i < payloads.size(); i++) {
       Payload p = payloads.get(i);
       findings.addAll(scan(where + " payload " + i, p.getData().toString(StandardCharsets.UTF_8)));
@@ -57,9 +63,13 @@ final class CredentialScanner {
   }
 
   /** How many payloads a history holds: a scan over none proves nothing. */
-  static int payloadCount(String json) {
+  public static int payloadCount(String json) {
+    return payloadCount(WorkflowExecutionHistory.fromJson(json));
+  }
+
+  public static int payloadCount(WorkflowExecutionHistory history) {
     List<Payload> payloads = new ArrayList<>();
-    collect(WorkflowExecutionHistory.fromJson(json).getHistory(), payloads);
+    collect(history.getHistory(), payloads);
     return payloads.size();
   }
 

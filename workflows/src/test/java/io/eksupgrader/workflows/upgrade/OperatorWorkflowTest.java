@@ -409,6 +409,83 @@ class OperatorWorkflowTest {
         client.fetchHistory(ID + "/control-plane-1.34").toJson(true));
   }
 
+  /**
+   * Records gate and decision branches no other history holds: a health pause before a gate that a
+   * {@code decide --retry} clears, then the data-plane gate rejected through the CLI's update. The
+   * recorders below are @Disabled once their histories are committed; never re-record them.
+   */
+  @org.junit.jupiter.api.Disabled("recorded from the code of 2026-12-07 (operator-experience 1); never re-record it")
+  @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "record.histories", matches = "true")
+  @Test
+  void recordAHealthPauseRetriedAndAGateRejectedByUpdate(WorkflowClient client, WorkflowOptions options)
+      throws Exception {
+    nodes.addGroup("apps", "1.33", 1);
+    java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+    operator.value("istio-5xx", when -> when.equals("before gate control-plane-1.34") && asked.getAndIncrement() == 0 ? 3.0 : 0.0);
+    ClusterUpgradeWorkflow upgrade =
+        start(client, options, request(null, health(), NotificationOptions.defaults(), false, "carol"));
+
+    awaitStatus(client, s -> s.pendingDecision() != null);
+    upgrade.decideStep(new OperatorDecision("control-plane-1.34", DecisionAction.RETRY, "bob", "5xx gone", "bob@bastion"));
+    approveWhenOpen(client, upgrade, "control-plane-1.34");
+    awaitGate(client, "data-plane");
+    upgrade.rejectGate(new Approval("data-plane", "bob", "change freeze", "bob@bastion"));
+    UpgradeResult result = client.newUntypedWorkflowStub(ID).getResult(UpgradeResult.class);
+    assertThat(result.outcome()).isEqualTo(UpgradeOutcome.REJECTED);
+    assertThat(eks.mutatingCalls()).containsExactly("StartVersionUpdate 1.34");
+
+    java.nio.file.Files.createDirectories(RecordHistoriesTest.DIR);
+    java.nio.file.Files.writeString(
+        RecordHistoriesTest.DIR.resolve("cluster-upgrade-health-retry-rejected.json"), client.fetchHistory(ID).toJson(true));
+  }
+
+  /**
+   * An auto-approved upgrade whose worker policy keeps the teardown gate for a human, who rejects it
+   * from the Temporal UI's signal: the new group stays, the old one is not deleted.
+   */
+  @org.junit.jupiter.api.Disabled("recorded from the code of 2026-12-07 (operator-experience 1); never re-record it")
+  @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "record.histories", matches = "true")
+  @Test
+  void recordAnAutoApprovedUpgradeWithAGateKeptForAHumanRejectedBySignal(WorkflowClient client, WorkflowOptions options)
+      throws Exception {
+    nodes.addGroup("apps", "1.33", 1);
+    operator.workerPolicy(new ApprovalPolicy(Map.of(), false, List.of(), List.of("teardown")));
+    start(client, options, request(null, null, NotificationOptions.defaults(), true, "carol"));
+
+    UpgradeStatus atTeardown = awaitGate(client, "teardown-apps");
+    assertThat(atTeardown.audit()).extracting(AuditEntry::via).contains("option");
+    client.newUntypedWorkflowStub(ID).signal("reject", Map.of("gate", "teardown-apps", "by", "bob", "comment", "keep it"));
+    UpgradeResult result = client.newUntypedWorkflowStub(ID).getResult(UpgradeResult.class);
+    assertThat(result.outcome()).isEqualTo(UpgradeOutcome.REJECTED);
+    assertThat(nodes.calls()).noneMatch(c -> c.startsWith("DeleteNodeGroup"));
+
+    java.nio.file.Files.createDirectories(RecordHistoriesTest.DIR);
+    java.nio.file.Files.writeString(
+        RecordHistoriesTest.DIR.resolve("cluster-upgrade-auto-approved-rejected-by-signal.json"),
+        client.fetchHistory(ID).toJson(true));
+  }
+
+  /** A gate that waits past two reminders (each a notification) before it is approved. */
+  @org.junit.jupiter.api.Disabled("recorded from the code of 2026-12-07 (operator-experience 1); never re-record it")
+  @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "record.histories", matches = "true")
+  @Test
+  void recordAGateThatRemindsTwiceBeforeItIsApproved(
+      WorkflowClient client, WorkflowOptions options, io.temporal.testing.TestWorkflowEnvironment env) throws Exception {
+    ClusterUpgradeWorkflow upgrade =
+        start(client, options, request(null, null, NotificationOptions.defaults(), false, "carol"));
+    awaitGate(client, "control-plane-1.34");
+    env.sleep(Duration.ofMinutes(61));
+    awaitStatus(client, s -> s.openGate() != null && s.openGate().reminders() == 2);
+    upgrade.approveGate(new Approval("control-plane-1.34", "bob", "after two reminders"));
+    UpgradeResult result = client.newUntypedWorkflowStub(ID).getResult(UpgradeResult.class);
+    assertThat(result.outcome()).isEqualTo(UpgradeOutcome.SUCCEEDED);
+    assertThat(operator.notifications()).extracting(Notification::event).contains(Events.GATE_REMINDER);
+
+    java.nio.file.Files.createDirectories(RecordHistoriesTest.DIR);
+    java.nio.file.Files.writeString(
+        RecordHistoriesTest.DIR.resolve("cluster-upgrade-gate-reminders.json"), client.fetchHistory(ID).toJson(true));
+  }
+
   @Test
   void withoutTheDataPlaneAndAddonPhasesOnlyTheControlPlaneMovesBehindItsOwnGate(
       WorkflowClient client, WorkflowOptions options) {

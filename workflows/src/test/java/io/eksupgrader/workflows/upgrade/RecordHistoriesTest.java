@@ -153,6 +153,45 @@ class RecordHistoriesTest {
     Files.writeString(DIR.resolve("cluster-upgrade-components-abort.json"), client.fetchHistory(id).toJson(true));
   }
 
+  /**
+   * Karpenter's external strategy: its gate says what to apply through GitOps, the verifying step
+   * fails until the operator has applied it, and {@code decide --retry} verifies it again.
+   */
+  @org.junit.jupiter.api.Disabled("recorded from the code of 2026-12-07 (components 1); never re-record it")
+  @Test
+  void recordKarpenterExternalStrategyVerifiedAfterARetry(WorkflowClient client, WorkflowOptions options) throws Exception {
+    components.karpenter("1.0.2", java.util.List.of("v1"), "al2@latest", java.util.List.of("1.6.3"));
+    String id = "eks-upgrade/us-east-1/payments";
+    ClusterUpgradeWorkflow upgrade =
+        client.newWorkflowStub(ClusterUpgradeWorkflow.class, WorkflowOptions.newBuilder(options).setWorkflowId(id).build());
+    WorkflowClient.start(
+        upgrade::upgrade,
+        new io.eksupgrader.workflows.model.UpgradeRequest(
+            new io.eksupgrader.workflows.model.ClusterRef("us-east-1", "payments"),
+            "1.34",
+            new io.eksupgrader.workflows.model.UpgradeOptions(
+                false, 0, null, 1, null,
+                new io.eksupgrader.workflows.model.ComponentOptions(
+                    new io.eksupgrader.workflows.model.KarpenterOptions(
+                        io.eksupgrader.workflows.model.ComponentStrategy.EXTERNAL, null, null),
+                    null)),
+            "carol"));
+    ClusterUpgradeWorkflow running = client.newWorkflowStub(ClusterUpgradeWorkflow.class, id);
+    approveByUpdate(running, "karpenter");
+    await().atMost(Duration.ofSeconds(20)).until(() -> running.status().pendingDecision() != null);
+    components.operatorAppliesKarpenter("1.6.3");
+    running.decideStep(new OperatorDecision("karpenter", DecisionAction.RETRY, "alice", "synced"));
+    for (String gate : new String[] {"control-plane-1.33", "control-plane-1.34"}) {
+      approveByUpdate(running, gate);
+    }
+    UpgradeResult result = client.newUntypedWorkflowStub(id).getResult(UpgradeResult.class);
+    assertThat(result.outcome()).isEqualTo(UpgradeOutcome.SUCCEEDED);
+    assertThat(components.calls()).noneMatch(c -> c.startsWith("UpgradeHelmRelease") || c.startsWith("UpdateNodeClasses"));
+
+    Files.createDirectories(DIR);
+    Files.writeString(DIR.resolve("cluster-upgrade-karpenter-external.json"), client.fetchHistory(id).toJson(true));
+  }
+
   private static ClusterUpgradeWorkflow startTo134(WorkflowClient client, WorkflowOptions options, String id) {
     ClusterUpgradeWorkflow upgrade =
         client.newWorkflowStub(ClusterUpgradeWorkflow.class, WorkflowOptions.newBuilder(options).setWorkflowId(id).build());

@@ -164,6 +164,37 @@ class WorkflowReplayTest {
         .hasMessageContaining("TMPRL1100");
   }
 
+  @Test
+  void theRecordedHealthPauseClearedByRetryAndTheDataPlaneGateRejectedByUpdateReplay() {
+    Worker worker = registered(ClusterUpgradeWorkflowImpl.class);
+    assertThatCode(() -> worker.replayWorkflowExecution(history("cluster-upgrade-health-retry-rejected.json", UPGRADE_ID)))
+        .doesNotThrowAnyException();
+  }
+
+  @Test
+  void theRecordedAutoApprovalsAndAPolicyHeldTeardownGateRejectedBySignalReplay() {
+    Worker worker = registered(ClusterUpgradeWorkflowImpl.class);
+    assertThatCode(
+            () ->
+                worker.replayWorkflowExecution(
+                    history("cluster-upgrade-auto-approved-rejected-by-signal.json", UPGRADE_ID)))
+        .doesNotThrowAnyException();
+  }
+
+  @Test
+  void theRecordedGateThatRemindsTwiceBeforeItIsApprovedReplays() {
+    Worker worker = registered(ClusterUpgradeWorkflowImpl.class);
+    assertThatCode(() -> worker.replayWorkflowExecution(history("cluster-upgrade-gate-reminders.json", UPGRADE_ID)))
+        .doesNotThrowAnyException();
+  }
+
+  @Test
+  void theRecordedKarpenterExternalStrategyVerifiedAfterARetryReplays() {
+    Worker worker = registered(ClusterUpgradeWorkflowImpl.class);
+    assertThatCode(() -> worker.replayWorkflowExecution(history("cluster-upgrade-karpenter-external.json", UPGRADE_ID)))
+        .doesNotThrowAnyException();
+  }
+
   private Worker registered(Class<?> upgradeImplementation) {
     Worker worker = env.newWorker("replay");
     worker.registerWorkflowImplementationTypes(
