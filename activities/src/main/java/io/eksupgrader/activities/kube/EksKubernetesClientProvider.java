@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
+import io.fabric8.kubernetes.client.utils.TokenRefreshInterceptor;
 import io.temporal.failure.ApplicationFailure;
 import java.io.Closeable;
 import java.nio.file.Files;
@@ -88,10 +89,15 @@ public final class EksKubernetesClientProvider implements KubernetesClientProvid
         cluster,
         config.getMasterUrl(),
         context.map(c -> " (kubeconfig context " + c + ")").orElse(""));
-    return new KubernetesClientBuilder()
-        .withConfig(config)
-        .withHttpClientFactory(new JdkHttpClientFactory())
-        .build();
+    EksTokenSource token = tokens.get(cluster);
+    KubernetesClientBuilder builder =
+        new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(new JdkHttpClientFactory());
+    if (context.isEmpty() && token != null) {
+      // A token refused with 401 is replaced and the request sent once more (EksTokenRenewal).
+      builder.withHttpClientBuilderConsumer(
+          b -> b.addOrReplaceInterceptor(TokenRefreshInterceptor.NAME, new EksTokenRenewal(token)));
+    }
+    return builder.build();
   }
 
   private Config fromEks(ClusterRef cluster) {

@@ -49,6 +49,18 @@ final class EksTokenSource implements OAuthTokenProvider {
     return token;
   }
 
+  /**
+   * Makes a new token if {@code rejected} is still the current one: the API server refused it (401),
+   * for example because it expired before the refresh interval said it would. A token already
+   * replaced by a concurrent request is not replaced again.
+   */
+  synchronized String renewIfCurrent(String rejected) {
+    if (token != null && token.equals(rejected)) {
+      token = null;
+    }
+    return getToken();
+  }
+
   /** How many tokens this source has made so far. */
   synchronized int tokensMade() {
     return made;

@@ -117,6 +117,44 @@ class EksKubernetesClientProviderTest {
   }
 
   @Test
+  void aTokenThatExpiresBeforeItsRefreshIsReplacedAfterTheFirst401AndTheRequestSucceeds()
+      throws InterruptedException {
+    // The sandbox stops accepting a worker token one simulated second after it first sees it,
+    // far sooner than the provider's ten-minute refresh: only the 401 can trigger the renewal.
+    kube.expireTokensAfter(Duration.ofSeconds(1));
+    try (EksKubernetesClientProvider provider =
+        new EksKubernetesClientProvider(eks, KubernetesClientSettings.defaults())) {
+      KubernetesClient client = provider.forCluster(SHOP);
+      client.namespaces().list();
+      EksTokenSource tokens = provider.tokenSource(SHOP).orElseThrow();
+      String firstToken = tokens.getToken();
+      assertThat(tokens.tokensMade()).isEqualTo(1);
+
+      // At least 1.5 s pass, so the first token has expired and a new one has another X-Amz-Date.
+      Thread.sleep(1_500);
+      assertThat(client.namespaces().withName("default").get()).isNotNull();
+
+      assertThat(tokens.tokensMade()).isEqualTo(2);
+      assertThat(kube.expiredTokenRefusals()).isEqualTo(1);
+      Config stale =
+          new ConfigBuilder(Config.empty())
+              .withMasterUrl(kube.apiServerUrl().toString())
+              .withCaCertData(kube.certificateAuthorityData())
+              .withOauthToken(firstToken)
+              .withRequestRetryBackoffLimit(0)
+              .build();
+      try (KubernetesClient withExpiredToken = new KubernetesClientBuilder().withConfig(stale).build()) {
+        KubernetesClientException refused =
+            catchThrowableOfType(KubernetesClientException.class, () -> withExpiredToken.namespaces().list());
+        assertThat(refused.getCode()).as("the expired token stays refused").isEqualTo(401);
+      }
+      assertThat(kube.adminClient().namespaces().withName("default").get())
+          .as("the sandbox's own token never expires")
+          .isNotNull();
+    }
+  }
+
+  @Test
   void anUnknownClusterIsNotFoundAndAClosedProviderRefuses() {
     EksKubernetesClientProvider provider =
         new EksKubernetesClientProvider(eks, KubernetesClientSettings.defaults());

@@ -23,12 +23,15 @@ import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.zjsonpatch.JsonPatch;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -131,6 +134,10 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
   private DisruptionBudgets budgets;
   private ClusterControllers controllers;
   private volatile RbacAuthorizer rbac;
+  private volatile Duration tokenLifetime;
+  /** When each worker token was first presented, in simulated time. */
+  private final Map<String, Instant> tokensFirstSeen = new ConcurrentHashMap<>();
+  private final AtomicInteger expiredTokenRefusals = new AtomicInteger();
 
   ApiServerDispatcher(
       SimulatedClock clock,
@@ -163,6 +170,32 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
     return rbac;
   }
 
+  /**
+   * Refuses a token (401) once it is {@code lifetime} old in simulated time, counted from the
+   * first request that presented it. Presigners stamp tokens with the real clock, so the sandbox
+   * cannot read their age from X-Amz-Date. The sandbox's own token never expires.
+   */
+  void expireTokensAfter(Duration lifetime) {
+    this.tokenLifetime = lifetime;
+  }
+
+  int expiredTokenRefusals() {
+    return expiredTokenRefusals.get();
+  }
+
+  private boolean tokenExpired(String authorization, Instant now) {
+    Duration lifetime = tokenLifetime;
+    if (lifetime == null) {
+      return false;
+    }
+    String token = authorization.substring(7).trim();
+    if (token.equals(EksBearerToken.forCluster(cluster))) {
+      return false;
+    }
+    Instant firstSeen = tokensFirstSeen.computeIfAbsent(token, t -> now);
+    return !now.isBefore(firstSeen.plus(lifetime));
+  }
+
   /** Connects the controllers; called once, before the server starts. */
   void serve(DisruptionBudgets budgets, ClusterControllers controllers) {
     this.budgets = budgets;
@@ -182,6 +215,10 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
         return answerRefused(call, ApiStatus.unavailable(), now);
       }
       if (!isAnonymousPath(call) && !EksBearerToken.accepts(request.getHeader("Authorization"))) {
+        return answerRefused(call, ApiStatus.unauthorized(), now);
+      }
+      if (!isAnonymousPath(call) && tokenExpired(request.getHeader("Authorization"), now)) {
+        expiredTokenRefusals.incrementAndGet();
         return answerRefused(call, ApiStatus.unauthorized(), now);
       }
       if (rbac != null && !isAnonymousPath(call)) {

@@ -319,6 +319,20 @@ public final class KubeCluster implements ClusterNodes, AutoCloseable {
   }
 
   /**
+   * From now on, answers 401 Unauthorized to a worker token once it is {@code lifetime} old in
+   * simulated time, counted from the first request that presented it, as EKS stops accepting a
+   * token after 15 minutes. The sandbox's own token ({@link #tokenFor}) never expires.
+   */
+  public void expireTokensAfter(java.time.Duration lifetime) {
+    api.expireTokensAfter(lifetime);
+  }
+
+  /** How many requests were refused 401 because their token had expired. */
+  public int expiredTokenRefusals() {
+    return api.expiredTokenRefusals();
+  }
+
+  /**
    * The worker's requests that the scenario's RBAC refused (or would have, when it only audits),
    * oldest first; empty without {@code kubernetes.rbac}.
    */
