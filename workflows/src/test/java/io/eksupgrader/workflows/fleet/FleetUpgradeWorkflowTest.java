@@ -278,6 +278,32 @@ class FleetUpgradeWorkflowTest {
     assertThat(FakeClusterUpgrade.events()).isEmpty();
   }
 
+  /**
+   * Records the golden history of the first fleet release, replayed by WorkflowReplayTest: two
+   * waves, a soak, a refused signal and an approval at the gate, a failed cluster with continue.
+   */
+  @org.junit.jupiter.api.Disabled("recorded from the first fleet release; never re-record it")
+  @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "record.histories", matches = "true")
+  @Test
+  void recordFleetUpgrade() throws Exception {
+    FakeClusterUpgrade.FAILING.put("dev-2", "abort");
+    FleetUpgradeWorkflow fleet =
+        start(
+            fleet(
+                FailureMode.CONTINUE, 0, null,
+                wave("dev", 2, 600, false, "dev-1", "dev-2", "dev-3"),
+                wave("prod", 1, 0, true, "prod-1")));
+    env.sleep(Duration.ofHours(1));
+    awaitStatus(fleet, s -> s.openGate() != null);
+    client.newUntypedWorkflowStub(FleetIds.fleet("platform")).signal("approve", "not an object");
+    awaitStatus(fleet, s -> s.audit().size() == 1);
+    fleet.approveGate(new Approval("wave-prod", "bob", "dev is fine"));
+    assertThat(result().outcome()).isEqualTo(FleetOutcome.SUCCEEDED_WITH_FAILURES);
+    java.nio.file.Path dir = java.nio.file.Path.of("src", "test", "resources", "histories");
+    java.nio.file.Files.createDirectories(dir);
+    java.nio.file.Files.writeString(dir.resolve("fleet-upgrade.json"), client.fetchHistory(FleetIds.fleet("platform")).toJson(true));
+  }
+
   private FleetResult runToEnd(FleetRequest request) {
     start(request);
     return result();
