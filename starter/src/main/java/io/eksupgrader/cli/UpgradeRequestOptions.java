@@ -161,7 +161,11 @@ public class UpgradeRequestOptions {
 
   /** The request from the spec file, with every flag given overriding it. */
   UpgradeRequest request(String requestedBy) {
-    UpgradeSpec file = specFile == null ? UpgradeSpec.empty() : UpgradeSpec.load(specFile);
+    return request(specFile == null ? UpgradeSpec.empty() : UpgradeSpec.load(specFile), requestedBy);
+  }
+
+  /** The request from a spec already parsed (a fleet's cluster entry), with the flags given overriding it. */
+  UpgradeRequest request(UpgradeSpec file, String requestedBy) {
     String name = first(clusterName, file.cluster());
     String where = first(region, file.region(), System.getenv("AWS_REGION"), System.getenv("AWS_DEFAULT_REGION"));
     String target = first(targetVersion, file.targetVersion());

@@ -19,11 +19,16 @@ final class WorkerProcess implements AutoCloseable {
   }
 
   static WorkerProcess start(Map<String, Object> properties, Path log) throws IOException {
+    return start(properties, log, "-Xmx256m");
+  }
+
+  /** The worker with a heap limit of its own, e.g. the fleet benchmark's -Xmx512m. */
+  static WorkerProcess start(Map<String, Object> properties, Path log, String maxHeap) throws IOException {
     String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     List<String> command = new ArrayList<>();
     command.add(java.toString());
-    command.add("-Xmx256m");
+    command.add(maxHeap);
     // The worker logs as this JVM does unless told otherwise (see the starter's surefire settings).
     String logConfig = System.getProperty("logback.configurationFile");
     if (logConfig != null && !properties.containsKey("logback.configurationFile")) {

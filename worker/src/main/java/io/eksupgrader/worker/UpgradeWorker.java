@@ -18,6 +18,7 @@ import io.eksupgrader.activities.nodegroups.EksNodeGroupActivities;
 import io.eksupgrader.activities.preflight.ClusterPreflightActivities;
 import io.eksupgrader.activities.selfmanaged.AutoScalingSelfManagedNodeGroupActivities;
 import io.eksupgrader.activities.velero.KubernetesVeleroActivities;
+import io.eksupgrader.workflows.fleet.FleetUpgradeWorkflowImpl;
 import io.eksupgrader.workflows.upgrade.ClusterUpgradeWorkflowImpl;
 import io.eksupgrader.workflows.upgrade.ControlPlaneUpgradeWorkflowImpl;
 import io.eksupgrader.workflows.upgrade.NodeGroupUpgradeWorkflowImpl;
@@ -127,7 +128,8 @@ public class UpgradeWorker {
           UpgradeActivityOptions.implementationOptions(ActivityOptionsFromConfig.build(activitySettings)),
           ClusterUpgradeWorkflowImpl.class,
           ControlPlaneUpgradeWorkflowImpl.class,
-          NodeGroupUpgradeWorkflowImpl.class);
+          NodeGroupUpgradeWorkflowImpl.class,
+          FleetUpgradeWorkflowImpl.class);
     }
     if (roles.isActivities()) {
       worker.registerActivitiesImplementations(

@@ -195,6 +195,34 @@ class WorkflowReplayTest {
         .doesNotThrowAnyException();
   }
 
+  @Test
+  void theRecordedFleetWithASoakAGateAndAFailedClusterReplays() {
+    Worker worker = env.newWorker("replay-fleet");
+    worker.registerWorkflowImplementationTypes(
+        UpgradeActivityOptions.implementationOptions(UpgradeActivityOptions.defaults()),
+        io.eksupgrader.workflows.fleet.FleetUpgradeWorkflowImpl.class);
+    assertThatCode(() -> worker.replayWorkflowExecution(history("fleet-upgrade.json", "eks-fleet/platform")))
+        .doesNotThrowAnyException();
+  }
+
+  @Test
+  void anUnguardedChangeToTheFleetIsCaughtByReplay() {
+    Worker worker = env.newWorker("replay-fleet-changed");
+    worker.registerWorkflowImplementationTypes(
+        UpgradeActivityOptions.implementationOptions(UpgradeActivityOptions.defaults()), ChangedFleet.class);
+    assertThatThrownBy(() -> worker.replayWorkflowExecution(history("fleet-upgrade.json", "eks-fleet/platform")))
+        .hasMessageContaining("TMPRL1100");
+  }
+
+  /** The released fleet with a timer added in front, as a careless change would do. */
+  public static class ChangedFleet extends io.eksupgrader.workflows.fleet.FleetUpgradeWorkflowImpl {
+    @Override
+    public io.eksupgrader.workflows.fleet.FleetResult upgrade(io.eksupgrader.workflows.fleet.FleetRequest request) {
+      Workflow.sleep(Duration.ofSeconds(1));
+      return super.upgrade(request);
+    }
+  }
+
   private Worker registered(Class<?> upgradeImplementation) {
     Worker worker = env.newWorker("replay");
     worker.registerWorkflowImplementationTypes(
