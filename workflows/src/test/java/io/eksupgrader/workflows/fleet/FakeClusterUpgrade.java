@@ -94,4 +94,12 @@ public class FakeClusterUpgrade implements ClusterUpgradeWorkflow {
 
   @Override
   public void validateDecideStep(OperatorDecision decision) {}
+
+  @Override
+  public String announceCancel(io.eksupgrader.workflows.model.CancelRequest cancel) {
+    return "noted";
+  }
+
+  @Override
+  public void validateAnnounceCancel(io.eksupgrader.workflows.model.CancelRequest cancel) {}
 }
