@@ -61,6 +61,17 @@ final class WorkerProcess implements AutoCloseable {
     process.waitFor();
   }
 
+  /**
+   * SIGTERM and wait for the JVM to exit: Micronaut's shutdown hook closes the Temporal worker
+   * factory, as a rolling deployment or a scale-to-zero would.
+   */
+  void stop() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+      throw new IllegalStateException("the worker did not stop within 60 s after SIGTERM; its log: " + log);
+    }
+  }
+
   String logText() {
     try {
       return Files.readString(log);
