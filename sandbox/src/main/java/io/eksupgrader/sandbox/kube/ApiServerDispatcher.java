@@ -131,6 +131,9 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
   private DisruptionBudgets budgets;
   private ClusterControllers controllers;
   private volatile RbacAuthorizer rbac;
+  /** Requests received per verb and resource, e.g. "POST pods/eviction": the benchmark's cost per pod. */
+  private final Map<String, java.util.concurrent.atomic.LongAdder> requestCounts =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   ApiServerDispatcher(
       SimulatedClock clock,
@@ -176,6 +179,7 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
 
   private MockResponse answer(RecordedRequest request) {
     ApiRequest call = ApiRequest.of(request.getMethod(), request.getPath(), bodyOf(request));
+    requestCounts.computeIfAbsent(countKey(call), k -> new java.util.concurrent.atomic.LongAdder()).increment();
     Instant now = clock.instant();
     try {
       if (inOutage(now)) {
@@ -198,6 +202,26 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
       log.warn("sandbox API server failed on {}", call, e);
       return ApiStatus.response(ApiStatus.internalError(String.valueOf(e.getMessage())));
     }
+  }
+
+  /** Every request counts, refused ones included; discovery and other non-resource paths as "other". */
+  private static String countKey(ApiRequest call) {
+    String what =
+        call.resource() == null
+            ? "(non-resource)"
+            : call.subresource() != null ? call.resource() + "/" + call.subresource() : call.resource();
+    String verb = call.method();
+    if (verb.equals("GET") && call.resource() != null && call.name() == null) {
+      verb = call.query().containsKey("watch") ? "WATCH" : "LIST";
+    }
+    return verb + " " + what;
+  }
+
+  /** How many requests the API server received so far, per verb and resource, sorted. */
+  java.util.SortedMap<String, Long> requestCounts() {
+    java.util.SortedMap<String, Long> counts = new java.util.TreeMap<>();
+    requestCounts.forEach((key, count) -> counts.put(key, count.sum()));
+    return counts;
   }
 
   /**
