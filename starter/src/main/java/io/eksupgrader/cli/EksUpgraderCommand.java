@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
       ListCommand.class,
       CallsCommand.class,
       DemoCommand.class,
-      DevCommand.class
+      DevCommand.class,
+      BenchCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
