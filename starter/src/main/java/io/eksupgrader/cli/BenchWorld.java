@@ -76,12 +76,22 @@ record BenchWorld(
    * Karpenter (1.0.2, two nodes, budget 1) and Istio moved over two revision steps.
    */
   static BenchWorld r1() {
+    return r1(20, 20);
+  }
+
+  /**
+   * R1's shape with fewer nodes and Deployments per group: the same versions, components, budgets
+   * and 20-replica Deployments, so the same eviction waves, for machines whose sandbox cannot
+   * simulate 1,200 pods at speed ({@code bench --small}: 5 nodes and 5 Deployments per group).
+   */
+  static BenchWorld r1(int nodesPerGroup, int deploymentsPerGroup) {
     List<NodeGroup> groups = new ArrayList<>();
     for (String group : List.of("ng-a", "ng-b", "ng-c")) {
-      groups.add(new NodeGroup(group, 20, 20, 20, List.of("1", "10%")));
+      groups.add(new NodeGroup(group, nodesPerGroup, deploymentsPerGroup, 20, List.of("1", "10%")));
     }
     return new BenchWorld(
-        "bench-r1", "1.32", "1.34", groups, List.of("aws-node", "kube-proxy"), 2, 1, true, 4, defaultDurations(), 0.0);
+        nodesPerGroup == 20 && deploymentsPerGroup == 20 ? "bench-r1" : "bench-r1-small", "1.32", "1.34", groups,
+        List.of("aws-node", "kube-proxy"), 2, 1, true, 4, defaultDurations(), 0.0);
   }
 
   /**
@@ -89,22 +99,28 @@ record BenchWorld(
    * Deployments without budgets, so that the figures are the drain's own cost, not PDB waits.
    */
   static BenchWorld drain() {
+    return drain(50);
+  }
+
+  /** The same with fewer nodes (still 30 pods each); {@code bench --small} takes 10. */
+  static BenchWorld drain(int nodes) {
     return new BenchWorld(
-        "bench-drain", "1.33", "1.34", List.of(new NodeGroup("workers", 50, 30, 50, List.of())), List.of("kube-proxy"),
-        0, 0, false, 0, defaultDurations(), 0.0);
+        nodes == 50 ? "bench-drain" : "bench-drain-small", "1.33", "1.34",
+        List.of(new NodeGroup("workers", nodes, 30, nodes, List.of())), List.of("kube-proxy"), 0, 0, false, 0,
+        defaultDurations(), 0.0);
   }
 
   /**
-   * The history benchmark: 500 nodes in ten groups of 50, few pods (one budgeted Deployment per
-   * group), one minor, so that the histories of the widest workflows are measured cheaply.
+   * The history benchmark: 500 nodes in ten groups of 50, few pods (one budgeted Deployment of 10
+   * per group, no DaemonSet), one minor, so that the histories of the widest workflows (a node
+   * group's child has one DrainNode per node) are measured without simulating thousands of pods.
    */
   static BenchWorld large() {
     List<NodeGroup> groups = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
-      groups.add(new NodeGroup("ng-" + i, 50, 1, 50, List.of("10%")));
+      groups.add(new NodeGroup("ng-" + i, 50, 1, 10, List.of("10%")));
     }
-    return new BenchWorld(
-        "bench-500", "1.33", "1.34", groups, List.of("kube-proxy"), 0, 0, false, 0, defaultDurations(), 0.0);
+    return new BenchWorld("bench-500", "1.33", "1.34", groups, List.of(), 0, 0, false, 0, defaultDurations(), 0.0);
   }
 
   BenchWorld withThrottlingRate(double rate) {
