@@ -153,6 +153,14 @@ public final class SandboxServer implements AutoCloseable {
     return awsActions.actions();
   }
 
+  /**
+   * How many signed requests named each AWS action so far (IAM names, reads and faulted requests
+   * included): the benchmark's AWS calls per upgrade.
+   */
+  public java.util.SortedMap<String, Long> awsActionCounts() {
+    return awsActions.counts();
+  }
+
   public Scenario scenario() {
     return scenario;
   }

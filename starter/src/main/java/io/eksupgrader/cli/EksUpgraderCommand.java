@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
       CallsCommand.class,
       DemoCommand.class,
       DevCommand.class,
-      FleetCommand.class
+      FleetCommand.class,
+      BenchCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

@@ -93,6 +93,14 @@ final class LocalEnvironment implements AutoCloseable {
    * and polling scaled to the scenario's simulated time.
    */
   Map<String, Object> workerProperties() {
+    return workerProperties(POLL_FLOOR);
+  }
+
+  /**
+   * The same, with the scaled intervals never below {@code floor}; {@code bench} passes a small floor
+   * so that the simulated minutes between polls stay what the worker's configuration says.
+   */
+  Map<String, Object> workerProperties(Duration floor) {
     double scale = Math.max(1.0, sandbox.scenario().timeScale());
     Map<String, Object> properties = new LinkedHashMap<>();
     properties.put("eks-upgrader.temporal.target", temporalTarget());
@@ -103,18 +111,18 @@ final class LocalEnvironment implements AutoCloseable {
     properties.put("eks-upgrader.aws.endpoint-override", sandbox.endpoint().toString());
     properties.put("eks-upgrader.aws.access-key-id", SANDBOX_KEY);
     properties.put("eks-upgrader.aws.secret-access-key", SANDBOX_KEY);
-    properties.put("eks-upgrader.control-plane.poll-interval", scaled(Duration.ofSeconds(30), scale));
-    properties.put("eks-upgrader.control-plane.conflict-backoff", scaled(Duration.ofSeconds(20), scale));
-    properties.put("eks-upgrader.node-groups.poll-interval", scaled(Duration.ofSeconds(30), scale));
-    properties.put("eks-upgrader.drain.eviction-retry-interval", scaled(Duration.ofSeconds(5), scale));
-    properties.put("eks-upgrader.drain.pod-gone-poll-interval", scaled(Duration.ofSeconds(1), scale));
-    properties.put("eks-upgrader.karpenter.poll-interval", scaled(Duration.ofSeconds(30), scale));
-    properties.put("eks-upgrader.addons.poll-interval", scaled(Duration.ofSeconds(15), scale));
-    properties.put("eks-upgrader.addons.conflict-backoff", scaled(Duration.ofSeconds(20), scale));
-    properties.put("eks-upgrader.fargate.poll-interval", scaled(Duration.ofSeconds(15), scale));
-    properties.put("eks-upgrader.karpenter-upgrade.poll-interval", scaled(Duration.ofSeconds(10), scale));
-    properties.put("eks-upgrader.istio.poll-interval", scaled(Duration.ofSeconds(10), scale));
-    properties.put("eks-upgrader.backup.poll-interval", scaled(Duration.ofSeconds(10), scale));
+    properties.put("eks-upgrader.control-plane.poll-interval", scaled(Duration.ofSeconds(30), scale, floor));
+    properties.put("eks-upgrader.control-plane.conflict-backoff", scaled(Duration.ofSeconds(20), scale, floor));
+    properties.put("eks-upgrader.node-groups.poll-interval", scaled(Duration.ofSeconds(30), scale, floor));
+    properties.put("eks-upgrader.drain.eviction-retry-interval", scaled(Duration.ofSeconds(5), scale, floor));
+    properties.put("eks-upgrader.drain.pod-gone-poll-interval", scaled(Duration.ofSeconds(1), scale, floor));
+    properties.put("eks-upgrader.karpenter.poll-interval", scaled(Duration.ofSeconds(30), scale, floor));
+    properties.put("eks-upgrader.addons.poll-interval", scaled(Duration.ofSeconds(15), scale, floor));
+    properties.put("eks-upgrader.addons.conflict-backoff", scaled(Duration.ofSeconds(20), scale, floor));
+    properties.put("eks-upgrader.fargate.poll-interval", scaled(Duration.ofSeconds(15), scale, floor));
+    properties.put("eks-upgrader.karpenter-upgrade.poll-interval", scaled(Duration.ofSeconds(10), scale, floor));
+    properties.put("eks-upgrader.istio.poll-interval", scaled(Duration.ofSeconds(10), scale, floor));
+    properties.put("eks-upgrader.backup.poll-interval", scaled(Duration.ofSeconds(10), scale, floor));
     properties.put("eks-upgrader.helm.work-directory", workDirectory.resolve("helm").toString());
     return properties;
   }
@@ -141,9 +149,16 @@ final class LocalEnvironment implements AutoCloseable {
     worker = WorkerApplication.start(properties);
   }
 
-  /** A real duration divided by the time scale, but never below 200 ms so polling stays cheap. */
+  /** The floor of scaled polling intervals for demo and dev, so that polling stays cheap. */
+  static final Duration POLL_FLOOR = Duration.ofMillis(200);
+
+  /** A real duration divided by the time scale, but never below {@link #POLL_FLOOR}. */
   static String scaled(Duration real, double scale) {
-    return Math.max(200, Math.round(real.toMillis() / scale)) + "ms";
+    return scaled(real, scale, POLL_FLOOR);
+  }
+
+  static String scaled(Duration real, double scale, Duration floor) {
+    return Math.max(floor.toMillis(), Math.round(real.toMillis() / scale)) + "ms";
   }
 
   private static void registerSearchAttributes(int port) {

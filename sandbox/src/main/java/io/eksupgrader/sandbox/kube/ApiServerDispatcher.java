@@ -32,6 +32,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -138,6 +139,9 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
   /** When each worker token was first presented, in simulated time. */
   private final Map<String, Instant> tokensFirstSeen = new ConcurrentHashMap<>();
   private final AtomicInteger expiredTokenRefusals = new AtomicInteger();
+  /** Requests received per verb and resource, e.g. "POST pods/eviction": the benchmark's cost per pod. */
+  private final Map<String, LongAdder> requestCounts =
+      new ConcurrentHashMap<>();
 
   ApiServerDispatcher(
       SimulatedClock clock,
@@ -209,6 +213,7 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
 
   private MockResponse answer(RecordedRequest request) {
     ApiRequest call = ApiRequest.of(request.getMethod(), request.getPath(), bodyOf(request));
+    requestCounts.computeIfAbsent(countKey(call), k -> new LongAdder()).increment();
     Instant now = clock.instant();
     try {
       if (inOutage(now)) {
@@ -235,6 +240,26 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
       log.warn("sandbox API server failed on {}", call, e);
       return ApiStatus.response(ApiStatus.internalError(String.valueOf(e.getMessage())));
     }
+  }
+
+  /** Every request counts, refused ones included; discovery and other non-resource paths as "other". */
+  private static String countKey(ApiRequest call) {
+    String what =
+        call.resource() == null
+            ? "(non-resource)"
+            : call.subresource() != null ? call.resource() + "/" + call.subresource() : call.resource();
+    String verb = call.method();
+    if (verb.equals("GET") && call.resource() != null && call.name() == null) {
+      verb = call.query().containsKey("watch") ? "WATCH" : "LIST";
+    }
+    return verb + " " + what;
+  }
+
+  /** How many requests the API server received so far, per verb and resource, sorted. */
+  java.util.SortedMap<String, Long> requestCounts() {
+    java.util.SortedMap<String, Long> counts = new java.util.TreeMap<>();
+    requestCounts.forEach((key, count) -> counts.put(key, count.sum()));
+    return counts;
   }
 
   /**

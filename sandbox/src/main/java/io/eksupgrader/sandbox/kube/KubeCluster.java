@@ -341,6 +341,15 @@ public final class KubeCluster implements ClusterNodes, AutoCloseable {
     return rbac == null ? List.of() : rbac.refusals();
   }
 
+  /**
+   * How many HTTP requests this API server received so far, per verb and resource (e.g. "POST
+   * pods/eviction", "LIST pods"), refused ones included; the sandbox's own controllers do not go
+   * through HTTP, so these are the clients' requests (the worker, Helm, tests).
+   */
+  public java.util.SortedMap<String, Long> requestCounts() {
+    return api.requestCounts();
+  }
+
   /** Every time a PodDisruptionBudget fell below what it demands, oldest first. */
   public List<PdbBreach> pdbBreaches() {
     return budgets.breaches();
