@@ -918,10 +918,18 @@ public record Scenario(
   }
 
   /**
-   * A window of simulated time, from {@code after} the start of the run for {@code duration}, in
-   * which the Kubernetes API is unavailable.
+   * A window of simulated time in which the Kubernetes API is unavailable: from {@code after} the
+   * start of the run, or from the moment the API server accepts its {@code afterEvictions}-th
+   * eviction (which aims an outage at the middle of a drain), for {@code duration}.
+   *
+   * @param after null when the outage follows evictions
+   * @param afterEvictions 0 when the outage starts at a time
    */
-  public record OutageSpec(Duration after, Duration duration) {}
+  public record OutageSpec(Duration after, Duration duration, int afterEvictions) {
+    public OutageSpec(Duration after, Duration duration) {
+      this(after, duration, 0);
+    }
+  }
 
   public Optional<OfferedVersionSpec> offered(String version) {
     return offeredVersions.stream().filter(v -> v.version().equals(version)).findFirst();

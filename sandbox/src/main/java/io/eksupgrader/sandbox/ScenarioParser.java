@@ -1452,15 +1452,26 @@ final class ScenarioParser {
       List<JsonNode> items = f.list("kubernetesOutages");
       for (int i = 0; i < items.size(); i++) {
         String p = "faults.kubernetesOutages[" + i + "]";
-        Obj o = obj(items.get(i), p, "after", "duration");
-        if (!o.has("after") || !o.has("duration")) {
-          throw fail(p, "an outage needs both after (from the start of the run) and duration");
+        Obj o = obj(items.get(i), p, "after", "afterEvictions", "duration");
+        if (o.has("after") == o.has("afterEvictions") || !o.has("duration")) {
+          throw fail(
+              p,
+              "an outage needs duration and exactly one of after (from the start of the run)"
+                  + " and afterEvictions (from the n-th accepted eviction)");
         }
         Duration duration = o.duration("duration");
         if (duration.isZero()) {
           throw fail(p + ".duration", "an outage must last longer than 0");
         }
-        outages.add(new OutageSpec(o.duration("after"), duration));
+        if (o.has("afterEvictions")) {
+          long evictions = o.integer("afterEvictions");
+          if (evictions < 1 || evictions > 1_000_000) {
+            throw fail(p + ".afterEvictions", "must be a whole number from 1, was " + evictions);
+          }
+          outages.add(new OutageSpec(null, duration, (int) evictions));
+        } else {
+          outages.add(new OutageSpec(o.duration("after"), duration));
+        }
       }
     }
     int launchFailures = f.has("karpenterLaunchFailures") ? f.size("karpenterLaunchFailures") : 0;

@@ -178,7 +178,7 @@ class ScenarioTest {
             durations: {controlPlaneUpdate: 20m, nodeGroupCreate: 12m, nodeGroupDelete: 4m, nodeJoin: 75s, podStart: 5s}
             faults:
               nodesNeverReady: [green-133]
-              kubernetesOutages: [{after: 30m, duration: 2m}]
+              kubernetesOutages: [{after: 30m, duration: 2m}, {afterEvictions: 3, duration: 60s}]
             """,
             "data-plane.yaml");
 
@@ -241,7 +241,9 @@ class ScenarioTest {
                 Duration.ofSeconds(5)));
     assertThat(s.faults().nodesNeverReady()).containsExactly("green-133");
     assertThat(s.faults().kubernetesOutages())
-        .containsExactly(new Scenario.OutageSpec(Duration.ofMinutes(30), Duration.ofMinutes(2)));
+        .containsExactly(
+            new Scenario.OutageSpec(Duration.ofMinutes(30), Duration.ofMinutes(2)),
+            new Scenario.OutageSpec(null, Duration.ofSeconds(60), 3));
   }
 
   @Test
@@ -353,7 +355,13 @@ class ScenarioTest {
         "bad.yaml: faults.kubernetesOutages[0]: unknown key 'for'");
     assertRefused(
         "name: x\nfaults: {kubernetesOutages: [{after: 1m}]}\n",
-        "bad.yaml: faults.kubernetesOutages[0]: an outage needs both after");
+        "bad.yaml: faults.kubernetesOutages[0]: an outage needs duration and exactly one of after");
+    assertRefused(
+        "name: x\nfaults: {kubernetesOutages: [{after: 1m, afterEvictions: 2, duration: 1m}]}\n",
+        "bad.yaml: faults.kubernetesOutages[0]: an outage needs duration and exactly one of after");
+    assertRefused(
+        "name: x\nfaults: {kubernetesOutages: [{afterEvictions: 0, duration: 1m}]}\n",
+        "bad.yaml: faults.kubernetesOutages[0].afterEvictions: must be a whole number from 1");
     assertRefused(
         "name: x\nfaults: {kubernetesOutages: [{after: 1m, duration: 0}]}\n",
         "bad.yaml: faults.kubernetesOutages[0].duration: an outage must last longer than 0");

@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * <p>Every request, in this order:
  *
  * <ol>
- *   <li>Inside a Kubernetes outage window of the scenario: 503, whatever the request.
+ *   <li>Inside a Kubernetes outage window of the scenario (from a time, or from the n-th accepted
+ *       eviction): 503, whatever the request.
  *   <li>Without {@code Authorization: Bearer k8s-aws-v1.…} of the right shape ({@link
  *       EksBearerToken}): 401 Unauthorized. {@code /version}, {@code /healthz}, {@code /livez} and
  *       {@code /readyz} are open, as EKS leaves them to anonymous users.
@@ -130,6 +131,10 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
   private volatile boolean servesVelero;
   private volatile List<DeprecatedApiRequestSpec> deprecatedApiRequests = List.of();
   private final List<OutageSpec> outages;
+  /** When each outage that follows evictions began, by its index in {@link #outages}. */
+  private final Map<Integer, Instant> outageStarts = new ConcurrentHashMap<>();
+  private final AtomicInteger evictionsAccepted = new AtomicInteger();
+  private final LongAdder outageRefusals = new LongAdder();
   private final ObjectStore store;
   private final KubernetesSerialization json;
   private DisruptionBudgets budgets;
@@ -217,6 +222,7 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
     Instant now = clock.instant();
     try {
       if (inOutage(now)) {
+        outageRefusals.increment();
         return answerRefused(call, ApiStatus.unavailable(), now);
       }
       if (!isAnonymousPath(call) && !EksBearerToken.accepts(request.getHeader("Authorization"))) {
@@ -323,14 +329,29 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
   }
 
   private boolean inOutage(Instant now) {
-    for (OutageSpec outage : outages) {
-      Instant from = clock.start().plus(outage.after());
+    for (int i = 0; i < outages.size(); i++) {
+      OutageSpec outage = outages.get(i);
+      Instant from =
+          outage.afterEvictions() > 0 ? outageStarts.get(i) : clock.start().plus(outage.after());
+      if (from == null) {
+        continue;
+      }
       Instant until = from.plus(outage.duration());
       if (!now.isBefore(from) && now.isBefore(until)) {
         return true;
       }
     }
     return false;
+  }
+
+  /** Starts the outages that follow the eviction just accepted; called under the store's lock. */
+  private void startOutagesAfterEviction(Instant now) {
+    int accepted = evictionsAccepted.incrementAndGet();
+    for (int i = 0; i < outages.size(); i++) {
+      if (outages.get(i).afterEvictions() == accepted) {
+        outageStarts.putIfAbsent(i, now);
+      }
+    }
   }
 
   private static boolean isAnonymousPath(ApiRequest call) {
@@ -556,6 +577,11 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
     return ApiStatus.json(200, list.toString());
   }
 
+  /** How many requests, reads included, were answered 503 inside an outage so far. */
+  long outageRefusals() {
+    return outageRefusals.sum();
+  }
+
   /** The deprecated APIs clients have requested, which {@code /metrics} reports. */
   void reportDeprecatedApiRequests(List<DeprecatedApiRequestSpec> requested) {
     this.deprecatedApiRequests = List.copyOf(requested);
@@ -643,6 +669,7 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
       controllers.terminatePod(pod, graceOf(options, call, pod), Loss.EVICTED);
       budgets.refresh();
       record(call, now, 201, Effect.CREATED, podId, null);
+      startOutagesAfterEviction(now);
     }
     return ApiStatus.response(ApiStatus.success(201));
   }

@@ -350,6 +350,11 @@ public final class KubeCluster implements ClusterNodes, AutoCloseable {
     return api.requestCounts();
   }
 
+  /** How many requests, reads included, were answered 503 inside a Kubernetes outage. */
+  public long outageRefusals() {
+    return api.outageRefusals();
+  }
+
   /** Every time a PodDisruptionBudget fell below what it demands, oldest first. */
   public List<PdbBreach> pdbBreaches() {
     return budgets.breaches();
