@@ -11,6 +11,7 @@ import io.eksupgrader.workflows.model.UpgradeResult;
 import io.eksupgrader.workflows.planning.ApprovalRules;
 import io.eksupgrader.workflows.planning.WorkflowIds;
 import io.eksupgrader.workflows.upgrade.ClusterUpgradeWorkflow;
+import io.eksupgrader.workflows.upgrade.SignalPayloads;
 import io.eksupgrader.workflows.upgrade.UpgradeSignals;
 import io.temporal.api.enums.v1.ParentClosePolicy;
 import io.temporal.common.converter.EncodedValues;
@@ -310,30 +311,15 @@ public class FleetUpgradeWorkflowImpl implements FleetUpgradeWorkflow {
 
   /** A JSON object with only the approval's fields, all strings; otherwise records why not. */
   private Approval decodeApproval(String name, EncodedValues args) {
-    String example = UpgradeSignals.approvalJson("wave-<name>");
-    Map<?, ?> payload;
-    try {
-      payload = args.get(0, Map.class);
-    } catch (RuntimeException e) {
-      payload = null;
-    }
-    if (payload == null) {
-      record(name, null, null, null, "malformed payload: expected a JSON object like " + example, "signal", null);
+    SignalPayloads.Decoded decoded =
+        SignalPayloads.object(args, APPROVAL_FIELDS, UpgradeSignals.approvalJson("wave-<name>"));
+    if (decoded.refusal() != null) {
+      record(name, null, null, null, decoded.refusal(), "signal", null);
       return null;
     }
-    for (Map.Entry<?, ?> entry : payload.entrySet()) {
-      if (!APPROVAL_FIELDS.contains(String.valueOf(entry.getKey()))) {
-        record(name, null, null, null, "malformed payload: unknown field '" + entry.getKey() + "'; expected " + example,
-            "signal", null);
-        return null;
-      }
-      if (entry.getValue() != null && !(entry.getValue() instanceof String)) {
-        record(name, null, null, null,
-            "malformed payload: field '" + entry.getKey() + "' must be a string; expected " + example, "signal", null);
-        return null;
-      }
-    }
-    return new Approval((String) payload.get("gate"), (String) payload.get("by"), (String) payload.get("comment"));
+    Map<?, ?> payload = decoded.fields();
+    return new Approval(
+        SignalPayloads.text(payload, "gate"), SignalPayloads.text(payload, "by"), SignalPayloads.text(payload, "comment"));
   }
 
   @Override

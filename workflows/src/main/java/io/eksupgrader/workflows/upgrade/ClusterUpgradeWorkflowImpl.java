@@ -1763,46 +1763,15 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
 
   /** Decodes a JSON object with only the given fields, or records why not and returns null. */
   private Map<?, ?> decodeObject(String name, EncodedValues args, Set<String> fields, String example) {
-    Map<?, ?> payload;
-    try {
-      payload = args.get(0, Map.class);
-    } catch (RuntimeException e) {
-      payload = null;
+    SignalPayloads.Decoded decoded = SignalPayloads.object(args, fields, example);
+    if (decoded.refusal() != null) {
+      record(name, null, null, null, decoded.refusal(), "signal");
     }
-    if (payload == null) {
-      record(name, null, null, null, "malformed payload: expected a JSON object like " + example, "signal");
-      return null;
-    }
-    for (Object key : payload.keySet()) {
-      if (!fields.contains(String.valueOf(key))) {
-        record(
-            name,
-            null,
-            null,
-            null,
-            "malformed payload: unknown field '" + key + "'; expected " + example,
-            "signal");
-        return null;
-      }
-    }
-    for (Map.Entry<?, ?> entry : payload.entrySet()) {
-      if (entry.getValue() != null && !(entry.getValue() instanceof String)) {
-        record(
-            name,
-            null,
-            null,
-            null,
-            "malformed payload: field '" + entry.getKey() + "' must be a string; expected " + example,
-            "signal");
-        return null;
-      }
-    }
-    return payload;
+    return decoded.fields();
   }
 
   private static String text(Map<?, ?> payload, String field) {
-    Object value = payload.get(field);
-    return value == null ? null : value.toString();
+    return SignalPayloads.text(payload, field);
   }
 
   @Override
