@@ -12,20 +12,34 @@ import java.util.List;
  * @param protectedInstancesReleased instances whose scale-in protection was removed
  * @param groupProtectionReleased whether NewInstancesProtectedFromScaleIn was turned off
  * @param autoScalingGroup the ASG behind the group, once seen
+ * @param unprotectedFailures DELETE_FAILED outcomes seen with no protection left to release; the
+ *     second one ends the deletion as ASG_BLOCKS, whichever attempt sees it (0 in progress
+ *     heartbeated before this field existed)
  */
 public record DeletionProgress(
     int polls,
     boolean deleteRequested,
     List<String> protectedInstancesReleased,
     boolean groupProtectionReleased,
-    String autoScalingGroup) {
+    String autoScalingGroup,
+    int unprotectedFailures) {
 
   public DeletionProgress {
     protectedInstancesReleased =
         protectedInstancesReleased == null ? List.of() : List.copyOf(protectedInstancesReleased);
   }
 
+  /** Progress of a deletion that does not count unprotected failures (self-managed groups). */
+  public DeletionProgress(
+      int polls,
+      boolean deleteRequested,
+      List<String> protectedInstancesReleased,
+      boolean groupProtectionReleased,
+      String autoScalingGroup) {
+    this(polls, deleteRequested, protectedInstancesReleased, groupProtectionReleased, autoScalingGroup, 0);
+  }
+
   static DeletionProgress start() {
-    return new DeletionProgress(0, false, List.of(), false, null);
+    return new DeletionProgress(0, false, List.of(), false, null, 0);
   }
 }

@@ -88,6 +88,7 @@ final class NodeGroupTeardown {
     final Set<String> released = new LinkedHashSet<>();
     boolean groupProtectionReleased;
     String autoScalingGroup;
+    int unprotectedFailures;
 
     Deletion(ClusterRef cluster, String nodeGroup, DeletionProgress p) {
       this.cluster = cluster;
@@ -97,10 +98,12 @@ final class NodeGroupTeardown {
       released.addAll(p.protectedInstancesReleased());
       groupProtectionReleased = p.groupProtectionReleased();
       autoScalingGroup = p.autoScalingGroup();
+      unprotectedFailures = p.unprotectedFailures();
     }
 
     DeletionProgress progress() {
-      return new DeletionProgress(polls, deleteRequested, List.copyOf(released), groupProtectionReleased, autoScalingGroup);
+      return new DeletionProgress(
+          polls, deleteRequested, List.copyOf(released), groupProtectionReleased, autoScalingGroup, unprotectedFailures);
     }
 
     void saw(Nodegroup group) {
@@ -136,13 +139,19 @@ final class NodeGroupTeardown {
       return d.result(outcome, null);
     }
     d.saw(first.get());
-    if ("DELETING".equals(first.get().statusAsString())) {
-      d.deleteRequested = true;
-    } else {
-      requestDelete(eks, d);
+    switch (first.get().statusAsString()) {
+      case "DELETING" -> d.deleteRequested = true;
+      // A retried attempt often starts here: the same rule as in the loop, so that it never repeats
+      // a DeleteNodegroup that the protection still in place would fail again.
+      case "DELETE_FAILED" -> {
+        Optional<NodeGroupDeletion> blocked = retryFailedDeletion(eks, first.get(), d);
+        if (blocked.isPresent()) {
+          return blocked.get();
+        }
+      }
+      default -> requestDelete(eks, d);
     }
     long lastDelete = System.nanoTime();
-    int unprotectedFailures = 0;
     while (true) {
       context.heartbeat(d.progress());
       Heartbeats.sleep(context, settings.pollInterval(), d.progress());
@@ -166,21 +175,33 @@ final class NodeGroupTeardown {
           }
         }
         case "DELETE_FAILED" -> {
-          String issues = healthIssues(group);
-          log.warn("{}: deleting node group {} failed: {}", cluster, d.nodeGroup, issues);
-          if (!releaseProtection(group, d) && ++unprotectedFailures >= 2) {
-            log.warn(
-                "{}: node group {} cannot be deleted while its Auto Scaling group {} stands",
-                cluster, d.nodeGroup, d.autoScalingGroup);
-            return d.result(Outcome.ASG_BLOCKS, issues);
+          Optional<NodeGroupDeletion> blocked = retryFailedDeletion(eks, group, d);
+          if (blocked.isPresent()) {
+            return blocked.get();
           }
-          requestDelete(eks, d);
           lastDelete = System.nanoTime();
         }
         // ACTIVE, UPDATING, CREATING…: the last DeleteNodegroup was refused with a 409; ask again.
         default -> requestDelete(eks, d);
       }
     }
+  }
+
+  /**
+   * After DELETE_FAILED: releases the ASG's scale-in protection and deletes again, or, on the
+   * second failure with nothing left to release, gives up with {@link Outcome#ASG_BLOCKS}.
+   */
+  private Optional<NodeGroupDeletion> retryFailedDeletion(EksClient eks, Nodegroup group, Deletion d) {
+    String issues = healthIssues(group);
+    log.warn("{}: deleting node group {} failed: {}", d.cluster, d.nodeGroup, issues);
+    if (!releaseProtection(group, d) && ++d.unprotectedFailures >= 2) {
+      log.warn(
+          "{}: node group {} cannot be deleted while its Auto Scaling group {} stands",
+          d.cluster, d.nodeGroup, d.autoScalingGroup);
+      return Optional.of(d.result(Outcome.ASG_BLOCKS, issues));
+    }
+    requestDelete(eks, d);
+    return Optional.empty();
   }
 
   NodeGroupDeletion forceDeleteAutoScalingGroup(ForceDeleteAsgRequest request) {
@@ -331,6 +352,11 @@ final class NodeGroupTeardown {
           d.released.addAll(batch);
           any = true;
         } catch (AutoScalingException e) {
+          if (e.isThrottlingException() || e.statusCode() >= 500) {
+            // Deleting again while the protection stands would only fail again: let a retried
+            // attempt observe and release first.
+            throw e;
+          }
           // Instances that are terminating already can refuse the call; the next failure looks again.
           log.warn("{}: SetInstanceProtection on {} failed: {}", d.cluster, name, awsMessage(e));
         }

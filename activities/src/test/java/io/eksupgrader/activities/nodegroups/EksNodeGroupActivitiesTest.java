@@ -426,6 +426,46 @@ class EksNodeGroupActivitiesTest {
   }
 
   @Test
+  void aDeletionResumedOnAFailedGroupReleasesTheProtectionBeforeDeletingAgain() {
+    h = new NodeGroupHarness(withOldGroup("instancesProtected: true"));
+    // The killed attempt's DeleteNodegroup failed on the protected instances; its next poll died.
+    h.eks().deleteNodegroup(r -> r.clusterName("shop").nodegroupName("apps-1-32"));
+    awaitStatus("apps-1-32", "DELETE_FAILED");
+    h.env.setHeartbeatDetails(new DeletionProgress(2, true, List.of(), false, null, 0));
+
+    NodeGroupDeletion deleted = h.nodeGroups.deleteNodeGroup(new DeleteNodeGroupRequest(SHOP, "apps-1-32"));
+
+    assertThat(deleted.outcome()).isEqualTo(Outcome.DELETED);
+    assertThat(deleted.protectedInstancesReleased()).hasSize(2);
+    assertThat(h.awsCalls())
+        .as("no DeleteNodegroup that the protection still in place would fail again")
+        .containsExactly("DeleteNodegroup", "SetInstanceProtection", "DeleteNodegroup");
+  }
+
+  @Test
+  void aResumedDeletionCountsTheFailureItsKilledAttemptSawTowardsAsgBlocks() {
+    h = new NodeGroupHarness(withOldGroup("asgStuck: true"));
+    // The killed attempt saw one failure with nothing to release and deleted again; that failed too.
+    h.eks().deleteNodegroup(r -> r.clusterName("shop").nodegroupName("apps-1-32"));
+    awaitStatus("apps-1-32", "DELETE_FAILED");
+    h.env.setHeartbeatDetails(new DeletionProgress(4, true, List.of(), false, null, 1));
+
+    NodeGroupDeletion blocked = h.nodeGroups.deleteNodeGroup(new DeleteNodeGroupRequest(SHOP, "apps-1-32"));
+
+    assertThat(blocked.outcome()).isEqualTo(Outcome.ASG_BLOCKS);
+    assertThat(blocked.reason()).contains("Couldn't delete the Auto Scaling group");
+    assertThat(h.awsCalls()).as("the second failure ends it, whichever attempt sees it").containsExactly("DeleteNodegroup");
+  }
+
+  private void awaitStatus(String nodeGroup, String status) {
+    org.awaitility.Awaitility.await(nodeGroup + " " + status)
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> h.eks().describeNodegroup(r -> r.clusterName("shop").nodegroupName(nodeGroup))
+            .nodegroup().statusAsString().equals(status));
+  }
+
+  @Test
   void aDeletionThatStallsHasItsProtectionRemovedWhileEksStillDeletes() {
     // Deleting takes 50 simulated minutes (5 s); after 500 ms of DELETING the ASG is inspected.
     h = new NodeGroupHarness(
