@@ -14,6 +14,7 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowServiceException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -100,11 +101,38 @@ public class FleetStartCommand implements Callable<Integer>, JsonOutput {
     }
   }
 
-  /** Prints the phase each time it changes, then the final table; the exit code says how it ended. */
+  /**
+   * Prints the phase each time it changes, then the final table; the exit code says how it ended.
+   * A query nobody answers for a while (a worker restarting, a busy server) is waited out for
+   * {@link StatusWatch#DEFAULT_PATIENCE}, as {@code status --watch} does: the fleet is durable.
+   */
   private int follow(TemporalConnection connection, String name, PrintWriter out) throws InterruptedException {
     String last = null;
+    long unansweredSince = 0;
+    boolean answeredOnce = false;
     while (true) {
-      FleetStatus status = FleetQueries.status(connection, name);
+      FleetStatus status;
+      try {
+        status = FleetQueries.status(connection, name);
+      } catch (CliFailure e) {
+        if (e.exitCode() != ExitCodes.UNREACHABLE || !answeredOnce) {
+          throw e;
+        }
+        long now = System.nanoTime();
+        if (unansweredSince == 0) {
+          unansweredSince = now;
+          PrintWriter err = spec.commandLine().getErr();
+          err.println("(no answer, still watching for up to " + StatusScreen.duration(StatusWatch.DEFAULT_PATIENCE)
+              + "): " + e.getMessage());
+          err.flush();
+        } else if (Duration.ofNanos(now - unansweredSince).compareTo(StatusWatch.DEFAULT_PATIENCE) > 0) {
+          throw e;
+        }
+        Thread.sleep(1000);
+        continue;
+      }
+      unansweredSince = 0;
+      answeredOnce = true;
       String line = status.phase() + " (failures " + status.failures() + ")";
       if (!json && !Objects.equals(line, last)) {
         out.println("fleet " + name + ": " + line);

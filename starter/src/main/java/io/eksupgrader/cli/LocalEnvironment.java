@@ -39,6 +39,7 @@ final class LocalEnvironment implements AutoCloseable {
   final SandboxServer sandbox;
   /** The sandbox's own charts as a local chart repository, and the worker's files for Helm. */
   final Path workDirectory;
+  /** Null when the Temporal server runs elsewhere. */
   private final TestServer.PortBoundTestServer temporal;
   private ApplicationContext worker;
 
@@ -59,12 +60,27 @@ final class LocalEnvironment implements AutoCloseable {
     } catch (RuntimeException e) {
       throw new CliFailure(ExitCodes.UNREACHABLE, "cannot start the Temporal test server on port " + port + ": " + e.getMessage());
     }
+    return withTemporal(scenario, port, server, sandboxPort, taskQueue);
+  }
+
+  /**
+   * The sandbox against a Temporal server that runs elsewhere, e.g. a test server in a JVM of its
+   * own so that a benchmark's load on this JVM does not slow it; closing leaves that server alone.
+   */
+  static LocalEnvironment startWithTemporalAt(Scenario scenario, int temporalPort, String taskQueue) {
+    return withTemporal(scenario, temporalPort, null, 0, taskQueue);
+  }
+
+  private static LocalEnvironment withTemporal(
+      Scenario scenario, int port, TestServer.PortBoundTestServer server, int sandboxPort, String taskQueue) {
     registerSearchAttributes(port);
     SandboxServer sandbox;
     try {
       sandbox = SandboxServer.start(scenario, sandboxPort);
     } catch (UncheckedIOException e) {
-      server.close();
+      if (server != null) {
+        server.close();
+      }
       throw new CliFailure(ExitCodes.UNREACHABLE, "cannot start the sandbox on port " + sandboxPort + ": " + e.getMessage());
     }
     Path work;
@@ -72,7 +88,9 @@ final class LocalEnvironment implements AutoCloseable {
       work = Files.createTempDirectory("eks-upgrader-local-");
     } catch (IOException e) {
       sandbox.close();
-      server.close();
+      if (server != null) {
+        server.close();
+      }
       throw new UncheckedIOException(e);
     }
     SandboxCharts.materialize(work.resolve("charts"));
@@ -250,7 +268,9 @@ final class LocalEnvironment implements AutoCloseable {
     }
     sandbox.close();
     GRPC_CONTEXT_LOG.setLevel(java.util.logging.Level.WARNING);
-    temporal.close();
+    if (temporal != null) {
+      temporal.close();
+    }
     deleteRecursively(workDirectory);
   }
 
