@@ -92,6 +92,7 @@ class FleetBenchmark {
         options.taskQueue = "f200";
         options.identity = "bench";
         try (TemporalConnection connection = options.connect()) {
+          awaitEnd(env, "f200");
           FleetStatus status = FleetQueries.status(connection, "f200");
           long succeeded = status.waves().stream().flatMap(w -> w.clusters().stream())
               .filter(c -> c.state() == FleetClusterState.SUCCEEDED).count();
@@ -133,10 +134,39 @@ class FleetBenchmark {
     long started = System.nanoTime();
     CliRun run = CliRun.of("fleet", "start", "--spec", spec.toString(), "--auto-approve", "--watch",
         "--temporal", env.temporalTarget(), "--task-queue", "f200", "--identity", "bench");
-    Duration took = Duration.ofNanos(System.nanoTime() - started);
     String out = run.out();
     System.out.println(out.length() > 3000 ? out.substring(0, 1500) + "\n…\n" + out.substring(out.length() - 1500) : out);
-    return took;
+    if (run.exitCode() != ExitCodes.OK) {
+      // The watch gave up, not necessarily the fleet: say why, then wait for the fleet's end here.
+      System.out.println("fleet start --watch ended with exit " + run.exitCode() + ": " + run.err());
+      awaitEnd(env, name);
+    }
+    return Duration.ofNanos(System.nanoTime() - started);
+  }
+
+  /** Queries the fleet every 2 s until it ends, riding out queries that fail or time out. */
+  private static void awaitEnd(LocalEnvironment env, String name) throws InterruptedException {
+    TemporalOptions options = new TemporalOptions();
+    options.target = env.temporalTarget();
+    options.namespace = LocalEnvironment.NAMESPACE;
+    options.taskQueue = "f200";
+    options.identity = "bench";
+    int failedQueries = 0;
+    try (TemporalConnection connection = options.connect()) {
+      while (true) {
+        try {
+          if (FleetQueries.status(connection, name).outcome() != FleetOutcome.RUNNING) {
+            System.out.println("fleet " + name + " ended; " + failedQueries + " status queries failed meanwhile");
+            return;
+          }
+        } catch (CliFailure e) {
+          if (failedQueries++ == 0) {
+            System.out.println("status query failed (retrying): " + e.getMessage());
+          }
+        }
+        Thread.sleep(2000);
+      }
+    }
   }
 
   /**
