@@ -309,6 +309,12 @@ class FakeComponents implements HelmActivities, KarpenterUpgradeActivities, Isti
         istio.baseRelease(), istio.target());
   }
 
+  /** Stands for the operator's GitOps removing an Istio revision under the {@code external} strategy. */
+  synchronized void operatorRemovesIstioRevision(String revision) {
+    installedRevisions.remove(revision);
+    releases.remove("istiod-" + revision);
+  }
+
   synchronized void gatewaysWithoutHelm() {
     gatewayReleases = false;
   }

@@ -486,6 +486,42 @@ class OperatorWorkflowTest {
         RecordHistoriesTest.DIR.resolve("cluster-upgrade-gate-reminders.json"), client.fetchHistory(ID).toJson(true));
   }
 
+  /**
+   * A health pause before gate control-plane-1.34 that an operator aborts ({@code decide --abort}):
+   * the upgrade ends ABORTED there, the gate never opens, and neither the control plane nor the node
+   * group is touched.
+   */
+  @org.junit.jupiter.api.Disabled("recorded from the code of 2026-12-07 (operator-cancel 1); never re-record it")
+  @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "record.histories", matches = "true")
+  @Test
+  void recordAHealthPauseAborted(WorkflowClient client, WorkflowOptions options) throws Exception {
+    nodes.addGroup("apps", "1.33", 1);
+    operator.value("istio-5xx", when -> 3.0);
+    ClusterUpgradeWorkflow upgrade =
+        start(client, options, request(null, health(), NotificationOptions.defaults(), false, "carol"));
+
+    UpgradeStatus paused = awaitStatus(client, s -> s.pendingDecision() != null);
+    assertThat(paused.pendingDecision().step()).isEqualTo("control-plane-1.34");
+    assertThat(paused.pendingDecision().error()).contains("health gate breached before gate control-plane-1.34");
+    upgrade.decideStep(new OperatorDecision("control-plane-1.34", DecisionAction.ABORT, "bob", "5xx from the canary", "bob@bastion"));
+    UpgradeResult result = client.newUntypedWorkflowStub(ID).getResult(UpgradeResult.class);
+    assertThat(result.outcome()).isEqualTo(UpgradeOutcome.ABORTED);
+    assertThat(result.message())
+        .isEqualTo("aborted by an operator at a health pause before step control-plane-1.34; the cluster runs 1.33");
+    assertThat(stepState(result.status(), "control-plane-1.34")).isEqualTo(StepState.ABORTED);
+    assertThat(result.status().steps())
+        .filteredOn(s -> !s.id().equals("preflight") && !s.id().equals("control-plane-1.34"))
+        .as("nothing after the aborted pause ran; the end marks it cancelled")
+        .allMatch(s -> s.state() == StepState.CANCELLED && s.attempts() == 0);
+    assertThat(operator.evaluations()).as("asked once, then aborted").containsExactly("before gate control-plane-1.34");
+    assertThat(eks.mutatingCalls()).isEmpty();
+    assertThat(nodes.calls()).noneMatch(c -> c.startsWith("Create") || c.startsWith("Cordon") || c.startsWith("Drain"));
+
+    java.nio.file.Files.createDirectories(RecordHistoriesTest.DIR);
+    java.nio.file.Files.writeString(
+        RecordHistoriesTest.DIR.resolve("cluster-upgrade-health-abort.json"), client.fetchHistory(ID).toJson(true));
+  }
+
   @Test
   void withoutTheDataPlaneAndAddonPhasesOnlyTheControlPlaneMovesBehindItsOwnGate(
       WorkflowClient client, WorkflowOptions options) {

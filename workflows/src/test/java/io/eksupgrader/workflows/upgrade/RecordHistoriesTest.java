@@ -192,6 +192,127 @@ class RecordHistoriesTest {
     Files.writeString(DIR.resolve("cluster-upgrade-karpenter-external.json"), client.fetchHistory(id).toJson(true));
   }
 
+  /**
+   * Istio's external strategy: each gate says what to change through GitOps and the step after it
+   * only verifies; gate {@code istio-1.27-gateways} asks for the gateways' in-place upgrade. The
+   * upgrader itself moves the namespaces and never calls Helm.
+   */
+  @org.junit.jupiter.api.Disabled("recorded from the code of 2026-12-07 (operator-cancel 1); never re-record it")
+  @Test
+  void recordIstioExternalStrategyWithTheGatewaysGate(WorkflowClient client, WorkflowOptions options) throws Exception {
+    components.istio("1-26", "1.26.2", java.util.List.of("1.27.0"));
+    String id = "eks-upgrade/us-east-1/payments";
+    ClusterUpgradeWorkflow upgrade =
+        client.newWorkflowStub(ClusterUpgradeWorkflow.class, WorkflowOptions.newBuilder(options).setWorkflowId(id).build());
+    WorkflowClient.start(
+        upgrade::upgrade,
+        new io.eksupgrader.workflows.model.UpgradeRequest(
+            new io.eksupgrader.workflows.model.ClusterRef("us-east-1", "payments"),
+            "1.34",
+            new io.eksupgrader.workflows.model.UpgradeOptions(
+                false, 0, null, 1, null,
+                new io.eksupgrader.workflows.model.ComponentOptions(
+                    null,
+                    new io.eksupgrader.workflows.model.IstioOptions(
+                        io.eksupgrader.workflows.model.ComponentStrategy.EXTERNAL, "1.27.0", null, 0))),
+            "carol"));
+    ClusterUpgradeWorkflow running = client.newWorkflowStub(ClusterUpgradeWorkflow.class, id);
+    approveByUpdate(running, "istio-1.27");
+    await().atMost(Duration.ofSeconds(20)).until(() -> running.status().openGate() != null
+        && running.status().openGate().gate().equals("istio-1.27-gateways"));
+    assertThat(running.status().openGate().summary())
+        .contains("upgrade the gateways istio-ingress/istio-ingressgateway in place through your GitOps: chart gateway 1.27.0 with revision=1-27");
+    assertThat(components.calls()).as("the gateways are not looked at before their gate").noneMatch(c -> c.startsWith("AwaitIstioGateways"));
+    approveByUpdate(running, "istio-1.27-gateways");
+    await().atMost(Duration.ofSeconds(20)).until(() -> running.status().openGate() != null
+        && running.status().openGate().gate().equals("istio-1.26-remove"));
+    components.operatorRemovesIstioRevision("1-26");
+    for (String gate : new String[] {"istio-1.26-remove", "control-plane-1.33", "control-plane-1.34"}) {
+      approveByUpdate(running, gate);
+    }
+    UpgradeResult result = client.newUntypedWorkflowStub(id).getResult(UpgradeResult.class);
+    assertThat(result.outcome()).isEqualTo(UpgradeOutcome.SUCCEEDED);
+    assertThat(components.calls())
+        .containsSubsequence("AwaitIstioRevision 1-27 1.27.0 once", "AwaitIstioGateways 1-27 once", "CheckIstioRevisionUsage 1-26")
+        .noneMatch(c -> c.contains("HelmRelease"));
+
+    Files.createDirectories(DIR);
+    Files.writeString(DIR.resolve("cluster-upgrade-istio-external.json"), client.fetchHistory(id).toJson(true));
+  }
+
+  /**
+   * A control-plane step skipped by {@code decide --skip} after EKS refused its start: no second
+   * StartVersionUpdate, the verification finds the cluster still at 1.33, and the operator aborts
+   * there.
+   */
+  @org.junit.jupiter.api.Disabled("recorded from the code of 2026-12-07 (operator-cancel 1, activity-summaries 1); never re-record it")
+  @Test
+  void recordAControlPlaneStepSkippedThenTheVerificationAborted(WorkflowClient client, WorkflowOptions options)
+      throws Exception {
+    eks.version = "1.33";
+    eks.failStarts("1.34", 1);
+    String id = "eks-upgrade/us-east-1/payments";
+    ClusterUpgradeWorkflow running = startTo134(client, options, id);
+    approveByUpdate(running, "control-plane-1.34");
+    await().atMost(Duration.ofSeconds(20)).until(() -> running.status().pendingDecision() != null);
+    assertThat(running.status().pendingDecision().step()).isEqualTo("control-plane-1.34");
+    running.decideStep(new OperatorDecision("control-plane-1.34", DecisionAction.SKIP, "alice", "EKS refuses it; later"));
+    await().atMost(Duration.ofSeconds(20)).until(() -> running.status().pendingDecision() != null
+        && running.status().pendingDecision().step().equals("verify"));
+    assertThat(running.status().pendingDecision().error()).contains("the cluster reports 1.33 and ACTIVE, expected 1.34");
+    running.decideStep(new OperatorDecision("verify", DecisionAction.ABORT, "alice", "stays at 1.33 for now"));
+    UpgradeResult result = client.newUntypedWorkflowStub(id).getResult(UpgradeResult.class);
+    assertThat(result.outcome()).isEqualTo(UpgradeOutcome.ABORTED);
+    assertThat(result.message()).isEqualTo("aborted by an operator at step verify; the cluster runs 1.33");
+    assertThat(result.status().steps())
+        .filteredOn(s -> s.id().equals("control-plane-1.34"))
+        .extracting(io.eksupgrader.workflows.model.StepStatus::state)
+        .containsExactly(io.eksupgrader.workflows.model.StepState.SKIPPED);
+    assertThat(eks.mutatingCalls()).as("the skipped step is not started again").containsExactly("StartVersionUpdate 1.34");
+    assertThat(eks.calls()).noneMatch(c -> c.startsWith("AwaitVersionUpdate"));
+
+    Files.createDirectories(DIR);
+    Files.writeString(DIR.resolve("cluster-upgrade-control-plane-skipped.json"), client.fetchHistory(id).toJson(true));
+    Files.writeString(
+        DIR.resolve("control-plane-1.34-start-refused.json"),
+        client.fetchHistory(id + "/control-plane-1.34").toJson(true));
+  }
+
+  /**
+   * An add-on step skipped by {@code decide --skip}: CoreDNS ends DEGRADED after the control plane,
+   * is not updated again, and the verification counts it as kept behind by that decision.
+   */
+  @org.junit.jupiter.api.Disabled("recorded from the code of 2026-12-07 (operator-cancel 1); never re-record it")
+  @Test
+  void recordAnAddonStepSkipped(WorkflowClient client, WorkflowOptions options) throws Exception {
+    eks.version = "1.33";
+    addons.add("coredns", "coredns-old");
+    addons.add("vpc-cni", "vpc-cni-old");
+    addons.degrade("coredns", 1);
+    String id = "eks-upgrade/us-east-1/payments";
+    ClusterUpgradeWorkflow running = startTo134(client, options, id);
+    approveByUpdate(running, "control-plane-1.34");
+    await().atMost(Duration.ofSeconds(20)).until(() -> running.status().pendingDecision() != null);
+    assertThat(running.status().pendingDecision().step()).isEqualTo("addon-coredns-1.34");
+    running.decideStep(new OperatorDecision("addon-coredns-1.34", DecisionAction.SKIP, "alice", "CoreDNS is ours to fix"));
+    UpgradeResult result = client.newUntypedWorkflowStub(id).getResult(UpgradeResult.class);
+    assertThat(result.outcome()).isEqualTo(UpgradeOutcome.SUCCEEDED);
+    assertThat(result.status().steps())
+        .filteredOn(s -> s.id().equals("addon-coredns-1.34"))
+        .extracting(io.eksupgrader.workflows.model.StepStatus::state)
+        .containsExactly(io.eksupgrader.workflows.model.StepState.SKIPPED);
+    assertThat(result.status().steps())
+        .filteredOn(s -> s.id().equals("verify"))
+        .extracting(io.eksupgrader.workflows.model.StepStatus::detail)
+        .singleElement()
+        .asString()
+        .contains("kept behind by an operator's decision: add-on coredns (DEGRADED)");
+    assertThat(addons.calls()).as("the skipped add-on is not updated again").filteredOn(c -> c.startsWith("StartAddonUpdate coredns")).hasSize(1);
+
+    Files.createDirectories(DIR);
+    Files.writeString(DIR.resolve("cluster-upgrade-addon-skipped.json"), client.fetchHistory(id).toJson(true));
+  }
+
   private static ClusterUpgradeWorkflow startTo134(WorkflowClient client, WorkflowOptions options, String id) {
     ClusterUpgradeWorkflow upgrade =
         client.newWorkflowStub(ClusterUpgradeWorkflow.class, WorkflowOptions.newBuilder(options).setWorkflowId(id).build());

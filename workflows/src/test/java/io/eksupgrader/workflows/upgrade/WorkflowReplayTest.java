@@ -196,6 +196,39 @@ class WorkflowReplayTest {
   }
 
   @Test
+  void theRecordedIstioExternalStrategyWithTheGatewaysGateReplays() {
+    Worker worker = registered(ClusterUpgradeWorkflowImpl.class);
+    assertThatCode(() -> worker.replayWorkflowExecution(history("cluster-upgrade-istio-external.json", UPGRADE_ID)))
+        .doesNotThrowAnyException();
+  }
+
+  @Test
+  void theRecordedSkippedControlPlaneStepAndTheAbortedVerificationReplay() {
+    Worker worker = registered(ClusterUpgradeWorkflowImpl.class);
+    assertThatCode(() -> worker.replayWorkflowExecution(history("cluster-upgrade-control-plane-skipped.json", UPGRADE_ID)))
+        .doesNotThrowAnyException();
+    assertThatCode(
+            () ->
+                worker.replayWorkflowExecution(
+                    history("control-plane-1.34-start-refused.json", UPGRADE_ID + "/control-plane-1.34")))
+        .doesNotThrowAnyException();
+  }
+
+  @Test
+  void theRecordedSkippedAddonStepReplays() {
+    Worker worker = registered(ClusterUpgradeWorkflowImpl.class);
+    assertThatCode(() -> worker.replayWorkflowExecution(history("cluster-upgrade-addon-skipped.json", UPGRADE_ID)))
+        .doesNotThrowAnyException();
+  }
+
+  @Test
+  void theRecordedHealthPauseAbortedReplays() {
+    Worker worker = registered(ClusterUpgradeWorkflowImpl.class);
+    assertThatCode(() -> worker.replayWorkflowExecution(history("cluster-upgrade-health-abort.json", UPGRADE_ID)))
+        .doesNotThrowAnyException();
+  }
+
+  @Test
   void theRecordedFleetWithASoakAGateAndAFailedClusterReplays() {
     Worker worker = env.newWorker("replay-fleet");
     worker.registerWorkflowImplementationTypes(
