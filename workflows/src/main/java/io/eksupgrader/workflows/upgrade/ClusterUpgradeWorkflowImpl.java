@@ -195,6 +195,11 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
   public static final String OPERATOR_CHANGE = "operator-experience";
   /** The upgrade handles its own cancellation (see the class comment). */
   public static final String CANCEL_CHANGE = "operator-cancel";
+  /**
+   * A node group is never replaced with nodes newer than the control plane runs (after a skipped
+   * control-plane step): the step is skipped and says why, and so the old group stays.
+   */
+  public static final String NODE_SKEW_CHANGE = "node-skew-guard";
   /** How long a cancelled upgrade waits for its node group children to stop. */
   static final Duration CHILDREN_STOP_WAIT = Duration.ofMinutes(15);
   /** How often the status is refreshed while a cancelled upgrade waits for a control-plane update. */
@@ -256,6 +261,7 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
   private boolean componentsPlanned;
   private boolean checksPlanned;
   private boolean operatorExperience;
+  private boolean nodeSkewGuarded;
   private ApprovalPolicy policy;
   private HealthReport lastHealth;
   private final List<String> healthBreaches = new ArrayList<>();
@@ -317,6 +323,8 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
         checksPlanned && Workflow.getVersion(OPERATOR_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
     cancelHandled =
         operatorExperience && Workflow.getVersion(CANCEL_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
+    nodeSkewGuarded =
+        cancelHandled && Workflow.getVersion(NODE_SKEW_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
 
     StepProgress preflight = new StepProgress(UpgradePlanner.preflightStep(null));
     steps.add(preflight);
@@ -457,6 +465,16 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
       if (step.step.kind() == StepKind.TEARDOWN && replacementSkipped(step.step.nodeGroup())) {
         step.state = StepState.SKIPPED;
         step.detail = "the replacement of " + step.step.nodeGroup() + " was skipped, so the old group stays";
+        refreshDetails();
+        continue;
+      }
+      if (nodeSkewGuarded && isReplacement(step.step.kind()) && newerThanControlPlane(step.step.toVersion())) {
+        step.state = StepState.SKIPPED;
+        step.detail =
+            "skipped: its nodes would run " + step.step.toVersion() + " while the control plane runs " + currentVersion
+                + " (a control-plane step was skipped), and nodes may not be newer than the control plane;"
+                + " the old group stays";
+        log.warn("Step {}: {}", step.step.id(), step.detail);
         refreshDetails();
         continue;
       }
@@ -1295,6 +1313,12 @@ public class ClusterUpgradeWorkflowImpl implements ClusterUpgradeWorkflow {
       log.error(message);
       return message;
     }
+  }
+
+  private boolean newerThanControlPlane(String nodeVersion) {
+    return nodeVersion != null
+        && currentVersion != null
+        && KubernetesVersion.parse(nodeVersion).isAfter(KubernetesVersion.parse(currentVersion));
   }
 
   private static boolean isReplacement(StepKind kind) {

@@ -343,6 +343,33 @@ class DataPlaneWorkflowTest {
     assertThat(detail(result.status(), "verify")).contains("self-managed: legacy-1-34 1.34");
   }
 
+  @Test
+  void aSkippedControlPlaneStepKeepsTheNodesFromOutrunningTheControlPlane(WorkflowClient client, WorkflowOptions options) {
+    nodes.addGroup("apps", "1.33", 2);
+    eks.failStarts("1.34", 1);
+    ClusterUpgradeWorkflow upgrade = start(client, options, options(1, 1));
+    approve(client, upgrade, "control-plane-1.34");
+    awaitStatus(client, s -> s.pendingDecision() != null);
+    upgrade.decideStep(new OperatorDecision("control-plane-1.34", DecisionAction.SKIP, "alice", "EKS refuses it; later"));
+
+    UpgradeStatus atVerify =
+        awaitStatus(client, s -> s.pendingDecision() != null && s.pendingDecision().step().equals("verify"));
+
+    assertThat(stepState(atVerify, "nodegroup-apps")).isEqualTo(StepState.SKIPPED);
+    assertThat(detail(atVerify, "nodegroup-apps"))
+        .contains("its nodes would run 1.34 while the control plane runs 1.33")
+        .contains("the old group stays");
+    assertThat(stepState(atVerify, "teardown-apps")).isEqualTo(StepState.SKIPPED);
+    assertThat(atVerify.audit()).noneMatch(a -> "data-plane".equals(a.target()));
+    assertThat(nodes.calls())
+        .as("no node group created, cordoned, drained or deleted")
+        .noneMatch(c -> c.startsWith("CreateReplacementNodeGroup") || c.startsWith("CordonNodes")
+            || c.startsWith("DrainNode") || c.startsWith("DeleteNodeGroup"));
+    upgrade.decideStep(new OperatorDecision("verify", DecisionAction.ABORT, "alice", "stays at 1.33 for now"));
+    UpgradeResult result = client.newUntypedWorkflowStub(ID).getResult(UpgradeResult.class);
+    assertThat(result.outcome()).isEqualTo(UpgradeOutcome.ABORTED);
+  }
+
   static UpgradeRequest options(int drainConcurrency, int nodeGroupConcurrency) {
     return new UpgradeRequest(
         CLUSTER, "1.34", new UpgradeOptions(false, 0, drain(drainConcurrency), nodeGroupConcurrency), "carol");

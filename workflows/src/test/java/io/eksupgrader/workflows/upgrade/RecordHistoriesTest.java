@@ -313,6 +313,38 @@ class RecordHistoriesTest {
     Files.writeString(DIR.resolve("cluster-upgrade-addon-skipped.json"), client.fetchHistory(id).toJson(true));
   }
 
+  /**
+   * Since {@code node-skew-guard} version 1: a skipped control-plane step keeps the node group from
+   * being replaced with nodes newer than the control plane, so neither the data-plane gate nor the
+   * teardown opens; the verification finds the cluster at the old minor and is aborted.
+   */
+  @org.junit.jupiter.api.Disabled("recorded from the code of 2026-12-07 (node-skew-guard 1); never re-record it")
+  @Test
+  void recordASkippedControlPlaneStepThatKeepsTheNodeGroup(WorkflowClient client, WorkflowOptions options)
+      throws Exception {
+    eks.version = "1.33";
+    eks.failStarts("1.34", 1);
+    nodes.addGroup("apps", "1.33", 1);
+    String id = "eks-upgrade/us-east-1/payments";
+    ClusterUpgradeWorkflow running = startTo134(client, options, id);
+    approveByUpdate(running, "control-plane-1.34");
+    await().atMost(Duration.ofSeconds(20)).until(() -> running.status().pendingDecision() != null);
+    running.decideStep(new OperatorDecision("control-plane-1.34", DecisionAction.SKIP, "alice", "EKS refuses it; later"));
+    await().atMost(Duration.ofSeconds(20)).until(() -> running.status().pendingDecision() != null
+        && running.status().pendingDecision().step().equals("verify"));
+    running.decideStep(new OperatorDecision("verify", DecisionAction.ABORT, "alice", "stays at 1.33 for now"));
+    UpgradeResult result = client.newUntypedWorkflowStub(id).getResult(UpgradeResult.class);
+    assertThat(result.outcome()).isEqualTo(UpgradeOutcome.ABORTED);
+    assertThat(result.status().steps())
+        .filteredOn(s -> s.id().equals("nodegroup-apps") || s.id().equals("teardown-apps"))
+        .extracting(io.eksupgrader.workflows.model.StepStatus::state)
+        .containsOnly(io.eksupgrader.workflows.model.StepState.SKIPPED);
+    assertThat(nodes.calls()).noneMatch(c -> c.startsWith("CreateReplacementNodeGroup") || c.startsWith("DrainNode"));
+
+    Files.createDirectories(DIR);
+    Files.writeString(DIR.resolve("cluster-upgrade-node-skew-guard.json"), client.fetchHistory(id).toJson(true));
+  }
+
   private static ClusterUpgradeWorkflow startTo134(WorkflowClient client, WorkflowOptions options, String id) {
     ClusterUpgradeWorkflow upgrade =
         client.newWorkflowStub(ClusterUpgradeWorkflow.class, WorkflowOptions.newBuilder(options).setWorkflowId(id).build());

@@ -215,6 +215,13 @@ class WorkflowReplayTest {
   }
 
   @Test
+  void theRecordedNodeGroupKeptBackBehindASkippedControlPlaneReplays() {
+    Worker worker = registered(ClusterUpgradeWorkflowImpl.class);
+    assertThatCode(() -> worker.replayWorkflowExecution(history("cluster-upgrade-node-skew-guard.json", UPGRADE_ID)))
+        .doesNotThrowAnyException();
+  }
+
+  @Test
   void theRecordedSkippedAddonStepReplays() {
     Worker worker = registered(ClusterUpgradeWorkflowImpl.class);
     assertThatCode(() -> worker.replayWorkflowExecution(history("cluster-upgrade-addon-skipped.json", UPGRADE_ID)))
