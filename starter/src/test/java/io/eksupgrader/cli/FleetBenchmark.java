@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
  * {@code -Xmx512m}, auto-approved, against one cluster upgraded alone by the same worker. Prints:
  * whether every cluster completed, the wall times and the slowdown, workflow task timeouts and
  * failures found in every history, and the worker's peak heap polled from its {@code /metrics}.
- * Temporal's test server runs in a third JVM ({@code -Dfleet.temporalHeap}, default 2g).
+ * Temporal's test server runs in a third JVM ({@code -Dfleet.temporalHeap}, default 2g). The worker
+ * runs with sticky execution, as in production ({@code -Dfleet.sticky=false} turns it off).
  *
  * <pre>
  * ./mvnw -o -q -pl starter -am test -Dtest=FleetBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
@@ -69,6 +70,9 @@ class FleetBenchmark {
       Map<String, Object> properties = new LinkedHashMap<>(env.workerProperties());
       properties.put("micronaut.server.port", metricsPort);
       properties.put("eks-upgrader.metrics.report-interval", "1s");
+      // Production keeps sticky execution on; local runs turn it off only for tests that kill
+      // their worker. Without it every workflow task of the fleet replays its whole history.
+      properties.put("eks-upgrader.temporal.sticky-execution", Boolean.parseBoolean(System.getProperty("fleet.sticky", "true")));
       try (WorkerProcess worker = WorkerProcess.start(properties, dir.resolve("worker.log"), "-Xmx512m")) {
         URI metrics = URI.create("http://127.0.0.1:" + metricsPort + "/metrics");
         HeapWatch heap = new HeapWatch(metrics);
