@@ -1,0 +1,148 @@
+package io.eksupgrader.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.eksupgrader.sandbox.CallLog;
+import io.eksupgrader.sandbox.Scenario;
+import io.eksupgrader.workflows.model.ClusterRef;
+import io.eksupgrader.workflows.model.UpgradeOutcome;
+import io.eksupgrader.workflows.model.UpgradeResult;
+import io.eksupgrader.workflows.model.UpgradeStatus;
+import io.eksupgrader.workflows.upgrade.StatusMarkdown;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Fault F1 for the mutating activities that {@link WorkerCrashTest}, {@link AddonCrashTest} and
+ * {@link DrainCrashTest} leave out: the worker JVM is SIGKILLed inside the teardown of a managed
+ * node group and of a self-managed ASG, while Istio moves workloads to its new revision, and while
+ * Karpenter's chart is upgraded. A new worker JVM resumes after the heartbeat timeout, and the
+ * sandbox's call log shows each mutation's effect once.
+ */
+class TeardownAndComponentsCrashTest {
+
+  private static final ClusterRef CLUSTER = new ClusterRef("eu-west-1", "crashy");
+
+  @Test
+  void aWorkerKilledWhileTheOldManagedGroupIsDeletedIsReplacedAndDeletesItOnce() throws Exception {
+    String scenario =
+        """
+        name: delete-crash
+        timeScale: 60
+        clusters:
+          - name: crashy
+            region: eu-west-1
+            version: "1.33"
+            nodeGroups:
+              - {name: apps, version: "1.33", desiredSize: 1}
+        durations:
+          controlPlaneUpdate: 2m
+          nodeGroupCreate: 2m
+          nodeGroupDelete: 20m
+          nodeJoin: 20s
+          podStart: 10s
+        """;
+    try (CrashRun run = CrashRun.start(scenario, "delete-crash", Map.of("delete-node-group", "3s"))) {
+      // The kill comes while the sandbox still shows the old group DELETING (20 simulated minutes).
+      run.killWhen(() -> run.env.sandbox.callLog().count("DeleteNodegroup", CallLog.Effect.CREATED) == 1);
+      UpgradeResult result = run.resumeToTheEnd();
+
+      assertThat(result.outcome()).as(run.describe(result.status())).isEqualTo(UpgradeOutcome.SUCCEEDED);
+      assertThat(run.env.sandbox.callLog().entries("DeleteNodegroup"))
+          .as("the resumed teardown saw the group DELETING and did not ask again")
+          .extracting(e -> e.resourceId() + " " + e.effect())
+          .containsExactly("apps " + CallLog.Effect.CREATED);
+      assertThat(run.env.sandbox.callLog().count("CreateNodegroup", CallLog.Effect.CREATED)).isEqualTo(1);
+    }
+  }
+
+  /**
+   * The sandbox, a Temporal test server, a first worker JVM and an upgrade started by the CLI; then
+   * a kill at a point the test waits for, and a second worker JVM.
+   */
+  private static final class CrashRun implements AutoCloseable {
+    final LocalEnvironment env;
+    final TemporalConnection connection;
+    final Map<String, Object> worker;
+    final Path logs;
+    private final WorkerProcess first;
+    private WorkerProcess second;
+
+    private CrashRun(LocalEnvironment env, TemporalConnection connection, Map<String, Object> worker, Path logs, WorkerProcess first) {
+      this.env = env;
+      this.connection = connection;
+      this.worker = worker;
+      this.logs = logs;
+      this.first = first;
+    }
+
+    /**
+     * Starts it all; {@code heartbeatTimeouts} maps activity names (as in {@code
+     * eks-upgrader.activities.<name>.heartbeat-timeout}) to the short timeouts after which a dead
+     * attempt is retried.
+     */
+    static CrashRun start(String scenarioYaml, String name, Map<String, String> heartbeatTimeouts, String... startOptions)
+        throws Exception {
+      LocalEnvironment env = LocalEnvironment.start(Scenario.parse(scenarioYaml, name), 0, 0, name);
+      try {
+        Map<String, Object> worker = new LinkedHashMap<>(env.workerProperties());
+        heartbeatTimeouts.forEach((activity, timeout) ->
+            worker.put("eks-upgrader.activities." + activity + ".heartbeat-timeout", timeout));
+        worker.put("micronaut.server.port", -1);
+        Path logs = Path.of("target", "teardown-components-crash-test", name);
+        WorkerProcess first = WorkerProcess.start(worker, logs.resolve("worker-1.log"));
+        CliRun started =
+            CliRun.of(
+                CliRun.concat(
+                    new String[] {
+                      "start", "--temporal", env.temporalTarget(), "--task-queue", name, "--cluster", CLUSTER.name(),
+                      "--region", CLUSTER.region(), "--to", "1.34", "--auto-approve", "--no-wait"
+                    },
+                    startOptions));
+        assertThat(started.exitCode()).as(started.toString()).isEqualTo(ExitCodes.OK);
+        return new CrashRun(env, env.connect(name + "-test"), worker, logs, first);
+      } catch (Exception | Error e) {
+        env.close();
+        throw e;
+      }
+    }
+
+    /** Waits for the kill point, SIGKILLs the first worker and starts the second. */
+    void killWhen(Callable<Boolean> killPoint) throws Exception {
+      await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50)).until(killPoint);
+      first.kill();
+      assertThat(first.isAlive()).isFalse();
+      second = WorkerProcess.start(worker, logs.resolve("worker-2.log"));
+    }
+
+    /** Waits until the upgrade ended and returns its result. */
+    UpgradeResult resumeToTheEnd() throws Exception {
+      await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+        UpgradeStatus status = connection.status(CLUSTER);
+        assertThat(status.outcome()).as(describe(status)).isNotEqualTo(UpgradeOutcome.RUNNING);
+      });
+      return connection.client
+          .newUntypedWorkflowStub("eks-upgrade/" + CLUSTER.region() + "/" + CLUSTER.name())
+          .getResult(10, TimeUnit.SECONDS, UpgradeResult.class);
+    }
+
+    String describe(UpgradeStatus status) {
+      return StatusMarkdown.render(status) + "\nsecond worker's log: " + second.log;
+    }
+
+    @Override
+    public void close() throws Exception {
+      try (env; connection; first) {
+        if (second != null) {
+          second.close();
+        }
+      }
+    }
+  }
+}
