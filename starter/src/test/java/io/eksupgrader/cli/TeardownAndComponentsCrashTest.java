@@ -62,6 +62,38 @@ class TeardownAndComponentsCrashTest {
     }
   }
 
+  @Test
+  void aWorkerKilledWhileTheOldSelfManagedAsgIsDeletedIsReplacedAndDeletesItOnce() throws Exception {
+    String scenario =
+        """
+        name: asg-crash
+        timeScale: 60
+        clusters:
+          - name: crashy
+            region: eu-west-1
+            version: "1.33"
+            selfManagedGroups:
+              - {name: legacy, version: "1.33", desiredSize: 1, launchTemplate: {name: legacy-nodes, version: 1}}
+        durations:
+          controlPlaneUpdate: 2m
+          nodeJoin: 20s
+          podStart: 10s
+          asgDelete: 30m
+        """;
+    try (CrashRun run = CrashRun.start(scenario, "asg-crash", Map.of("delete-self-managed-node-group", "3s"))) {
+      // The kill comes while the sandbox still shows the old ASG "Delete in progress" (30 simulated minutes).
+      run.killWhen(() -> run.env.sandbox.callLog().count("DeleteAutoScalingGroup", CallLog.Effect.CREATED) == 1);
+      UpgradeResult result = run.resumeToTheEnd();
+
+      assertThat(result.outcome()).as(run.describe(result.status())).isEqualTo(UpgradeOutcome.SUCCEEDED);
+      assertThat(run.env.sandbox.callLog().entries("DeleteAutoScalingGroup"))
+          .as("the resumed teardown saw the ASG being deleted and did not ask again")
+          .extracting(e -> e.resourceId() + " " + e.effect())
+          .containsExactly("legacy " + CallLog.Effect.CREATED);
+      assertThat(run.env.sandbox.callLog().count("CreateAutoScalingGroup", CallLog.Effect.CREATED)).isEqualTo(1);
+    }
+  }
+
   /**
    * The sandbox, a Temporal test server, a first worker JVM and an upgrade started by the CLI; then
    * a kill at a point the test waits for, and a second worker JVM.
