@@ -919,6 +919,10 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
                     + " application/json-patch+json, application/merge-patch+json,"
                     + " application/apply-patch+yaml"));
       }
+      Optional<MockResponse> stale = staleResourceVersion(call, before);
+      if (stale.isPresent()) {
+        return stale.get();
+      }
       ObjectNode patched;
       try {
         patched = patched(call, before, patchType.get());
@@ -936,6 +940,32 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
       return settleCreatedDefinition(response, now);
     }
     return response;
+  }
+
+  /**
+   * A merge patch that names a resourceVersion applies to that version only (optimistic
+   * concurrency, as the API server does): another stored version answers 409 Conflict.
+   */
+  private Optional<MockResponse> staleResourceVersion(ApiRequest call, String before) {
+    JsonNode patch;
+    try {
+      patch = json.unmarshal(call.bodyText(), JsonNode.class);
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+    String wanted = patch == null ? "" : patch.path("metadata").path("resourceVersion").asText("");
+    String current = json.unmarshal(before, JsonNode.class).path("metadata").path("resourceVersion").asText("");
+    if (wanted.isEmpty() || wanted.equals(current)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        ApiStatus.response(
+            ApiStatus.conflict(
+                "Operation cannot be fulfilled on "
+                    + call.qualifiedResource()
+                    + " \""
+                    + call.name()
+                    + "\": the object has been modified; please apply your changes to the latest version and try again")));
   }
 
   /**
