@@ -28,6 +28,8 @@ import org.junit.jupiter.api.Test;
 class TeardownAndComponentsCrashTest {
 
   private static final ClusterRef CLUSTER = new ClusterRef("eu-west-1", "crashy");
+  /** In start options: the sandbox's own chart repository. */
+  private static final String CHARTS = "{charts}";
 
   @Test
   void aWorkerKilledWhileTheOldManagedGroupIsDeletedIsReplacedAndDeletesItOnce() throws Exception {
@@ -94,6 +96,69 @@ class TeardownAndComponentsCrashTest {
     }
   }
 
+  @Test
+  void aWorkerKilledWhileIstioMovesWorkloadsIsReplacedAndRestartsEachWorkloadOnce() throws Exception {
+    String scenario =
+        """
+        name: mesh-crash
+        timeScale: 20
+        clusters:
+          - name: crashy
+            region: eu-west-1
+            version: "1.33"
+            nodeGroups:
+              - {name: system, version: "1.33", desiredSize: 2}
+            istio:
+              revisions:
+                - {name: 1-27, version: 1.27.0}
+              tags:
+                - {name: default, revision: 1-27}
+              namespaces:
+                - {name: shop, injection: enabled}
+                - {name: billing, rev: 1-27}
+            kubernetes:
+              workloads:
+                - {namespace: shop, name: web, replicas: 2}
+                - {namespace: shop, name: cart, replicas: 2}
+                - {namespace: billing, name: invoicer, replicas: 2}
+        durations:
+          controlPlaneUpdate: 2m
+          podStart: 20s
+        """;
+    // 1.33 → 1.34 needs one Istio revision step, 1-27 → 1-28.
+    try (CrashRun run =
+        CrashRun.start(
+            scenario, "mesh-crash", "1.34", Map.of("move-workloads-to-revision", "3s"),
+            "--no-data-plane", "--no-addons", "--istio-restart-batch", "1", "--delete-emptydir-data",
+            "--istio-chart-source", CHARTS)) {
+      // Restarted one at a time, each waiting for its pods: the kill comes after the first of three.
+      run.killWhen(() -> workloadRestarts(run.env).size() == 1);
+      UpgradeResult result = run.resumeToTheEnd();
+
+      assertThat(result.outcome()).as(run.describe(result.status())).isEqualTo(UpgradeOutcome.SUCCEEDED);
+      assertThat(workloadRestarts(run.env))
+          .as("each workload restarted once for revision 1-28, the one in flight at the kill included")
+          .containsExactlyInAnyOrder("shop/web", "shop/cart", "billing/invoicer");
+      assertThat(run.env.sandbox.callLog().entries("PatchNamespace"))
+          .filteredOn(e -> e.effect() == CallLog.Effect.CREATED)
+          .extracting(CallLog.Entry::resourceId)
+          .as("billing relabelled to istio.io/rev=1-28 once; shop follows the default tag")
+          .containsExactly("billing");
+      assertThat(run.env.sandbox.kubernetes(CLUSTER.region(), CLUSTER.name()).adminClient()
+              .namespaces().withName("billing").get().getMetadata().getLabels())
+          .containsEntry("istio.io/rev", "1-28");
+    }
+  }
+
+  /** The workloads of the mesh's namespaces whose pod template a PATCH changed (a rollout restart). */
+  private static java.util.List<String> workloadRestarts(LocalEnvironment env) {
+    return env.sandbox.callLog().entries("PatchDeployment").stream()
+        .filter(e -> e.effect() == CallLog.Effect.CREATED)
+        .map(CallLog.Entry::resourceId)
+        .filter(id -> id.startsWith("shop/") || id.startsWith("billing/"))
+        .toList();
+  }
+
   /**
    * The sandbox, a Temporal test server, a first worker JVM and an upgrade started by the CLI; then
    * a kill at a point the test waits for, and a second worker JVM.
@@ -121,6 +186,12 @@ class TeardownAndComponentsCrashTest {
      */
     static CrashRun start(String scenarioYaml, String name, Map<String, String> heartbeatTimeouts, String... startOptions)
         throws Exception {
+      return start(scenarioYaml, name, "1.34", heartbeatTimeouts, startOptions);
+    }
+
+    static CrashRun start(
+        String scenarioYaml, String name, String target, Map<String, String> heartbeatTimeouts, String... startOptions)
+        throws Exception {
       LocalEnvironment env = LocalEnvironment.start(Scenario.parse(scenarioYaml, name), 0, 0, name);
       try {
         Map<String, Object> worker = new LinkedHashMap<>(env.workerProperties());
@@ -128,15 +199,18 @@ class TeardownAndComponentsCrashTest {
             worker.put("eks-upgrader.activities." + activity + ".heartbeat-timeout", timeout));
         worker.put("micronaut.server.port", -1);
         Path logs = Path.of("target", "teardown-components-crash-test", name);
+        // The worker logs append: start each run with fresh ones.
+        java.nio.file.Files.deleteIfExists(logs.resolve("worker-1.log"));
+        java.nio.file.Files.deleteIfExists(logs.resolve("worker-2.log"));
         WorkerProcess first = WorkerProcess.start(worker, logs.resolve("worker-1.log"));
         CliRun started =
             CliRun.of(
                 CliRun.concat(
                     new String[] {
                       "start", "--temporal", env.temporalTarget(), "--task-queue", name, "--cluster", CLUSTER.name(),
-                      "--region", CLUSTER.region(), "--to", "1.34", "--auto-approve", "--no-wait"
+                      "--region", CLUSTER.region(), "--to", target, "--auto-approve", "--no-wait"
                     },
-                    startOptions));
+                    java.util.Arrays.stream(startOptions).map(o -> o.equals(CHARTS) ? env.chartSource() : o).toArray(String[]::new)));
         assertThat(started.exitCode()).as(started.toString()).isEqualTo(ExitCodes.OK);
         return new CrashRun(env, env.connect(name + "-test"), worker, logs, first);
       } catch (Exception | Error e) {
@@ -147,7 +221,11 @@ class TeardownAndComponentsCrashTest {
 
     /** Waits for the kill point, SIGKILLs the first worker and starts the second. */
     void killWhen(Callable<Boolean> killPoint) throws Exception {
-      await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50)).until(killPoint);
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofMillis(50))
+          .failFast("the upgrade ended before the kill point", () -> connection.status(CLUSTER).outcome() != UpgradeOutcome.RUNNING)
+          .until(killPoint);
       first.kill();
       assertThat(first.isAlive()).isFalse();
       second = WorkerProcess.start(worker, logs.resolve("worker-2.log"));
