@@ -50,7 +50,7 @@ class TeardownAndComponentsCrashTest {
           nodeJoin: 20s
           podStart: 10s
         """;
-    try (CrashRun run = CrashRun.start(scenario, "delete-crash", Map.of("delete-node-group", "3s"))) {
+    try (CrashRun run = CrashRun.start(scenario, "delete-crash", Map.of(heartbeatTimeout("delete-node-group"), "3s"))) {
       // The kill comes while the sandbox still shows the old group DELETING (20 simulated minutes).
       run.killWhen(() -> run.env.sandbox.callLog().count("DeleteNodegroup", CallLog.Effect.CREATED) == 1);
       UpgradeResult result = run.resumeToTheEnd();
@@ -82,7 +82,7 @@ class TeardownAndComponentsCrashTest {
           podStart: 10s
           asgDelete: 30m
         """;
-    try (CrashRun run = CrashRun.start(scenario, "asg-crash", Map.of("delete-self-managed-node-group", "3s"))) {
+    try (CrashRun run = CrashRun.start(scenario, "asg-crash", Map.of(heartbeatTimeout("delete-self-managed-node-group"), "3s"))) {
       // The kill comes while the sandbox still shows the old ASG "Delete in progress" (30 simulated minutes).
       run.killWhen(() -> run.env.sandbox.callLog().count("DeleteAutoScalingGroup", CallLog.Effect.CREATED) == 1);
       UpgradeResult result = run.resumeToTheEnd();
@@ -128,7 +128,7 @@ class TeardownAndComponentsCrashTest {
     // 1.33 → 1.34 needs one Istio revision step, 1-27 → 1-28.
     try (CrashRun run =
         CrashRun.start(
-            scenario, "mesh-crash", "1.34", Map.of("move-workloads-to-revision", "3s"),
+            scenario, "mesh-crash", "1.34", Map.of(heartbeatTimeout("move-workloads-to-revision"), "3s"),
             "--no-data-plane", "--no-addons", "--istio-restart-batch", "1", "--delete-emptydir-data",
             "--istio-chart-source", CHARTS)) {
       // Restarted one at a time, each waiting for its pods: the kill comes after the first of three.
@@ -150,6 +150,81 @@ class TeardownAndComponentsCrashTest {
     }
   }
 
+  @Test
+  void aWorkerKilledDuringKarpentersHelmUpgradeLeavesItPendingForTheOperatorAndNothingIsAppliedTwice() throws Exception {
+    String scenario =
+        """
+        name: chart-crash
+        timeScale: 60
+        clusters:
+          - name: crashy
+            region: eu-west-1
+            version: "1.33"
+            nodeGroups:
+              - {name: system, version: "1.33", desiredSize: 2}
+            karpenter:
+              version: "1.5.4"
+              nodePools:
+                - {name: general, nodes: 1, driftBudget: "1"}
+        durations:
+          controlPlaneUpdate: 2m
+        """;
+    // A Helm run does not heartbeat: a dead one is retried after its start-to-close timeout.
+    try (CrashRun run =
+        CrashRun.start(
+            scenario, "chart-crash", "1.34", Map.of("eks-upgrader.activities.upgrade-helm-release.start-to-close-timeout", "30s"),
+            "--no-data-plane", "--no-addons", "--karpenter-chart-source", CHARTS)) {
+      String releases = "kube-system/sh.helm.release.v1.";
+      // Helm records revision 2 of the controller's release as pending-upgrade, then applies the
+      // chart: the sandbox holds its next request, and the worker dies inside the Helm run.
+      try (var hold = run.env.sandbox.kubernetes(CLUSTER.region(), CLUSTER.name()).holdRequestsAfter("CreateSecret", releases + "karpenter.v")) {
+        run.killWhen(() -> hold.awaitHolding(Duration.ofMillis(100)));
+      }
+      long killedAt = run.env.sandbox.callLog().entries().stream().mapToLong(CallLog.Entry::sequence).max().orElseThrow();
+      var kube = run.env.sandbox.kubernetes(CLUSTER.region(), CLUSTER.name()).adminClient();
+      assertThat(kube.secrets().inNamespace("kube-system").withName("sh.helm.release.v1.karpenter.v2").get().getMetadata().getLabels())
+          .containsEntry("status", "pending-upgrade");
+
+      // The retry refuses the pending release, by design: only a person decides how to recover.
+      await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+          assertThat(StatusMarkdown.render(run.connection.status(CLUSTER)))
+              .contains("Step `karpenter-controller` FAILED", "HelmReleaseFailed", "is pending-upgrade at revision 2"));
+      assertThat(releaseRecords(run.env, releases))
+          .as("the CRD chart upgraded once before the kill; the controller's chart was not run a second time")
+          .containsExactly(releases + "karpenter-crd.v2", releases + "karpenter.v2");
+
+      // The operator removes the interrupted revision (its chart was never applied), so that
+      // revision 1 is the release's newest again, and retries the step.
+      kube.secrets().inNamespace("kube-system").withName("sh.helm.release.v1.karpenter.v2").delete();
+      CliRun retried = run.cli("decide", "--step", "karpenter-controller", "--retry", "--comment", "pending revision removed");
+      assertThat(retried.exitCode()).as(retried.toString()).isEqualTo(ExitCodes.OK);
+      UpgradeResult result = run.resumeToTheEnd();
+
+      assertThat(result.outcome()).as(run.describe(result.status())).isEqualTo(UpgradeOutcome.SUCCEEDED);
+      assertThat(run.env.sandbox.callLog().entries())
+          .filteredOn(e -> e.operation().endsWith("CustomResourceDefinition"))
+          .as("the CRD chart's run (karpenter-crd.v2) came before the kill; no CRD was written again after it")
+          .allMatch(e -> e.sequence() < killedAt);
+      assertThat(releaseRecords(run.env, releases))
+          .as("revision 2 of the controller's release made again on the operator's retry, nothing else twice")
+          .containsExactly(releases + "karpenter-crd.v2", releases + "karpenter.v2", releases + "karpenter.v2");
+      assertThat(kube.secrets().inNamespace("kube-system").withName("sh.helm.release.v1.karpenter.v2").get().getMetadata().getLabels())
+          .containsEntry("status", "deployed");
+    }
+  }
+
+  /** The Helm release records (Secrets) created, in order. */
+  private static java.util.List<String> releaseRecords(LocalEnvironment env, String prefix) {
+    return env.sandbox.callLog().entries("CreateSecret").stream()
+        .filter(e -> e.effect() == CallLog.Effect.CREATED && e.resourceId() != null && e.resourceId().startsWith(prefix))
+        .map(CallLog.Entry::resourceId)
+        .toList();
+  }
+
+  private static String heartbeatTimeout(String activity) {
+    return "eks-upgrader.activities." + activity + ".heartbeat-timeout";
+  }
+
   /** The workloads of the mesh's namespaces whose pod template a PATCH changed (a rollout restart). */
   private static java.util.List<String> workloadRestarts(LocalEnvironment env) {
     return env.sandbox.callLog().entries("PatchDeployment").stream()
@@ -168,35 +243,33 @@ class TeardownAndComponentsCrashTest {
     final TemporalConnection connection;
     final Map<String, Object> worker;
     final Path logs;
+    final String taskQueue;
     private final WorkerProcess first;
     private WorkerProcess second;
 
-    private CrashRun(LocalEnvironment env, TemporalConnection connection, Map<String, Object> worker, Path logs, WorkerProcess first) {
+    private CrashRun(
+        LocalEnvironment env, TemporalConnection connection, Map<String, Object> worker, Path logs, String taskQueue, WorkerProcess first) {
       this.env = env;
+      this.taskQueue = taskQueue;
       this.connection = connection;
       this.worker = worker;
       this.logs = logs;
       this.first = first;
     }
 
-    /**
-     * Starts it all; {@code heartbeatTimeouts} maps activity names (as in {@code
-     * eks-upgrader.activities.<name>.heartbeat-timeout}) to the short timeouts after which a dead
-     * attempt is retried.
-     */
-    static CrashRun start(String scenarioYaml, String name, Map<String, String> heartbeatTimeouts, String... startOptions)
+    /** Starts it all, the workers with {@code workerOverrides} over the environment's properties. */
+    static CrashRun start(String scenarioYaml, String name, Map<String, Object> workerOverrides, String... startOptions)
         throws Exception {
-      return start(scenarioYaml, name, "1.34", heartbeatTimeouts, startOptions);
+      return start(scenarioYaml, name, "1.34", workerOverrides, startOptions);
     }
 
     static CrashRun start(
-        String scenarioYaml, String name, String target, Map<String, String> heartbeatTimeouts, String... startOptions)
+        String scenarioYaml, String name, String target, Map<String, Object> workerOverrides, String... startOptions)
         throws Exception {
       LocalEnvironment env = LocalEnvironment.start(Scenario.parse(scenarioYaml, name), 0, 0, name);
       try {
         Map<String, Object> worker = new LinkedHashMap<>(env.workerProperties());
-        heartbeatTimeouts.forEach((activity, timeout) ->
-            worker.put("eks-upgrader.activities." + activity + ".heartbeat-timeout", timeout));
+        worker.putAll(workerOverrides);
         worker.put("micronaut.server.port", -1);
         Path logs = Path.of("target", "teardown-components-crash-test", name);
         // The worker logs append: start each run with fresh ones.
@@ -212,7 +285,7 @@ class TeardownAndComponentsCrashTest {
                     },
                     java.util.Arrays.stream(startOptions).map(o -> o.equals(CHARTS) ? env.chartSource() : o).toArray(String[]::new)));
         assertThat(started.exitCode()).as(started.toString()).isEqualTo(ExitCodes.OK);
-        return new CrashRun(env, env.connect(name + "-test"), worker, logs, first);
+        return new CrashRun(env, env.connect(name + "-test"), worker, logs, name, first);
       } catch (Exception | Error e) {
         env.close();
         throw e;
@@ -229,6 +302,14 @@ class TeardownAndComponentsCrashTest {
       first.kill();
       assertThat(first.isAlive()).isFalse();
       second = WorkerProcess.start(worker, logs.resolve("worker-2.log"));
+    }
+
+    /** A command of the CLI against this run's upgrade. */
+    CliRun cli(String... args) {
+      return CliRun.of(
+          CliRun.concat(
+              args, "--temporal", env.temporalTarget(), "--task-queue", taskQueue, "--cluster", CLUSTER.name(),
+              "--region", CLUSTER.region()));
     }
 
     /** Waits until the upgrade ended and returns its result. */

@@ -123,6 +123,7 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
           Map.entry("status.nominatedNodeName", "/status/nominatedNodeName"));
 
   private final SimulatedClock clock;
+  private volatile RequestHold hold;
   private final CallLog callLog;
   private final String region;
   private final String cluster;
@@ -205,6 +206,13 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
     return !now.isBefore(firstSeen.plus(lifetime));
   }
 
+  /** See {@link KubeCluster#holdRequestsAfter}. */
+  RequestHold holdRequestsAfter(String operation, String resourcePrefix) {
+    RequestHold h = new RequestHold(operation, resourcePrefix);
+    hold = h;
+    return h;
+  }
+
   /** Connects the controllers; called once, before the server starts. */
   void serve(DisruptionBudgets budgets, ClusterControllers controllers) {
     this.budgets = budgets;
@@ -217,6 +225,10 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
   }
 
   private MockResponse answer(RecordedRequest request) {
+    RequestHold held = hold;
+    if (held != null) {
+      held.awaitTurn();
+    }
     ApiRequest call = ApiRequest.of(request.getMethod(), request.getPath(), bodyOf(request));
     requestCounts.computeIfAbsent(countKey(call), k -> new LongAdder()).increment();
     Instant now = clock.instant();
@@ -1232,6 +1244,10 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
       Effect effect,
       String resourceId,
       String errorCode) {
+    RequestHold held = hold;
+    if (held != null) {
+      held.recorded(operation(call), resourceId);
+    }
     callLog.append(
         now,
         "kubernetes",
