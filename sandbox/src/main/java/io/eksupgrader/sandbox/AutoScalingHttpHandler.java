@@ -121,7 +121,9 @@ final class AutoScalingHttpHandler extends QueryProtocolHandler {
         String name = params.required("AutoScalingGroupName");
         Boolean force = params.bool("ForceDelete");
         AutoScalingGroupView asg = world.deleteAutoScalingGroup(region, name, force != null && force);
-        yield new Reply(metadata(response(action), requestId), Effect.CREATED, asg.name(), asg.cluster());
+        // A group already being deleted (durations.asgDelete) is not deleted a second time.
+        Effect effect = asg.status() == null ? Effect.CREATED : Effect.REPLAYED;
+        yield new Reply(metadata(response(action), requestId), effect, asg.name(), asg.cluster());
       }
       default -> throw new IllegalStateException("no dispatch for " + action);
     };
@@ -236,6 +238,9 @@ final class AutoScalingHttpHandler extends QueryProtocolHandler {
       xml.text("ProtectedFromScaleIn", i.protectedFromScaleIn()).close();
     }
     xml.close().text("CreatedTime", asg.createdAt()).empty("SuspendedProcesses");
+    if (asg.status() != null) {
+      xml.text("Status", asg.status());
+    }
     xml.text("VPCZoneIdentifier", String.join(",", asg.subnets())).empty("EnabledMetrics").open("Tags");
     asg.tags()
         .forEach(

@@ -272,6 +272,7 @@ final class EksWorld implements AutoCloseable {
       List<String> subnets,
       LaunchTemplateRef launchTemplate,
       boolean newInstancesProtectedFromScaleIn,
+      String status,
       List<InstanceView> instances,
       Map<String, String> tags) {}
 
@@ -1072,20 +1073,38 @@ final class EksWorld implements AutoCloseable {
                 Map.of());
           }
           AutoScalingGroupView before = view(asg, now);
+          if (asg.deleteEndsAt != null) {
+            // Already being deleted: AWS accepts the request again and changes nothing.
+            return before;
+          }
           for (SimInstance i : List.copyOf(asg.instances)) {
             terminate(asg, i);
           }
-          removeAutoScalingGroup(asg);
-          SimCluster c = clusters.get(key(region, asg.cluster));
-          SimNodeGroup g = c == null || asg.nodeGroup == null ? null : c.nodeGroups.get(asg.nodeGroup);
-          if (g != null && g.asg == asg && g.status.equals("DELETE_FAILED")) {
-            startDeleting(g, now);
-          }
-          if (c != null) {
-            settle(c);
-          }
+          asg.deleteEndsAt = now.plus(scenario.durations().asgDelete());
+          finishAutoScalingGroupDeletions(now);
           return before;
         });
+  }
+
+  /**
+   * Removes the ASGs whose deletion ({@code durations.asgDelete}) has run its course; a managed
+   * node group whose deletion such an ASG blocked finishes deleting.
+   */
+  private void finishAutoScalingGroupDeletions(Instant now) {
+    for (SimAutoScalingGroup asg : List.copyOf(autoScalingGroups.values())) {
+      if (asg.deleteEndsAt == null || asg.deleteEndsAt.isAfter(now)) {
+        continue;
+      }
+      removeAutoScalingGroup(asg);
+      SimCluster c = clusters.get(key(asg.region, asg.cluster));
+      SimNodeGroup g = c == null || asg.nodeGroup == null ? null : c.nodeGroups.get(asg.nodeGroup);
+      if (g != null && g.asg == asg && g.status.equals("DELETE_FAILED")) {
+        startDeleting(g, now);
+      }
+      if (c != null) {
+        settle(c);
+      }
+    }
   }
 
   // ---- EC2 launch templates ----
@@ -1122,6 +1141,7 @@ final class EksWorld implements AutoCloseable {
 
   private synchronized Instant settleAll() {
     Instant now = clock.instant();
+    finishAutoScalingGroupDeletions(now);
     for (SimCluster c : clusters.values()) {
       settle(c);
     }
@@ -1744,6 +1764,7 @@ final class EksWorld implements AutoCloseable {
         asg.subnets,
         asg.launchTemplate,
         asg.newInstancesProtectedFromScaleIn,
+        asg.deleteEndsAt == null ? null : "Delete in progress",
         instances,
         asg.tags);
   }

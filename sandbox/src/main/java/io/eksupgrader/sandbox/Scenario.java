@@ -756,6 +756,9 @@ public record Scenario(
    *     provisions a node per pod)
    * @param addonUpdate from UpdateAddon until the add-on is ACTIVE at its new version
    * @param veleroBackup from a Velero Backup's start until it is Completed (or Failed)
+   * @param asgDelete from DeleteAutoScalingGroup until the Auto Scaling group is no longer described;
+   *     meanwhile it is described with status "Delete in progress" (its instances terminate at once,
+   *     as ForceDelete does). Zero, the default, removes it at once.
    */
   public record Durations(
       Duration controlPlaneUpdate,
@@ -766,7 +769,23 @@ public record Scenario(
       Duration karpenterLaunch,
       Duration fargatePodStart,
       Duration addonUpdate,
-      Duration veleroBackup) {
+      Duration veleroBackup,
+      Duration asgDelete) {
+
+    public Durations(
+        Duration controlPlaneUpdate,
+        Duration nodeGroupCreate,
+        Duration nodeGroupDelete,
+        Duration nodeJoin,
+        Duration podStart,
+        Duration karpenterLaunch,
+        Duration fargatePodStart,
+        Duration addonUpdate,
+        Duration veleroBackup) {
+      this(
+          controlPlaneUpdate, nodeGroupCreate, nodeGroupDelete, nodeJoin, podStart, karpenterLaunch,
+          fargatePodStart, addonUpdate, veleroBackup, Duration.ZERO);
+    }
 
     public Durations(
         Duration controlPlaneUpdate,
@@ -821,7 +840,8 @@ public record Scenario(
           Duration.ofSeconds(60),
           Duration.ofSeconds(60),
           Duration.ofMinutes(3),
-          Duration.ofMinutes(2));
+          Duration.ofMinutes(2),
+          Duration.ZERO);
     }
   }
 

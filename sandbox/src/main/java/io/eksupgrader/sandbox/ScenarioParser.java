@@ -274,7 +274,8 @@ final class ScenarioParser {
             "karpenterLaunch",
             "fargatePodStart",
             "addonUpdate",
-            "veleroBackup");
+            "veleroBackup",
+            "asgDelete");
     Durations defaults = Durations.defaults();
     return new Durations(
         d.has("controlPlaneUpdate") ? d.duration("controlPlaneUpdate") : defaults.controlPlaneUpdate(),
@@ -285,7 +286,8 @@ final class ScenarioParser {
         d.has("karpenterLaunch") ? d.duration("karpenterLaunch") : defaults.karpenterLaunch(),
         d.has("fargatePodStart") ? d.duration("fargatePodStart") : defaults.fargatePodStart(),
         d.has("addonUpdate") ? d.duration("addonUpdate") : defaults.addonUpdate(),
-        d.has("veleroBackup") ? d.duration("veleroBackup") : defaults.veleroBackup());
+        d.has("veleroBackup") ? d.duration("veleroBackup") : defaults.veleroBackup(),
+        d.has("asgDelete") ? d.duration("asgDelete") : defaults.asgDelete());
   }
 
   private ClusterSpec cluster(JsonNode node, String path, List<OfferedVersionSpec> offered) {

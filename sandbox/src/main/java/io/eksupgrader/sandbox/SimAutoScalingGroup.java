@@ -27,6 +27,8 @@ final class SimAutoScalingGroup {
   int maxSize;
   int desiredCapacity;
   boolean newInstancesProtectedFromScaleIn;
+  /** Set by DeleteAutoScalingGroup: when it is removed ({@code durations.asgDelete} later). */
+  Instant deleteEndsAt;
   /** Set when DeleteAutoScalingGroup removed it; the node group may still point at it. */
   boolean deleted;
   /** Self-managed only: the kubelet version its nodes run, from its launch template's image. */

@@ -92,6 +92,16 @@ class ScenarioTest {
   }
 
   @Test
+  void asgDeleteIsZeroUnlessGivenAndReadLikeTheOtherDurations() {
+    assertThat(Scenario.parse("name: x\n", "x.yaml").durations().asgDelete()).isEqualTo(Duration.ZERO);
+    assertThat(Scenario.parse("name: x\ndurations: {asgDelete: 5m}\n", "x.yaml").durations().asgDelete())
+        .isEqualTo(Duration.ofMinutes(5));
+    assertThat(Scenario.parse("name: x\ndurations: {asgDelete: 0}\n", "x.yaml").durations().asgDelete()).isEqualTo(Duration.ZERO);
+    assertRefused("name: x\ndurations: {asgDelete: 5}\n", "bad.yaml: durations.asgDelete: '5' is not a duration");
+    assertRefused("name: x\ndurations: {asgDelete: 5 minutes}\n", "bad.yaml: durations.asgDelete: '5 minutes' is not a duration");
+  }
+
+  @Test
   void unknownKeysAreRefusedNamingTheFileAndTheKey() {
     assertRefused("name: x\ntimescale: 600\n", "bad.yaml: unknown key 'timescale'");
     assertRefused(

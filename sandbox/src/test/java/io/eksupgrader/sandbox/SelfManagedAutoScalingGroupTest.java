@@ -78,7 +78,11 @@ class SelfManagedAutoScalingGroupTest {
   }
 
   private SandboxServer sandbox() {
-    SandboxServer server = SandboxServer.start(Scenario.parse(WORLD, "self-managed.yaml"), 0);
+    return sandbox(WORLD);
+  }
+
+  private SandboxServer sandbox(String world) {
+    SandboxServer server = SandboxServer.start(Scenario.parse(world, "self-managed.yaml"), 0);
     resources.add(server);
     return server;
   }
@@ -340,6 +344,33 @@ class SelfManagedAutoScalingGroupTest {
             tuple("DeleteAutoScalingGroup", Effect.REJECTED),
             tuple("SetInstanceProtection", Effect.CREATED),
             tuple("DeleteAutoScalingGroup", Effect.CREATED));
+  }
+
+  @Test
+  void withAsgDeleteTheGroupIsDeletingForThatLongAndASecondDeleteChangesNothing() throws Exception {
+    // An hour of simulated time is 6 real seconds.
+    SandboxServer sandbox = sandbox(WORLD.replace("durations: {nodeJoin: 10m}", "durations: {nodeJoin: 10m, asgDelete: 1h}"));
+    AutoScalingClient autoScaling = autoScaling(sandbox);
+    KubernetesClient kube = kube(sandbox);
+    List<String> ids = instanceIds(asg(autoScaling, "workers-1-32"));
+    await(kube, ids, n -> n.size() == 2, "the old group's nodes");
+
+    autoScaling.deleteAutoScalingGroup(r -> r.autoScalingGroupName("workers-1-32").forceDelete(true));
+    AutoScalingGroup deleting = asg(autoScaling, "workers-1-32");
+    assertThat(deleting.status()).isEqualTo("Delete in progress");
+    assertThat(deleting.instances()).as("ForceDelete terminated the instances at once").isEmpty();
+    autoScaling.deleteAutoScalingGroup(r -> r.autoScalingGroupName("workers-1-32").forceDelete(true));
+    await(kube, ids, List::isEmpty, "the old group's nodes to leave");
+
+    org.awaitility.Awaitility.await("the group to go")
+        .atMost(WAIT)
+        .until(() -> autoScaling.describeAutoScalingGroups(r -> r.autoScalingGroupNames("workers-1-32")).autoScalingGroups().isEmpty());
+    assertThat(sandbox.callLog().entries())
+        .extracting(CallLog.Entry::operation, CallLog.Entry::effect)
+        .as("the second request found the group already being deleted")
+        .containsExactly(
+            tuple("DeleteAutoScalingGroup", Effect.CREATED),
+            tuple("DeleteAutoScalingGroup", Effect.REPLAYED));
   }
 
   @Test

@@ -81,7 +81,9 @@ import org.slf4j.LoggerFactory;
  *   <li>Namespace by namespace: restart ({@code kubectl rollout restart}) the Deployments,
  *       StatefulSets and DaemonSets whose injected pods run another revision, at most {@code
  *       restartBatch} at once, each marked {@code eks-upgrader.io/istio-revision: <rev>} so that a
- *       retried attempt never restarts it again for that revision; go to the next namespace when
+ *       retried attempt never restarts it again for that revision (the restart names the
+ *       resourceVersion it read, so that an attempt that timed out but still runs cannot restart
+ *       it a second time beside its retry); go to the next namespace when
  *       every injected pod of this one runs the revision's proxy and is Ready.
  *   <li>Pods without such a controller cannot be moved by a restart: they are named in the result.
  *       When no pod reaches the revision for the stall timeout, fail naming the pods left.
@@ -404,7 +406,13 @@ public class KubernetesIstioActivities implements IstioActivities {
           if (request.revision().equals(Workloads.templateAnnotation(entry.getValue(), MARKER))) {
             continue;
           }
-          Workloads.restart(client, entry.getValue(), Map.of(MARKER, request.revision()), clock.instant());
+          if (!Workloads.restartIfUnchanged(client, entry.getValue(), Map.of(MARKER, request.revision()), clock.instant())) {
+            // Changed since it was read, perhaps restarted by an attempt that timed out: count it
+            // as in flight, and look again at the next poll.
+            log.info("{} of {} changed since it was read; observing it again", entry.getKey(), request.cluster());
+            inFlight++;
+            continue;
+          }
           log.info("restarted {} of {} so that its sidecars run revision {}", entry.getKey(), request.cluster(), request.revision());
           restarted.add(entry.getKey());
           inFlight++;

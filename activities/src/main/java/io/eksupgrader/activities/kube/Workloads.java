@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Instant;
@@ -101,10 +102,42 @@ public final class Workloads {
    * markers} beside it (they say why, so that a retried attempt can see the restart happened).
    */
   public static void restart(KubernetesClient client, HasMetadata workload, Map<String, String> markers, Instant now) {
+    patchTemplate(client, workload, markers, now, null);
+  }
+
+  /**
+   * The same restart, applied only to the version of the workload that was read (the patch carries
+   * its resourceVersion, which the API server checks). An attempt that timed out may still run
+   * beside its retry; both read the workload unmarked, and only the first restart may land. False
+   * when the workload changed since it was read (409 Conflict): read it again before deciding.
+   */
+  public static boolean restartIfUnchanged(
+      KubernetesClient client, HasMetadata workload, Map<String, String> markers, Instant now) {
+    String version = workload.getMetadata().getResourceVersion();
+    if (version == null) {
+      throw new IllegalArgumentException(key(workload) + " was not read from the API server: it has no resourceVersion");
+    }
+    try {
+      patchTemplate(client, workload, markers, now, version);
+      return true;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 409) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  private static void patchTemplate(
+      KubernetesClient client, HasMetadata workload, Map<String, String> markers, Instant now, String resourceVersion) {
     Map<String, String> annotations = new LinkedHashMap<>();
     annotations.put(RESTARTED_AT, now.truncatedTo(ChronoUnit.SECONDS).toString());
     annotations.putAll(markers);
-    StringBuilder patch = new StringBuilder("{\"spec\":{\"template\":{\"metadata\":{\"annotations\":{");
+    StringBuilder patch = new StringBuilder("{");
+    if (resourceVersion != null) {
+      patch.append("\"metadata\":{\"resourceVersion\":\"").append(resourceVersion).append("\"},");
+    }
+    patch.append("\"spec\":{\"template\":{\"metadata\":{\"annotations\":{");
     boolean first = true;
     for (Map.Entry<String, String> a : annotations.entrySet()) {
       patch.append(first ? "" : ",").append('"').append(a.getKey()).append("\":\"").append(a.getValue()).append('"');

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.eksupgrader.activities.helm.ComponentHarness;
+import io.eksupgrader.activities.kube.Workloads;
 import io.eksupgrader.sandbox.kube.RbacRefusal;
 import io.eksupgrader.workflows.activities.FailureTypes;
 import io.eksupgrader.workflows.activities.HelmActivities;
@@ -22,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -170,6 +172,38 @@ class IstioActivitiesTest {
     assertThat(usage.unused()).isTrue();
     assertThat(helm.uninstallRelease(new HelmActivities.ReleaseRef(SHOP, "istiod-1-26", "istio-system")).uninstalled()).isTrue();
     assertThat(istio.inspectIstio(inspection()).revisions()).extracting(IstioInstallation.Revision::name).containsExactly("1-27");
+  }
+
+  /**
+   * Seen in TeardownAndComponentsCrashTest: after a kill, an attempt that had timed out still ran
+   * beside its retry, both read shop's workload unmarked, and both restarted it. The restart names
+   * the resourceVersion it read, so the second one is refused and nothing restarts twice.
+   */
+  @Test
+  void aRestartBasedOnAReadThatAnotherAttemptOvertookDoesNotLand() {
+    cluster = new ComponentHarness(work, ISTIO);
+    var client = cluster.clients.forCluster(SHOP);
+    // Once its pods run, nothing but the restarts below changes the Deployment.
+    ComponentHarness.eventually(
+        () -> {
+          var status = client.apps().deployments().inNamespace("shop").withName("web").get().getStatus();
+          return status != null && Integer.valueOf(3).equals(status.getReadyReplicas()) && Integer.valueOf(3).equals(status.getUpdatedReplicas());
+        },
+        "shop/web Ready");
+    var readByTheTimedOutAttempt = client.apps().deployments().inNamespace("shop").withName("web").get();
+    var readByTheRetry = client.apps().deployments().inNamespace("shop").withName("web").get();
+    Map<String, String> marker = Map.of(KubernetesIstioActivities.MARKER, "1-27");
+
+    assertThat(Workloads.restartIfUnchanged(client, readByTheTimedOutAttempt, marker, Instant.parse("2026-11-23T09:00:00Z")))
+        .isTrue();
+    assertThat(Workloads.restartIfUnchanged(client, readByTheRetry, marker, Instant.parse("2026-11-23T09:00:05Z")))
+        .as("the retry's read is stale: it must look again, and will find the marker")
+        .isFalse();
+
+    assertThat(cluster.kubernetesChanges()).filteredOn(c -> c.startsWith("PatchDeployment ")).containsExactly("PatchDeployment shop/web");
+    var now = client.apps().deployments().inNamespace("shop").withName("web").get();
+    assertThat(Workloads.templateAnnotation(now, KubernetesIstioActivities.MARKER)).isEqualTo("1-27");
+    assertThat(Workloads.templateAnnotation(now, Workloads.RESTARTED_AT)).isEqualTo("2026-11-23T09:00:00Z");
   }
 
   @Test

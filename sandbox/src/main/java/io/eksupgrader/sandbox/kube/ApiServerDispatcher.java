@@ -123,6 +123,7 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
           Map.entry("status.nominatedNodeName", "/status/nominatedNodeName"));
 
   private final SimulatedClock clock;
+  private volatile RequestHold hold;
   private final CallLog callLog;
   private final String region;
   private final String cluster;
@@ -205,6 +206,13 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
     return !now.isBefore(firstSeen.plus(lifetime));
   }
 
+  /** See {@link KubeCluster#holdRequestsAfter}. */
+  RequestHold holdRequestsAfter(String operation, String resourcePrefix) {
+    RequestHold h = new RequestHold(operation, resourcePrefix);
+    hold = h;
+    return h;
+  }
+
   /** Connects the controllers; called once, before the server starts. */
   void serve(DisruptionBudgets budgets, ClusterControllers controllers) {
     this.budgets = budgets;
@@ -217,6 +225,10 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
   }
 
   private MockResponse answer(RecordedRequest request) {
+    RequestHold held = hold;
+    if (held != null) {
+      held.awaitTurn();
+    }
     ApiRequest call = ApiRequest.of(request.getMethod(), request.getPath(), bodyOf(request));
     requestCounts.computeIfAbsent(countKey(call), k -> new LongAdder()).increment();
     Instant now = clock.instant();
@@ -919,6 +931,10 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
                     + " application/json-patch+json, application/merge-patch+json,"
                     + " application/apply-patch+yaml"));
       }
+      Optional<MockResponse> stale = staleResourceVersion(call, before);
+      if (stale.isPresent()) {
+        return stale.get();
+      }
       ObjectNode patched;
       try {
         patched = patched(call, before, patchType.get());
@@ -936,6 +952,32 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
       return settleCreatedDefinition(response, now);
     }
     return response;
+  }
+
+  /**
+   * A merge patch that names a resourceVersion applies to that version only (optimistic
+   * concurrency, as the API server does): another stored version answers 409 Conflict.
+   */
+  private Optional<MockResponse> staleResourceVersion(ApiRequest call, String before) {
+    JsonNode patch;
+    try {
+      patch = json.unmarshal(call.bodyText(), JsonNode.class);
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+    String wanted = patch == null ? "" : patch.path("metadata").path("resourceVersion").asText("");
+    String current = json.unmarshal(before, JsonNode.class).path("metadata").path("resourceVersion").asText("");
+    if (wanted.isEmpty() || wanted.equals(current)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        ApiStatus.response(
+            ApiStatus.conflict(
+                "Operation cannot be fulfilled on "
+                    + call.qualifiedResource()
+                    + " \""
+                    + call.name()
+                    + "\": the object has been modified; please apply your changes to the latest version and try again")));
   }
 
   /**
@@ -1202,6 +1244,10 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
       Effect effect,
       String resourceId,
       String errorCode) {
+    RequestHold held = hold;
+    if (held != null) {
+      held.recorded(operation(call), resourceId);
+    }
     callLog.append(
         now,
         "kubernetes",

@@ -327,6 +327,15 @@ public final class KubeCluster implements ClusterNodes, AutoCloseable {
     api.expireTokensAfter(lifetime);
   }
 
+  /**
+   * Holds every later request once a mutating call {@code operation} on a resource starting with
+   * {@code resourcePrefix} was answered (e.g. CreateSecret, kube-system/sh.helm.release.v1.karpenter.v),
+   * until the returned hold is closed; one hold at a time.
+   */
+  public RequestHold holdRequestsAfter(String operation, String resourcePrefix) {
+    return api.holdRequestsAfter(operation, resourcePrefix);
+  }
+
   /** How many requests were refused 401 because their token had expired. */
   public int expiredTokenRefusals() {
     return api.expiredTokenRefusals();

@@ -178,6 +178,40 @@ class ApiServerTest {
   }
 
   @Test
+  void aMergePatchNamingAnOlderResourceVersionIsRefusedWith409AndChangesNothing() {
+    cluster = TestCluster.builder().nodeGroup("blue", 1).start().awaitSettled();
+    String node = cluster.nodes("blue").get(0);
+    String version = cluster.client.nodes().withName(node).get().getMetadata().getResourceVersion();
+    String labelled = "{\"metadata\":{\"resourceVersion\":\"%s\",\"labels\":{\"%s\":\"yes\"}}}";
+
+    cluster.client.nodes().withName(node).patch(PatchContext.of(PatchType.JSON_MERGE), labelled.formatted(version, "first"));
+    assertThatThrownBy(
+            () -> cluster.client.nodes().withName(node).patch(PatchContext.of(PatchType.JSON_MERGE), labelled.formatted(version, "second")))
+        .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(409))
+        .hasMessageContaining("the object has been modified");
+
+    assertThat(cluster.client.nodes().withName(node).get().getMetadata().getLabels())
+        .containsEntry("first", "yes")
+        .doesNotContainKey("second");
+  }
+
+  @Test
+  void aHoldKeepsEveryRequestAfterTheMatchingCallWaitingUntilItIsClosed() throws Exception {
+    cluster = TestCluster.builder().nodeGroup("blue", 1).start().awaitSettled();
+    String node = cluster.nodes("blue").get(0);
+    try (RequestHold hold = cluster.kube.holdRequestsAfter("PatchNode", node)) {
+      assertThat(hold.awaitHolding(Duration.ofMillis(10))).isFalse();
+      cluster.client.nodes().withName(node).patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"unschedulable\":true}}");
+      assertThat(hold.awaitHolding(Duration.ofSeconds(5))).isTrue();
+      var read = java.util.concurrent.CompletableFuture.supplyAsync(() -> cluster.client.nodes().withName(node).get());
+      Thread.sleep(500);
+      assertThat(read).as("held while the hold is on").isNotDone();
+      hold.close();
+      assertThat(read.get(10, java.util.concurrent.TimeUnit.SECONDS).getSpec().getUnschedulable()).isTrue();
+    }
+  }
+
+  @Test
   void requestsWithoutAnEksTokenAreUnauthorized() throws Exception {
     cluster = TestCluster.builder().nodeGroup("blue", 1).start().awaitSettled();
     String presigned =
