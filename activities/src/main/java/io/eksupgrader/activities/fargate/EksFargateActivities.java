@@ -153,7 +153,12 @@ public class EksFargateActivities implements FargateActivities {
           break;
         }
         HasMetadata workload = observed.workloads().get(key);
-        Workloads.restart(client, workload, Map.of(RESTARTED_FOR, target.toString()), clock.instant());
+        // An attempt that timed out may still run beside this one: only a restart of the version
+        // read may land, so the workload is restarted once.
+        if (!Workloads.restartIfUnchanged(client, workload, Map.of(RESTARTED_FOR, target.toString()), clock.instant())) {
+          log.info("{} changed since it was read; it is looked at again at the next poll", Workloads.key(workload));
+          continue;
+        }
         log.info(
             "restarted {} so that its Fargate pods come back at {}", Workloads.key(workload), target);
         restarted.add(key);

@@ -99,14 +99,8 @@ public final class Workloads {
 
   /**
    * {@code kubectl rollout restart}: a new {@code restartedAt} on the pod template, with {@code
-   * markers} beside it (they say why, so that a retried attempt can see the restart happened).
-   */
-  public static void restart(KubernetesClient client, HasMetadata workload, Map<String, String> markers, Instant now) {
-    patchTemplate(client, workload, markers, now, null);
-  }
-
-  /**
-   * The same restart, applied only to the version of the workload that was read (the patch carries
+   * markers} beside it (they say why, so that a retried attempt can see the restart happened),
+   * applied only to the version of the workload that was read (the patch carries
    * its resourceVersion, which the API server checks). An attempt that timed out may still run
    * beside its retry; both read the workload unmarked, and only the first restart may land. False
    * when the workload changed since it was read (409 Conflict): read it again before deciding.
@@ -134,9 +128,7 @@ public final class Workloads {
     annotations.put(RESTARTED_AT, now.truncatedTo(ChronoUnit.SECONDS).toString());
     annotations.putAll(markers);
     StringBuilder patch = new StringBuilder("{");
-    if (resourceVersion != null) {
-      patch.append("\"metadata\":{\"resourceVersion\":\"").append(resourceVersion).append("\"},");
-    }
+    patch.append("\"metadata\":{\"resourceVersion\":\"").append(resourceVersion).append("\"},");
     patch.append("\"spec\":{\"template\":{\"metadata\":{\"annotations\":{");
     boolean first = true;
     for (Map.Entry<String, String> a : annotations.entrySet()) {
