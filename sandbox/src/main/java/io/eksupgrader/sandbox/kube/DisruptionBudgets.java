@@ -181,7 +181,7 @@ final class DisruptionBudgets {
   /** Recomputes every budget's status from the pods and records breaches. */
   void refresh() {
     Instant now = store.now();
-    List<Pod> pods = store.list(Pod.class);
+    List<Pod> pods = store.view(Pod.class);
     Scales scales = new Scales(pods);
     Set<String> existing =
         pods.stream().map(p -> p.getMetadata().getUid()).collect(Collectors.toSet());
