@@ -99,6 +99,9 @@ final class ClusterControllers {
   private final SidecarInjector injector;
   /** During the tick that places the starting world: the injector does not wait for istiod. */
   private boolean placingStartingWorld;
+  /** {@link #owned}'s grouping of the pod list it was last given, by controller UID. */
+  private Map<String, List<Pod>> podsByController;
+  private List<Pod> podsByControllerOf;
   private String controlPlaneVersion;
   private KarpenterNodes karpenter;
   private VeleroBackups velero;
@@ -541,7 +544,7 @@ final class ClusterControllers {
         continue;
       }
       List<Pod> active =
-          pods.stream().filter(p -> ObjectFacts.ownedBy(p, rs) && ObjectFacts.isActive(p)).toList();
+          owned(pods, rs).stream().filter(ObjectFacts::isActive).toList();
       int replicas = rs.getSpec().getReplicas() == null ? 1 : rs.getSpec().getReplicas();
       boolean refused = false;
       for (int i = active.size(); i < replicas && !refused; i++) {
@@ -668,7 +671,7 @@ final class ClusterControllers {
       }
       String hash = templateHash(ds.getSpec().getTemplate());
       Pod probe = Manifests.pod(ds, ds.getSpec().getTemplate(), "probe", Map.of());
-      List<Pod> owned = pods.stream().filter(p -> ObjectFacts.ownedBy(p, ds)).toList();
+      List<Pod> owned = owned(pods, ds);
       Set<String> covered =
           owned.stream()
               .map(ObjectFacts::nodeName)
@@ -914,6 +917,23 @@ final class ClusterControllers {
     ownerPodsOnNode.computeIfAbsent(node, k -> new HashMap<>()).merge(owner, 1, Integer::sum);
   }
 
+  /**
+   * The pods whose controller is {@code owner}, in the order of {@code pods}: grouped once per
+   * list, since filtering every pod for every owner was most of a tick at a thousand pods.
+   */
+  private List<Pod> owned(List<Pod> pods, HasMetadata owner) {
+    if (podsByController == null || podsByControllerOf != pods) {
+      Map<String, List<Pod>> index = new HashMap<>();
+      for (Pod pod : pods) {
+        ObjectFacts.controllerOf(pod)
+            .ifPresent(r -> index.computeIfAbsent(r.getUid(), k -> new ArrayList<>()).add(pod));
+      }
+      podsByController = index;
+      podsByControllerOf = pods;
+    }
+    return podsByController.getOrDefault(owner.getMetadata().getUid(), List.of());
+  }
+
   private static String ownerKey(Pod pod) {
     return ObjectFacts.controllerOf(pod)
         .map(OwnerReference::getUid)
@@ -1070,7 +1090,7 @@ final class ClusterControllers {
     List<Node> nodes = store.view(Node.class);
     for (ReplicaSet rs : store.list(ReplicaSet.class)) {
       List<Pod> owned =
-          pods.stream().filter(p -> ObjectFacts.ownedBy(p, rs) && ObjectFacts.isActive(p)).toList();
+          owned(pods, rs).stream().filter(ObjectFacts::isActive).toList();
       int ready = (int) owned.stream().filter(ObjectFacts::isReady).count();
       ReplicaSetStatus status = new ReplicaSetStatus();
       status.setReplicas(owned.size());
@@ -1132,7 +1152,7 @@ final class ClusterControllers {
       Pod probe = Manifests.pod(ds, ds.getSpec().getTemplate(), "probe", Map.of());
       int desired = (int) nodes.stream().filter(n -> daemonEligible(probe, n)).count();
       List<Pod> owned =
-          pods.stream().filter(p -> ObjectFacts.ownedBy(p, ds) && ObjectFacts.isActive(p)).toList();
+          owned(pods, ds).stream().filter(ObjectFacts::isActive).toList();
       int ready = (int) owned.stream().filter(ObjectFacts::isReady).count();
       String hash = templateHash(ds.getSpec().getTemplate());
       DaemonSetStatus status = new DaemonSetStatus();
