@@ -1088,7 +1088,9 @@ final class ClusterControllers {
   private void updateWorkloadStatuses() {
     List<Pod> pods = store.view(Pod.class);
     List<Node> nodes = store.view(Node.class);
-    for (ReplicaSet rs : store.list(ReplicaSet.class)) {
+    // Read from the shared views and written only when a status changed: most ticks change none,
+    // and writing every workload back every tick was most of what remained of a tick.
+    for (ReplicaSet rs : store.view(ReplicaSet.class)) {
       List<Pod> owned =
           owned(pods, rs).stream().filter(ObjectFacts::isActive).toList();
       int ready = (int) owned.stream().filter(ObjectFacts::isReady).count();
@@ -1099,11 +1101,14 @@ final class ClusterControllers {
       status.setAvailableReplicas(ready);
       status.setObservedGeneration(rs.getMetadata().getGeneration());
       status.setConditions(rs.getStatus() == null ? null : rs.getStatus().getConditions());
-      rs.setStatus(status);
-      store.update(rs);
+      if (!status.equals(rs.getStatus())) {
+        ReplicaSet changed = store.copy(rs);
+        changed.setStatus(status);
+        store.update(changed);
+      }
     }
-    List<ReplicaSet> replicaSets = store.list(ReplicaSet.class);
-    for (Deployment deployment : store.list(Deployment.class)) {
+    List<ReplicaSet> replicaSets = store.view(ReplicaSet.class);
+    for (Deployment deployment : store.view(Deployment.class)) {
       int replicas = 0;
       int ready = 0;
       ReplicaSet newest = null;
@@ -1128,8 +1133,11 @@ final class ClusterControllers {
                   - ready));
       status.setObservedGeneration(deployment.getMetadata().getGeneration());
       status.setConditions(replicaFailureOf(deployment, replicaSets));
-      deployment.setStatus(status);
-      store.update(deployment);
+      if (!status.equals(deployment.getStatus())) {
+        Deployment changed = store.copy(deployment);
+        changed.setStatus(status);
+        store.update(changed);
+      }
     }
     for (StatefulSet sts : store.list(StatefulSet.class)) {
       List<Pod> owned =
