@@ -14,11 +14,13 @@ import io.eksupgrader.sandbox.SimulatedClock;
 import io.eksupgrader.sandbox.kube.DisruptionBudgets.Admission;
 import io.eksupgrader.sandbox.kube.PdbBreach.Loss;
 import io.fabric8.kubernetes.api.model.DeleteOptions;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.policy.v1.Eviction;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.mockwebserver.crud.AttributeSet;
 import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -165,6 +167,24 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
     this.outages = List.copyOf(outages);
     this.store = new ObjectStore(this, map, clock, seed);
     this.json = store.serialization();
+  }
+
+  /** Every write to the mock's map passes here, clients' and controllers': the store's index follows. */
+  @Override
+  public void processEvent(
+      String path,
+      AttributeSet pathAttributes,
+      AttributeSet oldAttributes,
+      GenericKubernetesResource resource,
+      String newState) {
+    super.processEvent(path, pathAttributes, oldAttributes, resource, newState);
+    store.written(oldAttributes, newState);
+  }
+
+  @Override
+  public void reset() {
+    super.reset();
+    store.forgetAll();
   }
 
   ObjectStore store() {

@@ -99,6 +99,9 @@ final class ClusterControllers {
   private final SidecarInjector injector;
   /** During the tick that places the starting world: the injector does not wait for istiod. */
   private boolean placingStartingWorld;
+  /** {@link #owned}'s grouping of the pod list it was last given, by controller UID. */
+  private Map<String, List<Pod>> podsByController;
+  private List<Pod> podsByControllerOf;
   private String controlPlaneVersion;
   private KarpenterNodes karpenter;
   private VeleroBackups velero;
@@ -172,7 +175,7 @@ final class ClusterControllers {
   void terminateNode(String nodeName) {
     store.atomically(
         () -> {
-          for (Pod pod : store.list(Pod.class)) {
+          for (Pod pod : store.view(Pod.class)) {
             if (nodeName.equals(ObjectFacts.nodeName(pod))) {
               removePod(pod, Loss.NODE_TERMINATED);
             }
@@ -185,7 +188,7 @@ final class ClusterControllers {
 
   List<String> nodeNames() {
     return store.atomically(
-        () -> store.list(Node.class).stream().map(n -> n.getMetadata().getName()).toList());
+        () -> store.view(Node.class).stream().map(n -> n.getMetadata().getName()).toList());
   }
 
   private String addressFor(String nodeName) {
@@ -268,7 +271,7 @@ final class ClusterControllers {
     if (initialNodes == 0) {
       return true;
     }
-    long ready = store.list(Node.class).stream().filter(ObjectFacts::isReady).count();
+    long ready = store.view(Node.class).stream().filter(ObjectFacts::isReady).count();
     if (ready == 0) {
       return false;
     }
@@ -280,12 +283,13 @@ final class ClusterControllers {
   }
 
   private void turnNodesReady(Instant now) {
-    for (Node node : store.list(Node.class)) {
-      String name = node.getMetadata().getName();
+    for (Node seen : store.view(Node.class)) {
+      String name = seen.getMetadata().getName();
       Instant readyAt = nodeReadyAt.get(name);
-      if (readyAt == null || readyAt.isAfter(now) || ObjectFacts.isReady(node)) {
+      if (readyAt == null || readyAt.isAfter(now) || ObjectFacts.isReady(seen)) {
         continue;
       }
+      Node node = store.copy(seen);
       String since = ObjectStore.timestamp(readyAt);
       List<NodeCondition> conditions = new ArrayList<>();
       if (node.getStatus().getConditions() != null) {
@@ -307,11 +311,11 @@ final class ClusterControllers {
     }
     nodeReadyAt
         .keySet()
-        .retainAll(store.list(Node.class).stream().map(n -> n.getMetadata().getName()).toList());
+        .retainAll(store.view(Node.class).stream().map(n -> n.getMetadata().getName()).toList());
   }
 
   private void finishTerminations(Instant now) {
-    for (Pod pod : store.list(Pod.class)) {
+    for (Pod pod : store.view(Pod.class)) {
       if (ObjectFacts.isTerminating(pod)
           && !ObjectStore.instant(pod.getMetadata().getDeletionTimestamp()).isAfter(now)) {
         store.remove(pod);
@@ -321,7 +325,7 @@ final class ClusterControllers {
 
   private void collectGarbage() {
     Set<String> nodes =
-        store.list(Node.class).stream()
+        store.view(Node.class).stream()
             .map(n -> n.getMetadata().getName())
             .collect(Collectors.toSet());
     Set<String> deployments = uids(store.list(Deployment.class));
@@ -338,7 +342,7 @@ final class ClusterControllers {
         owners.get("ReplicaSet").remove(rs.getMetadata().getUid());
       }
     }
-    for (Pod pod : store.list(Pod.class)) {
+    for (Pod pod : store.view(Pod.class)) {
       String node = ObjectFacts.nodeName(pod);
       if (node != null && !nodes.contains(node)) {
         removePod(pod, Loss.NODE_DELETED);
@@ -349,16 +353,16 @@ final class ClusterControllers {
           && owners.containsKey(owner.get().getKind())
           && !owners.get(owner.get().getKind()).contains(owner.get().getUid())
           && !ObjectFacts.isTerminating(pod)) {
-        terminatePod(pod, graceOf(pod), Loss.REMOVED_BY_CONTROLLER);
+        terminatePod(store.copy(pod), graceOf(pod), Loss.REMOVED_BY_CONTROLLER);
       }
     }
     // Fargate runs one pod per node: the node goes with its pod.
     Set<String> bound =
-        store.list(Pod.class).stream()
+        store.view(Pod.class).stream()
             .map(ObjectFacts::nodeName)
             .filter(Objects::nonNull)
             .collect(Collectors.toSet());
-    for (Node node : store.list(Node.class)) {
+    for (Node node : store.view(Node.class)) {
       if (isFargate(node) && !bound.contains(node.getMetadata().getName())) {
         store.remove(node);
         nodeReadyAt.remove(node.getMetadata().getName());
@@ -423,7 +427,7 @@ final class ClusterControllers {
    */
   private void syncDeployments() {
     List<ReplicaSet> replicaSets = store.list(ReplicaSet.class);
-    List<Pod> pods = store.list(Pod.class);
+    List<Pod> pods = store.view(Pod.class);
     for (Deployment deployment : store.list(Deployment.class)) {
       if (ObjectFacts.isTerminating(deployment) || deployment.getSpec() == null) {
         continue;
@@ -532,7 +536,7 @@ final class ClusterControllers {
   }
 
   private void syncReplicaSets() {
-    List<Pod> pods = store.list(Pod.class);
+    List<Pod> pods = store.view(Pod.class);
     for (ReplicaSet rs : store.list(ReplicaSet.class)) {
       if (ObjectFacts.isTerminating(rs)
           || rs.getSpec() == null
@@ -540,7 +544,7 @@ final class ClusterControllers {
         continue;
       }
       List<Pod> active =
-          pods.stream().filter(p -> ObjectFacts.ownedBy(p, rs) && ObjectFacts.isActive(p)).toList();
+          owned(pods, rs).stream().filter(ObjectFacts::isActive).toList();
       int replicas = rs.getSpec().getReplicas() == null ? 1 : rs.getSpec().getReplicas();
       boolean refused = false;
       for (int i = active.size(); i < replicas && !refused; i++) {
@@ -558,14 +562,14 @@ final class ClusterControllers {
                 .thenComparing(
                     p -> p.getMetadata().getCreationTimestamp(), Comparator.reverseOrder()));
         for (Pod pod : surplus.subList(0, active.size() - replicas)) {
-          terminatePod(pod, graceOf(pod), Loss.REMOVED_BY_CONTROLLER);
+          terminatePod(store.copy(pod), graceOf(pod), Loss.REMOVED_BY_CONTROLLER);
         }
       }
     }
   }
 
   private void syncStatefulSets(boolean initial) {
-    List<Pod> pods = store.list(Pod.class);
+    List<Pod> pods = store.view(Pod.class);
     for (StatefulSet sts : store.list(StatefulSet.class)) {
       if (ObjectFacts.isTerminating(sts)
           || sts.getSpec() == null
@@ -606,7 +610,7 @@ final class ClusterControllers {
       for (Pod pod : byName.values()) {
         int ordinal = ordinalOf(pod.getMetadata().getName(), name);
         if (ordinal >= replicas && !ObjectFacts.isTerminating(pod)) {
-          terminatePod(pod, graceOf(pod), Loss.REMOVED_BY_CONTROLLER);
+          terminatePod(store.copy(pod), graceOf(pod), Loss.REMOVED_BY_CONTROLLER);
         }
       }
       if (!refused) {
@@ -642,7 +646,7 @@ final class ClusterControllers {
       Pod pod = byName.get(sts.getMetadata().getName() + "-" + ordinal);
       Map<String, String> has = pod.getMetadata().getAnnotations() == null ? Map.of() : pod.getMetadata().getAnnotations();
       if (!wanted.entrySet().stream().allMatch(e -> e.getValue().equals(has.get(e.getKey())))) {
-        terminatePod(pod, graceOf(pod), Loss.REMOVED_BY_CONTROLLER);
+        terminatePod(store.copy(pod), graceOf(pod), Loss.REMOVED_BY_CONTROLLER);
         return;
       }
     }
@@ -657,8 +661,8 @@ final class ClusterControllers {
   }
 
   private void syncDaemonSets(Instant now) {
-    List<Pod> pods = store.list(Pod.class);
-    List<Node> nodes = store.list(Node.class);
+    List<Pod> pods = store.view(Pod.class);
+    List<Node> nodes = store.view(Node.class);
     for (DaemonSet ds : store.list(DaemonSet.class)) {
       if (ObjectFacts.isTerminating(ds)
           || ds.getSpec() == null
@@ -667,7 +671,7 @@ final class ClusterControllers {
       }
       String hash = templateHash(ds.getSpec().getTemplate());
       Pod probe = Manifests.pod(ds, ds.getSpec().getTemplate(), "probe", Map.of());
-      List<Pod> owned = pods.stream().filter(p -> ObjectFacts.ownedBy(p, ds)).toList();
+      List<Pod> owned = owned(pods, ds);
       Set<String> covered =
           owned.stream()
               .map(ObjectFacts::nodeName)
@@ -734,7 +738,7 @@ final class ClusterControllers {
             .filter(p -> !p.getMetadata().getUid().equals(pod.getMetadata().getUid()))
             .allMatch(ObjectFacts::isReady);
     if (othersReady) {
-      terminatePod(pod, graceOf(pod), Loss.REMOVED_BY_CONTROLLER);
+      terminatePod(store.copy(pod), graceOf(pod), Loss.REMOVED_BY_CONTROLLER);
     }
   }
 
@@ -822,9 +826,9 @@ final class ClusterControllers {
   }
 
   private void schedule(Instant now) {
-    List<Pod> pods = store.list(Pod.class);
+    List<Pod> pods = store.view(Pod.class);
     List<Node> nodes =
-        store.list(Node.class).stream().filter(n -> !ObjectFacts.isTerminating(n)).toList();
+        store.view(Node.class).stream().filter(n -> !ObjectFacts.isTerminating(n)).toList();
     Map<String, Integer> podsOnNode = new HashMap<>();
     Map<String, Map<String, Integer>> ownerPodsOnNode = new HashMap<>();
     for (Pod pod : pods) {
@@ -839,6 +843,7 @@ final class ClusterControllers {
             .sorted(
                 Comparator.comparing((Pod p) -> p.getMetadata().getCreationTimestamp())
                     .thenComparing(p -> p.getMetadata().getName()))
+            .map(store::copy)
             .toList();
     for (Pod pod : pending) {
       Optional<FargateProfileSpec> profile = fargateProfileOf(pod);
@@ -912,6 +917,23 @@ final class ClusterControllers {
     ownerPodsOnNode.computeIfAbsent(node, k -> new HashMap<>()).merge(owner, 1, Integer::sum);
   }
 
+  /**
+   * The pods whose controller is {@code owner}, in the order of {@code pods}: grouped once per
+   * list, since filtering every pod for every owner was most of a tick at a thousand pods.
+   */
+  private List<Pod> owned(List<Pod> pods, HasMetadata owner) {
+    if (podsByController == null || podsByControllerOf != pods) {
+      Map<String, List<Pod>> index = new HashMap<>();
+      for (Pod pod : pods) {
+        ObjectFacts.controllerOf(pod)
+            .ifPresent(r -> index.computeIfAbsent(r.getUid(), k -> new ArrayList<>()).add(pod));
+      }
+      podsByController = index;
+      podsByControllerOf = pods;
+    }
+    return podsByController.getOrDefault(owner.getMetadata().getUid(), List.of());
+  }
+
   private static String ownerKey(Pod pod) {
     return ObjectFacts.controllerOf(pod)
         .map(OwnerReference::getUid)
@@ -941,8 +963,8 @@ final class ClusterControllers {
 
   private void startPods(Instant now, boolean initial) {
     Map<String, Node> nodes = new HashMap<>();
-    store.list(Node.class).forEach(n -> nodes.put(n.getMetadata().getName(), n));
-    for (Pod pod : store.list(Pod.class)) {
+    store.view(Node.class).forEach(n -> nodes.put(n.getMetadata().getName(), n));
+    for (Pod pod : store.view(Pod.class)) {
       String nodeName = ObjectFacts.nodeName(pod);
       Node node = nodeName == null ? null : nodes.get(nodeName);
       if (node == null
@@ -956,8 +978,9 @@ final class ClusterControllers {
       if (readyAt.isAfter(now)) {
         continue;
       }
-      run(pod, node, initial ? now : scheduled, readyAt);
-      store.update(pod);
+      Pod started = store.copy(pod);
+      run(started, node, initial ? now : scheduled, readyAt);
+      store.update(started);
     }
   }
 
@@ -1063,11 +1086,13 @@ final class ClusterControllers {
   }
 
   private void updateWorkloadStatuses() {
-    List<Pod> pods = store.list(Pod.class);
-    List<Node> nodes = store.list(Node.class);
-    for (ReplicaSet rs : store.list(ReplicaSet.class)) {
+    List<Pod> pods = store.view(Pod.class);
+    List<Node> nodes = store.view(Node.class);
+    // Read from the shared views and written only when a status changed: most ticks change none,
+    // and writing every workload back every tick was most of what remained of a tick.
+    for (ReplicaSet rs : store.view(ReplicaSet.class)) {
       List<Pod> owned =
-          pods.stream().filter(p -> ObjectFacts.ownedBy(p, rs) && ObjectFacts.isActive(p)).toList();
+          owned(pods, rs).stream().filter(ObjectFacts::isActive).toList();
       int ready = (int) owned.stream().filter(ObjectFacts::isReady).count();
       ReplicaSetStatus status = new ReplicaSetStatus();
       status.setReplicas(owned.size());
@@ -1076,11 +1101,14 @@ final class ClusterControllers {
       status.setAvailableReplicas(ready);
       status.setObservedGeneration(rs.getMetadata().getGeneration());
       status.setConditions(rs.getStatus() == null ? null : rs.getStatus().getConditions());
-      rs.setStatus(status);
-      store.update(rs);
+      if (!status.equals(rs.getStatus())) {
+        ReplicaSet changed = store.copy(rs);
+        changed.setStatus(status);
+        store.update(changed);
+      }
     }
-    List<ReplicaSet> replicaSets = store.list(ReplicaSet.class);
-    for (Deployment deployment : store.list(Deployment.class)) {
+    List<ReplicaSet> replicaSets = store.view(ReplicaSet.class);
+    for (Deployment deployment : store.view(Deployment.class)) {
       int replicas = 0;
       int ready = 0;
       ReplicaSet newest = null;
@@ -1105,8 +1133,11 @@ final class ClusterControllers {
                   - ready));
       status.setObservedGeneration(deployment.getMetadata().getGeneration());
       status.setConditions(replicaFailureOf(deployment, replicaSets));
-      deployment.setStatus(status);
-      store.update(deployment);
+      if (!status.equals(deployment.getStatus())) {
+        Deployment changed = store.copy(deployment);
+        changed.setStatus(status);
+        store.update(changed);
+      }
     }
     for (StatefulSet sts : store.list(StatefulSet.class)) {
       List<Pod> owned =
@@ -1129,7 +1160,7 @@ final class ClusterControllers {
       Pod probe = Manifests.pod(ds, ds.getSpec().getTemplate(), "probe", Map.of());
       int desired = (int) nodes.stream().filter(n -> daemonEligible(probe, n)).count();
       List<Pod> owned =
-          pods.stream().filter(p -> ObjectFacts.ownedBy(p, ds) && ObjectFacts.isActive(p)).toList();
+          owned(pods, ds).stream().filter(ObjectFacts::isActive).toList();
       int ready = (int) owned.stream().filter(ObjectFacts::isReady).count();
       String hash = templateHash(ds.getSpec().getTemplate());
       DaemonSetStatus status = new DaemonSetStatus();

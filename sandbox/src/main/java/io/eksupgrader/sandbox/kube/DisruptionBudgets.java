@@ -5,6 +5,7 @@ import io.eksupgrader.sandbox.kube.PdbBreach.LostPod;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Status;
@@ -181,14 +182,15 @@ final class DisruptionBudgets {
   /** Recomputes every budget's status from the pods and records breaches. */
   void refresh() {
     Instant now = store.now();
-    List<Pod> pods = store.list(Pod.class);
+    List<Pod> pods = store.view(Pod.class);
     Scales scales = new Scales(pods);
+    Map<String, List<Pod>> podsByLabel = byLabel(pods);
     Set<String> existing =
         pods.stream().map(p -> p.getMetadata().getUid()).collect(Collectors.toSet());
     Set<String> budgetsSeen = new HashSet<>();
     for (PodDisruptionBudget pdb : store.list(PodDisruptionBudget.class)) {
       budgetsSeen.add(pdb.getMetadata().getUid());
-      Map<String, Pod> healthy = refresh(pdb, pods, scales, now);
+      Map<String, Pod> healthy = refresh(pdb, pods, podsByLabel, scales, now);
       Map<String, Pod> before =
           healthyAtLastRefresh.getOrDefault(pdb.getMetadata().getUid(), Map.of());
       List<LostPod> lost = new ArrayList<>();
@@ -225,11 +227,40 @@ final class DisruptionBudgets {
     losses.keySet().retainAll(existing);
   }
 
+  /**
+   * The pods that carry one of the budget's matchLabels, in the order of {@code pods} (all of them
+   * when it has none): a superset of what it selects, found without testing every pod against
+   * every budget on every refresh.
+   */
+  private static List<Pod> candidates(
+      PodDisruptionBudget pdb, List<Pod> pods, Map<String, List<Pod>> podsByLabel) {
+    LabelSelector selector = pdb.getSpec() == null ? null : pdb.getSpec().getSelector();
+    if (selector == null || selector.getMatchLabels() == null || selector.getMatchLabels().isEmpty()) {
+      return pods;
+    }
+    Map.Entry<String, String> first = selector.getMatchLabels().entrySet().iterator().next();
+    return podsByLabel.getOrDefault(first.getKey() + "=" + first.getValue(), List.of());
+  }
+
+  private static Map<String, List<Pod>> byLabel(List<Pod> pods) {
+    Map<String, List<Pod>> index = new HashMap<>();
+    for (Pod pod : pods) {
+      for (Map.Entry<String, String> label : ObjectFacts.labels(pod).entrySet()) {
+        index.computeIfAbsent(label.getKey() + "=" + label.getValue(), k -> new ArrayList<>()).add(pod);
+      }
+    }
+    return index;
+  }
+
   private Map<String, Pod> refresh(
-      PodDisruptionBudget pdb, List<Pod> pods, Scales scales, Instant now) {
+      PodDisruptionBudget pdb,
+      List<Pod> pods,
+      Map<String, List<Pod>> podsByLabel,
+      Scales scales,
+      Instant now) {
     String namespace = pdb.getMetadata().getNamespace();
     List<Pod> selected =
-        pods.stream()
+        candidates(pdb, pods, podsByLabel).stream()
             .filter(p -> Objects.equals(p.getMetadata().getNamespace(), namespace))
             .filter(p -> ObjectFacts.selects(pdb.getSpec().getSelector(), ObjectFacts.labels(p)))
             .toList();
@@ -329,10 +360,10 @@ final class DisruptionBudgets {
     private final Map<String, Long> podsPerController;
 
     Scales(List<Pod> pods) {
-      replicaSets = byUid(store.list(ReplicaSet.class), r -> r.getMetadata().getUid());
-      deployments = byUid(store.list(Deployment.class), d -> d.getMetadata().getUid());
-      statefulSets = byUid(store.list(StatefulSet.class), s -> s.getMetadata().getUid());
-      daemonSets = byUid(store.list(DaemonSet.class), d -> d.getMetadata().getUid());
+      replicaSets = byUid(store.view(ReplicaSet.class), r -> r.getMetadata().getUid());
+      deployments = byUid(store.view(Deployment.class), d -> d.getMetadata().getUid());
+      statefulSets = byUid(store.view(StatefulSet.class), s -> s.getMetadata().getUid());
+      daemonSets = byUid(store.view(DaemonSet.class), d -> d.getMetadata().getUid());
       podsPerController =
           pods.stream()
               .flatMap(p -> ObjectFacts.controllerOf(p).stream())

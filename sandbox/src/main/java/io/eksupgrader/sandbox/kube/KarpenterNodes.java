@@ -479,7 +479,7 @@ final class KarpenterNodes {
       store.update(node);
     }
     boolean left = false;
-    for (Pod pod : store.list(Pod.class)) {
+    for (Pod pod : store.view(Pod.class)) {
       if (!nodeName.equals(ObjectFacts.nodeName(pod)) || !ObjectFacts.isActive(pod) || isDaemonPod(pod)) {
         continue;
       }
@@ -488,7 +488,7 @@ final class KarpenterNodes {
         continue;
       }
       if (budgets.admit(pod, false).allowed()) {
-        controllers.terminatePod(pod, ClusterControllers.graceOf(pod), Loss.EVICTED);
+        controllers.terminatePod(store.copy(pod), ClusterControllers.graceOf(pod), Loss.EVICTED);
       }
     }
     if (!left) {

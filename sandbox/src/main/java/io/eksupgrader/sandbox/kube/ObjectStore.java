@@ -13,7 +13,9 @@ import java.lang.reflect.Field;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,6 +43,8 @@ final class ObjectStore {
   private final SimulatedClock clock;
   private final Random random;
   private final KubernetesSerialization serialization = new KubernetesSerialization();
+  /** Collections read so far, by collection path and type; kept current by {@link #written}. */
+  private final Map<String, Collection> collections = new HashMap<>();
 
   ObjectStore(
       KubernetesCrudDispatcher crud,
@@ -145,31 +149,204 @@ final class ObjectStore {
   }
 
   <T extends HasMetadata> List<T> list(Class<T> type, String namespace) {
-    AttributeSet query = crud.getKey(collectionPath(type, namespace));
-    List<String> bodies = new ArrayList<>();
-    synchronized (objects) {
-      for (Map.Entry<AttributeSet, String> entry : objects.entrySet()) {
-        if (entry.getKey().matches(query)) {
-          bodies.add(entry.getValue());
-        }
-      }
-    }
     List<T> result = new ArrayList<>();
-    for (String body : bodies) {
-      result.add(serialization.unmarshal(body, type));
+    for (Stored stored : collection(type, namespace).sorted()) {
+      result.add(serialization.unmarshal(stored.body, type));
     }
-    result.sort(
-        Comparator.comparing((T o) -> String.valueOf(o.getMetadata().getNamespace()))
-            .thenComparing(o -> o.getMetadata().getName()));
     return result;
   }
 
+  /**
+   * All objects of a type in the order {@link #list(Class)} gives them, but parsed once per stored
+   * version and shared between callers: the controllers read every pod several times a tick, and
+   * parsing each one each time was most of the sandbox's work. Callers must not modify them;
+   * {@link #get} gives a copy to change.
+   */
+  <T extends HasMetadata> List<T> view(Class<T> type) {
+    return view(type, null);
+  }
+
+  <T extends HasMetadata> List<T> view(Class<T> type, String namespace) {
+    List<T> result = new ArrayList<>();
+    for (Stored stored : collection(type, namespace).sorted()) {
+      result.add(type.cast(stored.parsed));
+    }
+    return Collections.unmodifiableList(result);
+  }
+
+  /** A copy of a shared object from {@link #view}, to change and write back. */
+  <T extends HasMetadata> T copy(T shared) {
+    return serialization.clone(shared);
+  }
+
   <T extends HasMetadata> Optional<T> get(Class<T> type, String namespace, String name) {
-    Map.Entry<AttributeSet, String> entry =
-        crud.findResource(crud.getKey(collectionPath(type, namespace) + "/" + name));
-    return entry == null
+    Stored stored = stored(type, namespace, name);
+    return stored == null
         ? Optional.empty()
-        : Optional.of(serialization.unmarshal(entry.getValue(), type));
+        : Optional.of(serialization.unmarshal(stored.body, type));
+  }
+
+  /** The stored version of one object, found by namespace and name in its type's collection. */
+  private Stored stored(Class<? extends HasMetadata> type, String namespace, String name) {
+    String scope = Namespaced.class.isAssignableFrom(type) ? namespace : null;
+    return collection(type, null).byName().get(nameKey(scope, name));
+  }
+
+  private static String nameKey(String namespace, String name) {
+    return namespace + "/" + name;
+  }
+
+  private static String nameKey(ObjectMeta meta) {
+    return nameKey(meta.getNamespace(), meta.getName());
+  }
+
+  /**
+   * The collection of one type (in one namespace or in all), read from the CRUD mock's map the first
+   * time it is asked for and kept current from then on by {@link #written}.
+   */
+  private Collection collection(Class<? extends HasMetadata> type, String namespace) {
+    String path = collectionPath(type, namespace);
+    String name = path + " " + type.getName();
+    synchronized (collections) {
+      Collection collection = collections.get(name);
+      if (collection == null) {
+        collection = new Collection(type, crud.getKey(path));
+        synchronized (objects) {
+          for (Map.Entry<AttributeSet, String> entry : objects.entrySet()) {
+            collection.put(entry.getKey(), entry.getValue());
+          }
+        }
+        collections.put(name, collection);
+      }
+      return collection;
+    }
+  }
+
+  /**
+   * Called after every write to the CRUD mock's map, by clients or by controllers: the entry under
+   * {@code oldKey} (if any) is gone, and {@code body} (if any) is stored under the key whose value is
+   * that very string, which the mock puts in its map as given.
+   */
+  void written(AttributeSet oldKey, String body) {
+    AttributeSet newKey = null;
+    if (body != null) {
+      synchronized (objects) {
+        for (Map.Entry<AttributeSet, String> entry : objects.entrySet()) {
+          if (entry.getValue() == body) {
+            newKey = entry.getKey();
+            break;
+          }
+        }
+      }
+    }
+    synchronized (collections) {
+      if (body != null && newKey == null) {
+        // The mock stored something else than it was given: read every collection again.
+        collections.clear();
+        return;
+      }
+      for (Collection collection : collections.values()) {
+        if (oldKey != null) {
+          collection.remove(oldKey);
+        }
+        if (newKey != null) {
+          collection.put(newKey, body);
+        }
+      }
+    }
+  }
+
+  /** Forgets every collection, after the mock's map was emptied at once. */
+  void forgetAll() {
+    synchronized (collections) {
+      collections.clear();
+    }
+  }
+
+  /** One stored version of an object: its key in the mock's map, its JSON and, once read, its parse. */
+  private static final class Stored {
+    final AttributeSet key;
+    final String body;
+    HasMetadata parsed;
+
+    Stored(AttributeSet key, String body) {
+      this.key = key;
+      this.body = body;
+    }
+  }
+
+  /**
+   * The stored objects whose keys match one collection's query, the ones {@code list} used to select
+   * by scanning the whole map, sorted by namespace and name when asked. Guarded by {@code collections}.
+   */
+  private final class Collection {
+    private final Class<? extends HasMetadata> type;
+    private final AttributeSet query;
+    private final Map<AttributeSet, Stored> entries = new HashMap<>();
+    private List<Stored> sorted;
+    private Map<String, Stored> byName;
+
+    Collection(Class<? extends HasMetadata> type, AttributeSet query) {
+      this.type = type;
+      this.query = query;
+    }
+
+    void put(AttributeSet key, String body) {
+      if (!key.matches(query)) {
+        return;
+      }
+      Stored stored = new Stored(key, body);
+      entries.put(key, stored);
+      sorted = null;
+      if (byName != null) {
+        // Kept current rather than rebuilt: controllers read one object after another's write.
+        stored.parsed = serialization.unmarshal(body, type);
+        byName.put(nameKey(stored.parsed.getMetadata()), stored);
+      }
+    }
+
+    void remove(AttributeSet key) {
+      Stored old = entries.remove(key);
+      if (old == null) {
+        return;
+      }
+      sorted = null;
+      if (byName != null) {
+        byName.remove(nameKey(old.parsed.getMetadata()), old);
+      }
+    }
+
+    List<Stored> sorted() {
+      synchronized (collections) {
+        if (sorted == null) {
+          List<Stored> all = new ArrayList<>(entries.values());
+          for (Stored stored : all) {
+            if (stored.parsed == null) {
+              stored.parsed = serialization.unmarshal(stored.body, type);
+            }
+          }
+          all.sort(
+              Comparator.comparing(
+                      (Stored s) -> String.valueOf(s.parsed.getMetadata().getNamespace()))
+                  .thenComparing(s -> s.parsed.getMetadata().getName()));
+          sorted = List.copyOf(all);
+        }
+        return sorted;
+      }
+    }
+
+    Map<String, Stored> byName() {
+      synchronized (collections) {
+        if (byName == null) {
+          Map<String, Stored> index = new HashMap<>();
+          for (Stored stored : sorted()) {
+            index.putIfAbsent(nameKey(stored.parsed.getMetadata()), stored);
+          }
+          byName = index;
+        }
+        return byName;
+      }
+    }
   }
 
   /** Stores a new object with the metadata the API server gives one, in simulated time. */
@@ -219,11 +396,12 @@ final class ObjectStore {
   boolean update(HasMetadata object) {
     String path = objectPath(object);
     AttributeSet key = crud.getKey(path);
-    Map.Entry<AttributeSet, String> current = crud.findResource(key);
+    Stored current =
+        stored(object.getClass(), object.getMetadata().getNamespace(), object.getMetadata().getName());
     if (current == null) {
       return false;
     }
-    JsonNode stored = serialization.unmarshal(current.getValue(), JsonNode.class);
+    JsonNode stored = serialization.unmarshal(current.body, JsonNode.class);
     object
         .getMetadata()
         .setResourceVersion(stored.path("metadata").path("resourceVersion").asText());
@@ -234,19 +412,19 @@ final class ObjectStore {
       return false;
     }
     object.getMetadata().setResourceVersion(String.valueOf(crud.requestResourceVersion()));
-    crud.processEvent(path, key, current.getKey(), null, serialization.asJson(object));
+    crud.processEvent(path, key, current.key, null, serialization.asJson(object));
     return true;
   }
 
   /** Removes an object at once; returns whether it existed. */
   boolean remove(HasMetadata object) {
     String path = objectPath(object);
-    AttributeSet key = crud.getKey(path);
-    Map.Entry<AttributeSet, String> current = crud.findResource(key);
+    Stored current =
+        stored(object.getClass(), object.getMetadata().getNamespace(), object.getMetadata().getName());
     if (current == null) {
       return false;
     }
-    crud.processEvent(path, key, current.getKey(), null, null);
+    crud.processEvent(path, crud.getKey(path), current.key, null, null);
     return true;
   }
 }
