@@ -84,7 +84,7 @@ class AllWorkersStoppedTest {
               "--region", "eu-west-1", "--to", "1.33", "--auto-approve", "--no-wait");
       assertThat(started.exitCode()).as(started.toString()).isEqualTo(ExitCodes.OK);
 
-      try (TemporalConnection connection = connection(env)) {
+      try (TemporalConnection connection = env.connect("all-stopped-test")) {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() ->
             calls.count("UpdateClusterVersion", CallLog.Effect.CREATED) == 1 && running(connection, cluster));
         first.stop();
@@ -168,12 +168,4 @@ class AllWorkersStoppedTest {
     return status.steps().stream().anyMatch(s -> s.id().equals("control-plane-1.33") && s.state() == StepState.RUNNING);
   }
 
-  private static TemporalConnection connection(LocalEnvironment env) {
-    TemporalOptions options = new TemporalOptions();
-    options.target = env.temporalTarget();
-    options.namespace = LocalEnvironment.NAMESPACE;
-    options.taskQueue = "all-stopped";
-    options.identity = "all-stopped-test";
-    return options.connect();
-  }
 }

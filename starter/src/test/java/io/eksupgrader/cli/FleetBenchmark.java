@@ -90,12 +90,7 @@ class FleetBenchmark {
         Duration all = runFleet(env, dir, "f200", names.subList(2, names.size()));
         heap.stopped = true;
 
-        TemporalOptions options = new TemporalOptions();
-        options.target = env.temporalTarget();
-        options.namespace = LocalEnvironment.NAMESPACE;
-        options.taskQueue = "f200";
-        options.identity = "bench";
-        try (TemporalConnection connection = options.connect()) {
+        try (TemporalConnection connection = env.connect("bench")) {
           awaitEnd(env, "f200");
           FleetStatus status = FleetQueries.status(connection, "f200");
           long succeeded = status.waves().stream().flatMap(w -> w.clusters().stream())
@@ -150,13 +145,8 @@ class FleetBenchmark {
 
   /** Queries the fleet every 2 s until it ends, riding out queries that fail or time out. */
   private static void awaitEnd(LocalEnvironment env, String name) throws InterruptedException {
-    TemporalOptions options = new TemporalOptions();
-    options.target = env.temporalTarget();
-    options.namespace = LocalEnvironment.NAMESPACE;
-    options.taskQueue = "f200";
-    options.identity = "bench";
     int failedQueries = 0;
-    try (TemporalConnection connection = options.connect()) {
+    try (TemporalConnection connection = env.connect("bench")) {
       while (true) {
         try {
           if (FleetQueries.status(connection, name).outcome() != FleetOutcome.RUNNING) {

@@ -69,7 +69,7 @@ class KubernetesFaultEndToEndTest {
 
       try (WorkerProcess process =
               WorkerProcess.start(worker, Path.of("target", "kubernetes-fault-test", "worker.log"));
-          TemporalConnection connection = connection(env)) {
+          TemporalConnection connection = env.connect("kubernetes-fault-test")) {
         CliRun started =
             CliRun.of(
                 "start", "--temporal", env.temporalTarget(), "--task-queue", "kubernetes-faults", "--cluster", "flaky",
@@ -113,12 +113,4 @@ class KubernetesFaultEndToEndTest {
     }
   }
 
-  private static TemporalConnection connection(LocalEnvironment env) {
-    TemporalOptions options = new TemporalOptions();
-    options.target = env.temporalTarget();
-    options.namespace = LocalEnvironment.NAMESPACE;
-    options.taskQueue = "kubernetes-faults";
-    options.identity = "kubernetes-fault-test";
-    return options.connect();
-  }
 }
